@@ -1,0 +1,60 @@
+# The workbook's two everyday commands are `make demo` and `make test`.
+# Both set up everything on a fresh machine (Debian packages, .venv, kernel)
+# and are safe to run again: each step is skipped when already done.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.workbook-installed
+SYSTEM_STAMP := $(VENV)/.system-packages
+APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation
+LOG := .make-setup.log
+WORKERS ?= 2
+
+.PHONY: setup demo test test-fast bench lab clean help
+
+help:
+	@echo "make demo   set up, then build the example clients' reports into reports/"
+	@echo "make test   set up, then run every test"
+	@echo "make lab    open JupyterLab on the notebooks (after setup)"
+	@echo "make bench  run the speed benchmarks in benchmarks/"
+
+setup: $(STAMP) $(SYSTEM_STAMP)
+
+# Debian packages: Chromium prints the PDF reports and drives the browser
+# tests; poppler-utils turns PDFs into pictures for checking.
+$(SYSTEM_STAMP): | $(VENV)/bin/python
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
+	else \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "Installing Debian packages: $(APT_PACKAGES)"; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) ) >>$(LOG) 2>&1 \
+	    || { echo "apt-get failed; see $(LOG)"; tail -20 $(LOG); exit 1; }; \
+	fi
+	@touch $@
+
+$(VENV)/bin/python:
+	@$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	@echo "Installing the workbook into $(VENV) (first time takes a few minutes)"
+	@( $(BIN)/python -m pip install -q --upgrade pip && \
+	   $(BIN)/python -m pip install -q -e '.[test]' && \
+	   $(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (workbook)" ) >>$(LOG) 2>&1 \
+	  || { echo "pip install failed; see $(LOG)"; tail -20 $(LOG); exit 1; }
+	@touch $@
+
+demo: setup
+	@$(BIN)/workbook demo
+
+test: setup
+	@$(BIN)/python -m pytest -q -n $(WORKERS) --nbval-lax -p no:cacheprovider tests notebooks
+
+bench: setup
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lab: setup
+	@$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks
+
+clean:
+	rm -rf $(VENV) reports $(LOG)

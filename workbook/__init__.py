@@ -1,0 +1,6 @@
+"""A Jupyter consulting workbook for marketing strategy frameworks."""
+import logging
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
