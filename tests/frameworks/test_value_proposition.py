@@ -1,0 +1,302 @@
+"""Tests of workbook.frameworks.value_proposition (Anderson, Narus and van Rossum 2006)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbook.errors import InvalidInput
+from workbook.frameworks import value_proposition as vp
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS = ("aurora-software", "northwind-tools", "bluebird-coffee", "meridian-bank")
+
+
+def el(name, supplier="favorable", customer="favorable", quantity=None, unit_value=None, **kw):
+    return {"name": name, "supplier_view": supplier, "customer_view": customer,
+            "quantity": quantity, "unit_value_usd": unit_value, **kw}
+
+
+def run(elements, pitch="resonating_focus", **kw):
+    return vp.evaluate({"current_pitch": pitch, "elements": elements, **kw})
+
+
+# --- classification -------------------------------------------------------
+
+@pytest.mark.parametrize("view", vp.VIEWS)
+def test_agreeing_views_keep_their_kind(view):
+    assert vp.classify(view, view) == view
+
+
+@pytest.mark.parametrize("view", vp.VIEWS)
+def test_unknown_customer_view_falls_back_to_supplier(view):
+    assert vp.classify(view, "unknown") == view
+
+
+@pytest.mark.parametrize("supplier,customer", [
+    ("favorable", "parity"), ("favorable", "unfavorable"), ("parity", "favorable"),
+    ("parity", "unfavorable"), ("unfavorable", "favorable"), ("unfavorable", "parity"),
+])
+def test_disagreeing_views_are_a_point_of_contention(supplier, customer):
+    assert vp.classify(supplier, customer) == "contention"
+
+
+def test_classify_rejects_unknown_views():
+    with pytest.raises(InvalidInput) as e:
+        vp.classify("better", "parity")
+    assert e.value.field == "supplier_view" and e.value.value == "better"
+    assert "favorable" in e.value.allowed
+    with pytest.raises(InvalidInput) as e:
+        vp.classify("parity", "maybe")
+    assert e.value.field == "customer_view" and "unknown" in e.value.allowed
+
+
+def test_views_are_stored_apart():
+    r = run([el("A", "favorable", "parity")])
+    row = r.elements.iloc[0]
+    assert (row.supplier_view, row.customer_view, row.kind) == ("favorable", "parity", "contention")
+
+
+# --- value word equations ------------------------------------------------
+
+def test_equation_value_and_text():
+    e = vp.Element(name="Downtime", quantity=1200, unit="hours of downtime avoided", unit_value_usd=85)
+    assert vp.equation_value(e) == 102_000
+    assert vp.equation_text(e) == "1,200 hours of downtime avoided × $85 each = $102,000 a year"
+
+
+def test_incomplete_equation_has_no_value():
+    assert vp.equation_value(vp.Element(name="x", quantity=3)) is None
+    assert vp.equation_value(vp.Element(name="x", unit_value_usd=3)) is None
+    assert vp.equation_text(vp.Element(name="x", quantity=3)) == ""
+
+
+def test_usd_formats_negatives():
+    assert vp.usd(-1250) == "-$1,250" and vp.usd(3e6) == "$3,000,000"
+
+
+def test_totals_and_net():
+    r = run([
+        el("A", quantity=10, unit_value=100),          # +1,000
+        el("B", quantity=2, unit_value=250),           # +500
+        el("C", "unfavorable", "unfavorable", 3, 100),  # -300
+        el("D", "favorable", "parity", 100, 100),      # contention: not counted
+        el("E", "parity", "parity", 100, 100),         # parity: not counted
+    ])
+    assert r.total_favorable_usd == 1500
+    assert r.total_unfavorable_usd == 300
+    assert r.net_value_usd == 1200
+    assert r.disputed_usd == 10_000
+    signed = dict(zip(r.elements.element, r.elements.value_usd))
+    assert signed == {"A": 1000, "B": 500, "C": -300, "D": 0, "E": 0}
+
+
+# --- resonating focus -----------------------------------------------------
+
+def test_focus_holds_the_one_or_two_largest_favorable_differences():
+    # The article: "the one or two points of difference (and, perhaps, a point of parity)".
+    assert vp.FOCUS_MAX_DIFFERENCES == 2 and vp.FOCUS_MAX_PARITY == 1
+    r = run([el("Small", quantity=1, unit_value=10), el("Big", quantity=1, unit_value=1000),
+             el("Mid", quantity=1, unit_value=100)])
+    assert r.focus == ("Big", "Mid")
+
+
+def test_focus_with_one_difference():
+    assert run([el("Only", quantity=1, unit_value=5)]).focus == ("Only",)
+
+
+def test_focus_ties_keep_the_order_entered():
+    r = run([el("First", quantity=1, unit_value=5), el("Second", quantity=1, unit_value=5),
+             el("Third", quantity=1, unit_value=5)])
+    assert r.focus == ("First", "Second")
+
+
+def test_focus_ignores_contention_unfavorable_unvalued_and_zero():
+    r = run([
+        el("Disputed", "favorable", "parity", 1, 1e6),
+        el("Cost", "unfavorable", "unfavorable", 1, 1e6),
+        el("Unvalued"),
+        el("Zero", quantity=0, unit_value=50),
+        el("Real", quantity=1, unit_value=1),
+    ])
+    assert r.focus == ("Real",)
+
+
+def test_essential_parity_joins_the_focus_only_once():
+    r = run([el("A", quantity=1, unit_value=1), el("P1", "parity", "parity", essential=True),
+             el("P2", "parity", "parity", essential=True), el("P3", "parity", "parity")])
+    assert r.focus_parity == "P1"
+    assert list(r.elements.loc[r.elements.in_focus, "element"]) == ["A", "P1"]
+    assert any("2 points of parity are marked essential" in w for w in r.warnings)
+
+
+def test_essential_flag_on_a_difference_is_ignored():
+    r = run([el("A", quantity=1, unit_value=1, essential=True)])
+    assert r.focus_parity is None and not r.elements.essential.any()
+
+
+def test_value_presumption_warning_for_missing_values():
+    r = run([el("Valued", quantity=1, unit_value=1), el("Guess")])
+    assert any(w.startswith("Value presumption") and "Guess" in w for w in r.warnings)
+
+
+def test_value_presumption_warning_for_unconfirmed_value():
+    r = run([el("Hope", "favorable", "unknown", 1, 1)])
+    assert any("not confirmed Hope" in w for w in r.warnings)
+
+
+def test_unfavorable_without_value_is_flagged():
+    r = run([el("A", quantity=1, unit_value=1), el("Price", "unfavorable", "unfavorable")])
+    assert any("Price" in w and "overstates" in w for w in r.warnings)
+
+
+def test_no_valued_difference_means_no_focus():
+    r = run([el("Guess"), el("P", "parity", "parity")])
+    assert r.focus == () and "value at least one" in r.recommendations[0]
+    assert vp.headline(r)["status"] == "red"
+
+
+# --- the three kinds of proposition (seed exhibit) -------------------------
+
+def test_three_kinds_in_the_exhibit_order():
+    assert tuple(vp.PROPOSITION_TYPES) == vp.PITCH_KINDS == (
+        "all_benefits", "favorable_points_of_difference", "resonating_focus")
+    assert [t.label for t in vp.PROPOSITION_TYPES.values()] == [
+        "All benefits", "Favorable points of difference", "Resonating focus"]
+
+
+def test_pitfalls_carry_over_from_the_exhibit():
+    pitfalls = {k: t.pitfall for k, t in vp.PROPOSITION_TYPES.items()}
+    assert pitfalls == {"all_benefits": "benefit assertion",
+                        "favorable_points_of_difference": "value presumption",
+                        "resonating_focus": "requires customer value research"}
+
+
+def test_knowledge_required_grows_along_the_kinds():
+    t = vp.PROPOSITION_TYPES
+    assert "next best alternative" not in t["all_benefits"].requires
+    assert "next best alternative" in t["favorable_points_of_difference"].requires
+    assert "next best alternative" in t["resonating_focus"].requires
+    assert "rather than the competitor" in t["favorable_points_of_difference"].customer_question
+
+
+def test_exhibit_texts_are_paraphrased_not_copied():
+    seed = [
+        "Why should our firm purchase your offering?",
+        "Why should our firm purchase your offering instead of your competitor",
+        "is most worthwhile for our firm to keep in mind about your offering",
+        "All benefits customers receive from a market offering",
+        "Knowledge of own market offering and next best alternative",
+        "whose improvement will deliver the greatest value to the customer",
+    ]
+    ours = " ".join(str(v) for t in vp.PROPOSITION_TYPES.values() for v in vars(t).values())
+    for sentence in seed:
+        assert sentence.lower() not in ours.lower()
+
+
+@pytest.mark.parametrize("pitch", vp.PITCH_KINDS)
+def test_result_names_the_current_pitch_and_its_pitfall(pitch):
+    r = run([el("A", quantity=1, unit_value=1)], pitch=pitch)
+    assert r.pitch is vp.PROPOSITION_TYPES[pitch]
+    if pitch != "resonating_focus":
+        assert any(r.pitch.pitfall in x for x in r.recommendations)
+
+
+# --- chart data and headline ---------------------------------------------
+
+def test_chart_ranks_elements_by_value_with_kind():
+    r = run([el("Cost", "unfavorable", "unfavorable", 1, 50), el("P", "parity", "parity"),
+             el("Win", quantity=1, unit_value=500)])
+    assert list(r.chart.columns) == ["element", "kind", "value_usd"]
+    assert list(r.chart.element) == ["Win", "P", "Cost"]
+    assert list(r.chart.kind) == ["favorable", "parity", "unfavorable"]
+    assert r.chart.value_usd.is_monotonic_decreasing
+
+
+def test_headline_statuses():
+    green = run([el("A", quantity=1, unit_value=100)])
+    amber = run([el("A", quantity=1, unit_value=100)], pitch="all_benefits")
+    red = run([el("A", quantity=1, unit_value=100), el("C", "unfavorable", "unfavorable", 1, 100)])
+    assert [vp.headline(x)["status"] for x in (green, amber, red)] == ["green", "amber", "red"]
+    h = vp.headline(green)
+    json.dumps(h)
+    assert set(h) == {"status", "summary", "metrics"}
+    assert "-$" not in vp.headline(red)["summary"]
+
+
+def test_empty_inputs_evaluate():
+    r = vp.evaluate(vp.Inputs())
+    assert r.elements.empty and r.focus == () and vp.headline(r)["status"] == "red"
+
+
+def test_no_tables():
+    assert vp.TABLES == {}
+
+
+# --- bad input ------------------------------------------------------------
+
+@pytest.mark.parametrize("data,field,value,allowed", [
+    ({"elements": [el("A", quantity=-1, unit_value=1)]}, "elements[0].quantity", -1, "greater than or equal to 0"),
+    ({"elements": [el("A", quantity=1, unit_value=float("inf"))]}, "elements[0].unit_value_usd", float("inf"), "finite"),
+    ({"elements": [el("A", "better")]}, "elements[0].supplier_view", "better", "'favorable'"),
+    ({"elements": [el("A", customer="dunno")]}, "elements[0].customer_view", "dunno", "'unknown'"),
+    ({"elements": [el("A"), el("B"), el(" a ")]}, "elements[2].name", "a", "elements[0]"),
+    ({"elements": [el("")]}, "elements[0].name", "", "at least 1 character"),
+    ({"current_pitch": "everything"}, "current_pitch", "everything", "'resonating_focus'"),
+    ({"schema_version": 9}, "schema_version", 9, "1"),
+    ({"colour": "red"}, "colour", "red", "Extra inputs are not permitted"),
+])
+def test_bad_input_names_field_value_and_allowed(data, field, value, allowed):
+    with pytest.raises(InvalidInput) as e:
+        vp.evaluate(data)
+    assert e.value.field == field
+    assert e.value.value == value
+    assert allowed in e.value.allowed
+
+
+def test_every_bad_field_is_reported():
+    with pytest.raises(InvalidInput) as e:
+        vp.evaluate({"current_pitch": "x", "elements": [el("A", quantity=-1), el("B", unit_value=-2)]})
+    assert [p.field for p in e.value.problems] == [
+        "current_pitch", "elements[0].quantity", "elements[1].unit_value_usd"]
+
+
+def test_too_many_elements():
+    with pytest.raises(InvalidInput) as e:
+        vp.evaluate({"elements": [el(f"E{i}") for i in range(vp.MAX_ELEMENTS + 1)]})
+    assert e.value.field == "elements"
+
+
+# --- example clients ------------------------------------------------------
+
+def _load(slug):
+    path = ROOT / "data" / "clients" / slug / f"{vp.NAME}.json"
+    return vp.Inputs.model_validate(json.loads(path.read_text()))
+
+
+def test_example_clients_differ():
+    heads = {slug: vp.headline(vp.evaluate(_load(slug))) for slug in CLIENTS}
+    assert {h["status"] for h in heads.values()} == {"green", "amber", "red"}
+    r = vp.evaluate(_load("aurora-software"))
+    assert r.focus == ("Agency nurse shifts avoided", "Overtime hours avoided")
+    assert r.net_value_usd == 135_000 + 126_000 - 60_000
+    assert vp.evaluate(_load("meridian-bank")).net_value_usd < 0
+
+
+def test_example_script_reproduces_committed_files(tmp_path):
+    spec = importlib.util.spec_from_file_location("examples_bv", ROOT / "scripts" / "examples_brand_value.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.write(tmp_path)
+    for slug in CLIENTS:
+        rel = Path("clients") / slug / f"{vp.NAME}.json"
+        assert (tmp_path / rel).read_text() == (ROOT / "data" / rel).read_text()
+
+
+def test_result_tables_are_dataframes():
+    r = vp.evaluate(_load("northwind-tools"))
+    assert isinstance(r.elements, pd.DataFrame) and len(r.elements) == 7
+    assert r.counts == {"favorable": 3, "unfavorable": 2, "parity": 1, "contention": 1}

@@ -1,0 +1,396 @@
+"""Brand communities: which form a client's community takes (pool, web or hub).
+
+Source: Susan Fournier and Lara Lee, "Getting Brand Communities Right",
+Harvard Business Review, April 2009.
+
+The article describes three forms a community can take. In a *pool* members are
+tied strongly to a shared activity, goal or set of values and only loosely to
+one another. In a *web* members have strong one-to-one ties with people whose
+needs are similar to or fit with their own. In a *hub* members are tied strongly
+to a central figure and more weakly to each other.
+
+This module scores a short questionnaire (our own statements, four per form,
+each answered 1 to 5), names the dominant form, and says what that form implies
+for how the brand should build and run the community and what can go wrong.
+
+Pure module: no widgets, no files, no printing.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from workbook.errors import from_pydantic
+
+log = logging.getLogger(__name__)
+
+NAME = "brand_communities"
+TITLE = "Brand communities"
+SOURCE = (
+    'Fournier and Lee, "Getting Brand Communities Right", Harvard Business Review, 2009'
+)
+SCHEMA_VERSION = 1
+
+FORMS = ("pool", "web", "hub")
+FormKind = Literal["pool", "web", "hub"]
+
+# Answer scale of the questionnaire (ours): 1 strongly disagree ... 5 strongly agree.
+SCALE_MIN, SCALE_MAX = 1, 5
+SCALE_LABELS = {1: "strongly disagree", 2: "disagree", 3: "neither", 4: "agree", 5: "strongly agree"}
+# Bands of a form's mean score (workbook thresholds, not the article's).
+STRONG_AT = 4.0
+MODERATE_AT = 3.0
+# Ties: when forms share the top mean score (to two decimals), the dominant form
+# is the first of them in the order the article presents the forms, and every
+# tied form is reported so the consultant can decide.
+TIE_ORDER = FORMS
+
+
+@dataclass(frozen=True)
+class Form:
+    """One community form: the article's definition and examples, our guidance."""
+
+    key: str
+    label: str
+    tie: str
+    key_to_affiliation: str
+    examples: tuple[str, ...]
+    build: str
+    run: str
+    risk: str
+
+
+# Fournier and Lee (2009), exhibit on the three forms: the definitions are our
+# paraphrase; the examples are the exhibit's, exactly. Build, run and risk are
+# the workbook's reading of what each form implies.
+FORM_INFO: dict[str, Form] = {
+    "pool": Form(
+        key="pool",
+        label="Pool",
+        tie="members are bound tightly to a common activity, goal or set of values and only loosely to each other",
+        key_to_affiliation="what members do, pursue or believe in together",
+        examples=("Apple enthusiasts", "Republicans or Democrats", "Ironman triathletes"),
+        build=(
+            "Name the shared activity, goal or values plainly and give members frequent "
+            "chances to act on them; the brand serves the cause rather than being it."
+        ),
+        run=(
+            "Keep the purpose fresh with events, challenges and symbols members can show; "
+            "add ways for members to meet so loose ties can grow into personal ones."
+        ),
+        risk=(
+            "Members are held by the cause, not by each other, so they drift away when the "
+            "purpose loses its pull or the brand seems to exploit it."
+        ),
+    ),
+    "web": Form(
+        key="web",
+        label="Web",
+        tie="members have strong one-to-one relationships with others whose needs are similar or complementary",
+        key_to_affiliation="the personal relationships between members",
+        examples=("Facebook", "Cancer Survivors Network", "Hash House Harriers"),
+        build=(
+            "Help members find the people they need: matching, mentoring, local chapters "
+            "and simple tools for one-to-one contact."
+        ),
+        run=(
+            "Act as host rather than owner: tend the spaces where members meet, protect "
+            "their trust, and step in lightly."
+        ),
+        risk=(
+            "The ties run between members, not through the brand, so the brand has little "
+            "control and the relationships can carry on without it."
+        ),
+    ),
+    "hub": Form(
+        key="hub",
+        label="Hub",
+        tie="members are bound tightly to a central figure and more weakly to one another",
+        key_to_affiliation="a charismatic central figure",
+        examples=("Oprah", "Deepak Chopra", "Hannah Montana"),
+        build=(
+            "Give the central figure regular, direct ways to reach members, and bring "
+            "followers together so they also know each other."
+        ),
+        run=(
+            "Plan for continuity: spread the figure's ideas into rituals and content that "
+            "can outlast appearances, and grow member-to-member ties."
+        ),
+        risk=(
+            "Everything hangs on one figure: if that person leaves, fades or falls from "
+            "favor, the community can scatter."
+        ),
+    ),
+}
+
+# The seed examples per form, as named data for the teaching part.
+SEED_EXAMPLES: dict[str, tuple[str, ...]] = {k: f.examples for k, f in FORM_INFO.items()}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One questionnaire statement (our own wording)."""
+
+    id: str
+    form: str
+    text: str
+
+
+# The questionnaire: four statements per form, answered 1 to 5 (ours).
+STATEMENTS: tuple[Statement, ...] = (
+    Statement("pool_1", "pool", "Members join mainly for something they all do, pursue or believe in."),
+    Statement("pool_2", "pool", "Most members would stay even if they knew no other member personally."),
+    Statement("pool_3", "pool", "Conversations are more about the shared activity or cause than about each other."),
+    Statement("pool_4", "pool", "Being a member shows values that members are proud to display."),
+    Statement("web_1", "web", "Members have close personal relationships with particular other members."),
+    Statement("web_2", "web", "Members look for others with needs like or fitting theirs and help them directly."),
+    Statement("web_3", "web", "Much of the activity happens between pairs or small groups of members."),
+    Statement("web_4", "web", "Losing touch with a few specific members would make many members less likely to stay."),
+    Statement("hub_1", "hub", "One person or figure is the main reason most members joined."),
+    Statement("hub_2", "hub", "Members follow what the central figure says and does more closely than what other members do."),
+    Statement("hub_3", "hub", "If the central figure stepped away, many members would drift off."),
+    Statement("hub_4", "hub", "Members connect with each other mostly through their shared regard for the figure."),
+)
+STATEMENT_IDS = tuple(s.id for s in STATEMENTS)
+STATEMENTS_PER_FORM = {f: sum(1 for s in STATEMENTS if s.form == f) for f in FORMS}
+
+Answer = Annotated[int, Field(ge=SCALE_MIN, le=SCALE_MAX)]
+
+
+def _fail(loc: tuple, value: Any, message: str, allowed: str) -> ValidationError:
+    """A validation error at ``loc`` (relative to the field being validated)."""
+    err = PydanticCustomError("workbook_value", message + " (allowed: {allowed})", {"allowed": allowed})
+    return ValidationError.from_exception_data("Inputs", [InitErrorDetails(type=err, loc=loc, input=value)])
+
+
+class Inputs(BaseModel):
+    """Form inputs of the brand-communities room.
+
+    Parameters
+    ----------
+    brand : str
+    community : str
+        What the community is, e.g. "owners' club and forum".
+    target_form : {"pool", "web", "hub"}, optional
+        The form the client wants the community to take, if decided.
+    answers : dict
+        Statement id (see :data:`STATEMENT_IDS`) to an answer 1-5; a missing
+        id or ``None`` is unanswered.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    schema_version: int = SCHEMA_VERSION
+    brand: str = Field(default="", max_length=120)
+    community: str = Field(default="", max_length=200)
+    target_form: FormKind | None = None
+    answers: dict[str, Answer | None] = Field(default_factory=dict)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v != SCHEMA_VERSION:
+            raise _fail((), v, "unknown schema version", str(SCHEMA_VERSION))
+        return v
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _known_ids(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            for key in v:
+                if key not in STATEMENT_IDS:
+                    raise _fail((str(key),), key, "unknown statement id", ", ".join(STATEMENT_IDS))
+        return v
+
+    @field_validator("answers")
+    @classmethod
+    def _in_order(cls, v: dict[str, int | None]) -> dict[str, int | None]:
+        return {k: v[k] for k in STATEMENT_IDS if v.get(k) is not None}
+
+
+TABLES: dict[str, Any] = {}
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Everything the room shows for one client.
+
+    Attributes
+    ----------
+    scores : pandas.DataFrame
+        One row per form: form, label, score (mean of answered statements, or
+        NaN), answered, of, band.
+    dominant : str or None
+        The form with the highest score (ties broken by :data:`TIE_ORDER`);
+        None when nothing is answered.
+    tied : tuple of str
+        Every form sharing the top score (one element when there is no tie).
+    margin : float or None
+        Top score minus the runner-up's.
+    answered, total : int
+        Statements answered, and in the questionnaire.
+    guidance : Form or None
+        Build, run and risk for the dominant form.
+    recommendations : tuple of str
+    """
+
+    inputs: Inputs
+    scores: pd.DataFrame
+    dominant: str | None
+    tied: tuple[str, ...]
+    margin: float | None
+    answered: int
+    total: int
+    guidance: Form | None
+    recommendations: tuple[str, ...]
+
+
+def band(score: float | None) -> str:
+    """Band of a form's mean score: strong, moderate, weak, or not answered."""
+    if score is None or pd.isna(score):
+        return "not answered"
+    if score >= STRONG_AT:
+        return "strong"
+    if score >= MODERATE_AT:
+        return "moderate"
+    return "weak"
+
+
+def dominant_form(scores: dict[str, float | None]) -> tuple[str | None, tuple[str, ...]]:
+    """Return the dominant form and the forms tied for the top score.
+
+    Parameters
+    ----------
+    scores : dict
+        Form to mean score (None or NaN when unanswered).
+
+    Returns
+    -------
+    (str or None, tuple of str)
+        The first top-scoring form in :data:`TIE_ORDER`, and all top-scoring forms.
+    """
+    known = {f: round(float(s), 2) for f, s in scores.items() if s is not None and not pd.isna(s)}
+    if not known:
+        return None, ()
+    top = max(known.values())
+    tied = tuple(f for f in TIE_ORDER if known.get(f) == top)
+    return tied[0], tied
+
+
+def _coerce(inputs: Inputs | dict) -> Inputs:
+    if isinstance(inputs, Inputs):
+        return inputs
+    try:
+        return Inputs.model_validate(inputs)
+    except ValidationError as exc:
+        raise from_pydantic(exc, context="brand_communities inputs") from None
+
+
+def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = None) -> Result:
+    """Score the questionnaire and name the dominant form.
+
+    Parameters
+    ----------
+    inputs : Inputs or dict
+    tables : dict, optional
+        Unused: this framework has no tables.
+
+    Returns
+    -------
+    Result
+    """
+    inputs = _coerce(inputs)
+    rows = []
+    for f in FORMS:
+        vals = [inputs.answers[s.id] for s in STATEMENTS if s.form == f and s.id in inputs.answers]
+        score = sum(vals) / len(vals) if vals else float("nan")
+        rows.append({"form": f, "label": FORM_INFO[f].label, "score": score,
+                     "answered": len(vals), "of": STATEMENTS_PER_FORM[f], "band": band(score)})
+    scores = pd.DataFrame(rows, columns=["form", "label", "score", "answered", "of", "band"])
+    by_form = dict(zip(scores["form"], scores["score"]))
+    dom, tied = dominant_form(by_form)
+    known = sorted((s for s in scores["score"] if not pd.isna(s)), reverse=True)
+    margin = float(known[0] - known[1]) if len(known) >= 2 else None
+    answered = int(scores["answered"].sum())
+    guidance = FORM_INFO[dom] if dom else None
+    recs = _recommendations(inputs, scores, dom, tied, answered)
+    log.debug("brand_communities: dominant %s, tied %s", dom, tied)
+    return Result(inputs=inputs, scores=scores, dominant=dom, tied=tied, margin=margin,
+                  answered=answered, total=len(STATEMENTS), guidance=guidance,
+                  recommendations=tuple(recs))
+
+
+def _recommendations(inputs: Inputs, scores: pd.DataFrame, dom: str | None,
+                     tied: tuple[str, ...], answered: int) -> list[str]:
+    recs: list[str] = []
+    if dom is None:
+        return ["Answer the questionnaire to see which form the community takes."]
+    if answered < len(STATEMENTS):
+        recs.append(f"{len(STATEMENTS) - answered} statement(s) are unanswered; the reading is provisional.")
+    if len(tied) > 1:
+        labels = " and as a ".join(FORM_INFO[f].label.lower() for f in tied)
+        recs.append(
+            f"The community scores the same as a {labels}; decide which ties the brand will "
+            f"invest in first (the workbook reads it as a {FORM_INFO[dom].label.lower()})."
+        )
+    info = FORM_INFO[dom]
+    top = float(scores.loc[scores["form"] == dom, "score"].iloc[0])
+    if band(top) == "weak":
+        recs.append(
+            "No form scores above the middle of the scale: the community's ties are weak "
+            "whatever its form. Decide which form to build before investing in it."
+        )
+    recs.append(f"Build: {info.build}")
+    recs.append(f"Run: {info.run}")
+    recs.append(f"Watch: {info.risk}")
+    target = inputs.target_form
+    if target and target != dom and target in tied:
+        recs.append(
+            f"The form the client wants, a {FORM_INFO[target].label.lower()}, is level with the top: "
+            "investing in it would settle the tie."
+        )
+    elif target and target != dom:
+        want = FORM_INFO[target]
+        recs.append(
+            f"The client wants a {want.label.lower()} but the community behaves like a "
+            f"{info.label.lower()}. To move it: {want.build[0].lower()}{want.build[1:]}"
+        )
+    return recs
+
+
+def headline(result: Result) -> dict:
+    """Short JSON-safe summary for the executive summary.
+
+    Red when nothing is answered or the top form is weak; green when one form
+    is strong, untied, matches the target (if any) and all statements are
+    answered; amber otherwise.
+    """
+    if result.dominant is None:
+        return {"status": "red", "summary": "The community questionnaire has not been answered.",
+                "metrics": {"answered": 0, "dominant form": "none"}}
+    top = float(result.scores.loc[result.scores["form"] == result.dominant, "score"].iloc[0])
+    strength = band(top)
+    target = result.inputs.target_form
+    if strength == "weak":
+        status = "red"
+    elif (strength == "strong" and len(result.tied) == 1 and result.answered == result.total
+          and target in (None, result.dominant)):
+        status = "green"
+    else:
+        status = "amber"
+    label = FORM_INFO[result.dominant].label.lower()
+    summary = f"The community works mainly as a {label} ({strength} ties, {top:.1f} of {SCALE_MAX})"
+    if len(result.tied) > 1:
+        summary += ", tied with " + " and ".join(FORM_INFO[f].label.lower() for f in result.tied[1:])
+    if target and target not in result.tied:
+        summary += f", though the client wants a {FORM_INFO[target].label.lower()}"
+    metrics: dict[str, Any] = {"dominant form": FORM_INFO[result.dominant].label}
+    for row in result.scores.itertuples():
+        metrics[f"{row.label.lower()} score"] = "not answered" if pd.isna(row.score) else round(float(row.score), 2)
+    metrics["answered"] = result.answered
+    return {"status": status, "summary": summary + ".", "metrics": metrics}

@@ -1,0 +1,433 @@
+"""Purpose brands: map a portfolio of brands, products and jobs to be done.
+
+Source: Clayton M. Christensen, Scott Cook and Taddy Hall, "Marketing
+Malpractice: The Cause and the Cure", Harvard Business Review, December 2005.
+
+Customers hire products to do jobs. A brand that stands for one job (a purpose
+brand) tells customers which product to hire. The article draws a path: strong
+brands start with one product for one job; a brand may then carry many products
+for that same job (the Sony Walkman); a brand stretched over many jobs should
+become an endorser brand with new purpose brands under it, as Marriott did with
+Courtyard and Residence Inn, and Milwaukee with Sawzall and Hole Hawg.
+
+This module places each of the client's brands on that path, gives the advice
+for that place and builds the brand-by-job matrix for the chart.
+
+Pure module: no widgets, no files, no printing.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from workbook.errors import from_pydantic
+
+log = logging.getLogger(__name__)
+
+NAME = "purpose_brands"
+TITLE = "Purpose brands and jobs to be done"
+SOURCE = (
+    'Christensen, Cook and Hall, "Marketing Malpractice: The Cause and the Cure", '
+    "Harvard Business Review, 2005"
+)
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place on the article's purpose-brand path (our wording)."""
+
+    key: str
+    label: str
+    shape: str
+    advice: str
+    examples: tuple[str, ...]
+
+
+# Christensen, Cook and Hall (2005), exhibit on the path of a purpose brand; the
+# examples are the exhibit's, the wording is ours.
+ONE_PRODUCT_ONE_JOB = "one_product_one_job"
+MANY_PRODUCTS_ONE_JOB = "many_products_one_job"
+MANY_JOBS_ONE_BRAND = "many_jobs_one_brand"
+ENDORSER = "endorser"
+
+PATH: dict[str, Place] = {
+    ONE_PRODUCT_ONE_JOB: Place(
+        key=ONE_PRODUCT_ONE_JOB,
+        label="One product, one job",
+        shape="one product, hired for one job",
+        advice=(
+            "Apply a purpose brand: let the name stand for the job so customers know "
+            "what to hire it for. This is where strong brands begin."
+        ),
+        examples=(),
+    ),
+    MANY_PRODUCTS_ONE_JOB: Place(
+        key=MANY_PRODUCTS_ONE_JOB,
+        label="Many products, one job",
+        shape="several products, all hired for the same job",
+        advice=(
+            "Keep every product under the brand aimed at the same job; add products "
+            "only when they do that job better for some customers."
+        ),
+        examples=("Sony Walkman",),
+    ),
+    MANY_JOBS_ONE_BRAND: Place(
+        key=MANY_JOBS_ONE_BRAND,
+        label="Many jobs, one brand",
+        shape="one brand stretched over products hired for different jobs",
+        advice=(
+            "Turn the brand into an endorser brand and create a new purpose brand "
+            "for each job, so the name no longer has to mean everything."
+        ),
+        examples=("Marriott: Courtyard; Residence Inn", "Milwaukee: Sawzall; Hole Hawg"),
+    ),
+    ENDORSER: Place(
+        key=ENDORSER,
+        label="Endorser brand",
+        shape="no products of its own; vouches for purpose brands that each own a job",
+        advice=(
+            "Keep the endorser in the background as a mark of quality and keep each "
+            "purpose brand under it tied to its own job."
+        ),
+        examples=("Marriott: Courtyard; Residence Inn", "Milwaukee: Sawzall; Hole Hawg"),
+    ),
+}
+PATH_ORDER = (ONE_PRODUCT_ONE_JOB, MANY_PRODUCTS_ONE_JOB, MANY_JOBS_ONE_BRAND, ENDORSER)
+
+# The seed figures, as named data for the teaching part.
+SEED_EXAMPLES: dict[str, tuple[str, ...]] = {
+    MANY_PRODUCTS_ONE_JOB: ("Sony Walkman",),
+    MANY_JOBS_ONE_BRAND: ("Marriott", "Milwaukee"),
+}
+SEED_ENDORSED: dict[str, tuple[str, ...]] = {
+    "Marriott": ("Courtyard", "Residence Inn"),
+    "Milwaukee": ("Sawzall", "Hole Hawg"),
+}
+
+# Workbook thresholds (ours, not the article's).
+# Red when at least this share of all products sits under brands stretched over jobs.
+RED_STRETCHED_PRODUCT_SHARE = 0.5
+MAX_BRANDS = 30
+MAX_PRODUCTS_PER_BRAND = 40
+MAX_NAME_CHARS = 80
+MAX_JOB_CHARS = 160
+
+
+def _fail(loc: tuple, value: Any, message: str, allowed: str) -> ValidationError:
+    """A validation error at ``loc`` (relative to the field being validated)."""
+    err = PydanticCustomError("workbook_value", message + " (allowed: {allowed})", {"allowed": allowed})
+    return ValidationError.from_exception_data("Inputs", [InitErrorDetails(type=err, loc=loc, input=value)])
+
+
+def job_key(job: str) -> str:
+    """Normalise a job's wording for comparison (case, spaces, final full stop)."""
+    return job_label(job).casefold()
+
+
+def job_label(job: str) -> str:
+    """A job's wording as displayed: single spaces, no final full stop."""
+    return re.sub(r"\s+", " ", job).strip().rstrip(".").strip()
+
+
+class Product(BaseModel):
+    """A product and the job customers hire it to do.
+
+    Parameters
+    ----------
+    name : str
+        The product, e.g. "18V compact drill".
+    job : str
+        The job, said from the customer's side, e.g. "drill holes in studs fast
+        on a remodel". Two products share a job when the wording matches
+        (ignoring case and spacing).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    job: str = Field(min_length=1, max_length=MAX_JOB_CHARS)
+
+
+class Brand(BaseModel):
+    """A brand and the products sold under its own name.
+
+    Parameters
+    ----------
+    name : str
+    endorsed_by : str, optional
+        The endorser brand this one sits under (e.g. a purpose brand sold as
+        "X by Y"); must name another brand of the portfolio.
+    products : list of Product
+        May be empty only for an endorser brand whose products are all sold
+        under purpose brands.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    endorsed_by: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
+    products: list[Product] = Field(default_factory=list, max_length=MAX_PRODUCTS_PER_BRAND)
+
+    @field_validator("endorsed_by")
+    @classmethod
+    def _blank_is_none(cls, v: str | None) -> str | None:
+        return v or None
+
+
+class Inputs(BaseModel):
+    """Form inputs of the purpose-brands room.
+
+    Parameters
+    ----------
+    company : str
+        The client's name as it appears on the map.
+    brands : list of Brand
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    schema_version: int = SCHEMA_VERSION
+    company: str = Field(default="", max_length=120)
+    brands: list[Brand] = Field(default_factory=list, max_length=MAX_BRANDS)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v != SCHEMA_VERSION:
+            raise _fail((), v, "unknown schema version", str(SCHEMA_VERSION))
+        return v
+
+    @field_validator("brands")
+    @classmethod
+    def _portfolio_rules(cls, brands: list[Brand]) -> list[Brand]:
+        index: dict[str, int] = {}
+        for i, b in enumerate(brands):
+            key = b.name.casefold()
+            if key in index:
+                raise _fail((i, "name"), b.name, "brand name used twice",
+                            f"a name not already used by brands[{index[key]}]")
+            index[key] = i
+        endorsers = {b.endorsed_by.casefold() for b in brands if b.endorsed_by}
+        for i, b in enumerate(brands):
+            if b.endorsed_by:
+                parent = b.endorsed_by.casefold()
+                if parent not in index:
+                    raise _fail((i, "endorsed_by"), b.endorsed_by, "no such brand in the portfolio",
+                                "empty, or the name of another brand: " + ", ".join(x.name for x in brands))
+                if parent == b.name.casefold():
+                    raise _fail((i, "endorsed_by"), b.endorsed_by, "a brand cannot endorse itself",
+                                "empty, or the name of another brand")
+                if brands[index[parent]].endorsed_by:
+                    raise _fail((i, "endorsed_by"), b.endorsed_by, "endorser is itself endorsed",
+                                "a top-level brand (one level of endorsement only)")
+            if not b.products and b.name.casefold() not in endorsers:
+                raise _fail((i, "products"), [], "a brand with no products",
+                            "at least one product, or purpose brands that name this brand as endorser")
+        return brands
+
+
+TABLES: dict[str, Any] = {}
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Everything the room shows for one client.
+
+    Attributes
+    ----------
+    brands : pandas.DataFrame
+        One row per brand: brand, endorsed_by, products, jobs, place, label,
+        advice, purpose_brands (names of brands it endorses), stretched.
+    matrix : pandas.DataFrame
+        Brand-by-job counts of products (rows: brands with products; columns:
+        jobs in first-seen order). A row with more than one non-zero cell is a
+        brand stretched across jobs.
+    jobs : pandas.DataFrame
+        One row per job: job, brands, products; a job served by several
+        brands is noted.
+    stretched : tuple of str
+        Brands placed at "many jobs, one brand".
+    recommendations : tuple of str
+    """
+
+    inputs: Inputs
+    brands: pd.DataFrame
+    matrix: pd.DataFrame
+    jobs: pd.DataFrame
+    stretched: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    stretched_product_share: float
+
+
+def place_of(n_products: int, n_jobs: int, endorses: int = 0) -> str:
+    """Place on the path for a brand with these counts.
+
+    Parameters
+    ----------
+    n_products : int
+        Products sold under the brand's own name.
+    n_jobs : int
+        Distinct jobs those products are hired for.
+    endorses : int
+        Purpose brands that name this brand as their endorser.
+
+    Returns
+    -------
+    str
+        One of :data:`PATH_ORDER`.
+    """
+    if n_products < 0 or n_jobs < 0 or endorses < 0 or n_jobs > n_products:
+        raise ValueError(f"impossible counts: {n_products} products, {n_jobs} jobs, {endorses} endorsed")
+    if n_products == 0:
+        if endorses == 0:
+            raise ValueError("a brand needs products or purpose brands under it")
+        return ENDORSER
+    if n_jobs > 1:
+        return MANY_JOBS_ONE_BRAND
+    return ONE_PRODUCT_ONE_JOB if n_products == 1 else MANY_PRODUCTS_ONE_JOB
+
+
+def _coerce(inputs: Inputs | dict) -> Inputs:
+    if isinstance(inputs, Inputs):
+        return inputs
+    try:
+        return Inputs.model_validate(inputs)
+    except ValidationError as exc:
+        raise from_pydantic(exc, context="purpose_brands inputs") from None
+
+
+def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = None) -> Result:
+    """Place every brand on the purpose-brand path.
+
+    Parameters
+    ----------
+    inputs : Inputs or dict
+    tables : dict, optional
+        Unused: this framework has no tables.
+
+    Returns
+    -------
+    Result
+    """
+    inputs = _coerce(inputs)
+    labels: dict[str, str] = {}  # job key -> first wording seen
+    for b in inputs.brands:
+        for p in b.products:
+            labels.setdefault(job_key(p.job), job_label(p.job))
+    canonical = {b.name.casefold(): b.name for b in inputs.brands}
+    endorsed: dict[str, list[str]] = {}
+    for b in inputs.brands:
+        if b.endorsed_by:
+            endorsed.setdefault(canonical[b.endorsed_by.casefold()], []).append(b.name)
+
+    rows = []
+    for b in inputs.brands:
+        keys = list(dict.fromkeys(job_key(p.job) for p in b.products))
+        place = place_of(len(b.products), len(keys), len(endorsed.get(b.name, [])))
+        rows.append({
+            "brand": b.name,
+            "endorsed_by": canonical[b.endorsed_by.casefold()] if b.endorsed_by else "",
+            "products": len(b.products),
+            "jobs": len(keys),
+            "place": place,
+            "label": PATH[place].label,
+            "advice": _advice(b, place, endorsed.get(b.name, []), [labels[k] for k in keys]),
+            "purpose_brands": ", ".join(endorsed.get(b.name, [])),
+            "stretched": place == MANY_JOBS_ONE_BRAND,
+        })
+    brands = pd.DataFrame(rows, columns=["brand", "endorsed_by", "products", "jobs", "place",
+                                         "label", "advice", "purpose_brands", "stretched"])
+
+    matrix = pd.DataFrame(0, index=[b.name for b in inputs.brands if b.products],
+                          columns=list(labels.values()), dtype="int64")
+    matrix.index.name, matrix.columns.name = "brand", "job"
+    for b in inputs.brands:
+        for p in b.products:
+            matrix.loc[b.name, labels[job_key(p.job)]] += 1
+
+    job_rows = []
+    for key, label in labels.items():
+        served = [b.name for b in inputs.brands if any(job_key(p.job) == key for p in b.products)]
+        n = sum(1 for b in inputs.brands for p in b.products if job_key(p.job) == key)
+        job_rows.append({"job": label, "brands": ", ".join(served), "products": n})
+    jobs = pd.DataFrame(job_rows, columns=["job", "brands", "products"])
+
+    stretched = tuple(brands.loc[brands["stretched"], "brand"])
+    total = int(brands["products"].sum())
+    in_stretched = int(brands.loc[brands["stretched"], "products"].sum())
+    share = in_stretched / total if total else 0.0
+    recs = _recommendations(inputs, brands, jobs)
+    log.debug("purpose_brands: %d brands, %d stretched", len(brands), len(stretched))
+    return Result(inputs=inputs, brands=brands, matrix=matrix, jobs=jobs, stretched=stretched,
+                  recommendations=tuple(recs), stretched_product_share=share)
+
+
+def _advice(brand: Brand, place: str, purpose: list[str], jobs: list[str]) -> str:
+    text = PATH[place].advice
+    if place == MANY_JOBS_ONE_BRAND:
+        text += " Candidate jobs for new purpose brands: " + "; ".join(jobs) + "."
+    if purpose and place != ENDORSER:
+        text += " It already endorses " + ", ".join(purpose) + "."
+    return text
+
+
+def _recommendations(inputs: Inputs, brands: pd.DataFrame, jobs: pd.DataFrame) -> list[str]:
+    recs = []
+    for row in brands.itertuples():
+        if row.stretched:
+            recs.append(
+                f"{row.brand} is stretched over {row.jobs} jobs: make it an endorser and give "
+                f"each job its own purpose brand."
+            )
+    shared = jobs[jobs["brands"].str.contains(", ", regex=False)]
+    for row in shared.itertuples():
+        recs.append(
+            f"Several brands ({row.brands}) are hired for the same job ({row.job}): "
+            "make sure customers can tell which to pick, or bring the products under one purpose brand."
+        )
+    if not recs and len(brands):
+        recs.append("Every brand stands for one job: keep new products inside each brand's job.")
+    return recs
+
+
+def headline(result: Result) -> dict:
+    """Short JSON-safe summary for the executive summary.
+
+    Green when no brand is stretched over several jobs; red when at least
+    :data:`RED_STRETCHED_PRODUCT_SHARE` of the products sit under stretched
+    brands; amber otherwise (and when the portfolio is empty).
+    """
+    n = len(result.brands)
+    k = len(result.stretched)
+    if n == 0:
+        status, summary = "amber", "No brands have been mapped yet."
+    elif k == 0:
+        status = "green"
+        summary = ("The brand stands for a single job." if n == 1
+                   else f"Each of the {n} brands stands for a single job.")
+    else:
+        status = "red" if result.stretched_product_share >= RED_STRETCHED_PRODUCT_SHARE else "amber"
+        names = ", ".join(result.stretched)
+        if k == 1:
+            summary = (f"{names} is stretched over several jobs ({k} of {n} brands) and should become "
+                       "an endorser brand over new purpose brands.")
+        else:
+            summary = (f"{k} of {n} brands are stretched over several jobs ({names}) and should become "
+                       "endorser brands over new purpose brands.")
+    return {
+        "status": status,
+        "summary": summary,
+        "metrics": {
+            "brands": n,
+            "jobs": len(result.jobs),
+            "stretched brands": k,
+            "share of products under stretched brands": round(result.stretched_product_share, 3),
+        },
+    }

@@ -1,0 +1,554 @@
+"""Customer value propositions: compare an offering with the next best alternative.
+
+Source: James C. Anderson, James A. Narus and Wouter van Rossum, "Customer
+Value Propositions in Business Markets", Harvard Business Review, March 2006.
+
+The consultant lists the elements of the client's offering. For each element the
+customer's view and the supplier's view of how it compares with the customer's
+next best alternative are kept apart: parity, favorable difference or
+unfavorable difference. Where the two views disagree the element is a point of
+contention. Each difference can carry a value word equation (a quantity times a
+value per unit), which gives a money value, a total and a net. The largest one
+or two favorable differences, with an essential point of parity if one is
+marked, form the resonating focus. The module also says which of the article's
+three kinds of proposition the client's current pitch is and what that implies.
+
+Pure module: no widgets, no files, no printing.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from workbook.errors import InvalidInput, from_pydantic
+
+log = logging.getLogger(__name__)
+
+NAME = "value_proposition"
+TITLE = "Customer value propositions"
+SOURCE = (
+    'Anderson, Narus and van Rossum, "Customer Value Propositions in Business Markets", '
+    "Harvard Business Review, 2006"
+)
+SCHEMA_VERSION = 1
+
+# The views an element can have against the next best alternative (the article's
+# terms: point of parity, point of difference favorable or unfavorable).
+VIEWS = ("parity", "favorable", "unfavorable")
+# The customer's view may not be known yet; then the supplier's view stands in.
+CUSTOMER_VIEWS = VIEWS + ("unknown",)
+# The kinds an element ends up as; "contention" when the two views disagree
+# (the article's point of contention).
+KINDS = ("favorable", "unfavorable", "parity", "contention")
+KIND_LABELS = {
+    "favorable": "favorable point of difference",
+    "unfavorable": "unfavorable point of difference",
+    "parity": "point of parity",
+    "contention": "point of contention",
+}
+
+# A resonating focus holds "one or two" points of difference, perhaps with one
+# point of parity (Anderson, Narus and van Rossum 2006, exhibit on the three kinds).
+FOCUS_MAX_DIFFERENCES = 2
+FOCUS_MAX_PARITY = 1
+
+# Workbook limits (ours, not the article's): keep a session's table readable.
+MAX_ELEMENTS = 40
+MAX_NAME_CHARS = 80
+
+PitchKind = Literal["all_benefits", "favorable_points_of_difference", "resonating_focus"]
+PITCH_KINDS: tuple[str, ...] = ("all_benefits", "favorable_points_of_difference", "resonating_focus")
+
+
+@dataclass(frozen=True)
+class PropositionType:
+    """One column of the article's table of the three kinds of value proposition.
+
+    Every text is our paraphrase of the exhibit; the pitfall names are the article's.
+    """
+
+    key: str
+    label: str
+    consists_of: str
+    customer_question: str
+    requires: str
+    pitfall: str
+    pitfall_meaning: str
+    advice: str
+
+
+# Anderson, Narus and van Rossum (2006), exhibit "Which alternative conveys value
+# to customers?", in our own words.
+PROPOSITION_TYPES: dict[str, PropositionType] = {
+    "all_benefits": PropositionType(
+        key="all_benefits",
+        label="All benefits",
+        consists_of="every benefit the customer gets from the offering",
+        customer_question="Why should our company buy this offering at all?",
+        requires="knowing your own offering",
+        pitfall="benefit assertion",
+        pitfall_meaning=(
+            "claiming benefits that may be no better than, or even worse than, "
+            "what the next best alternative already gives"
+        ),
+        advice=(
+            "Set each benefit beside the customer's next best alternative, drop the "
+            "points of parity from the pitch and lead with the differences worth most."
+        ),
+    ),
+    "favorable_points_of_difference": PropositionType(
+        key="favorable_points_of_difference",
+        label="Favorable points of difference",
+        consists_of="every way the offering beats the customer's next best alternative",
+        customer_question="Why should our company buy this offering rather than the competitor's?",
+        requires="knowing your own offering and the next best alternative",
+        pitfall="value presumption",
+        pitfall_meaning=(
+            "taking for granted that every favorable difference matters to the "
+            "customer, when several may be worth little to them"
+        ),
+        advice=(
+            "Put a money value on each favorable difference from the customer's own "
+            "numbers and narrow the pitch to the one or two worth most."
+        ),
+    ),
+    "resonating_focus": PropositionType(
+        key="resonating_focus",
+        label="Resonating focus",
+        consists_of=(
+            "the one or two points of difference (and perhaps a point of parity) whose "
+            "improvement would give the customer the most value for the foreseeable future"
+        ),
+        customer_question="What is the single most valuable thing for our company to remember about this offering?",
+        requires=(
+            "knowing how your offering gives the customer more value than the next "
+            "best alternative does"
+        ),
+        pitfall="requires customer value research",
+        pitfall_meaning=(
+            "the focus is only as good as the research behind it: the values must "
+            "come from studying the customer's business, not from the supplier's hopes"
+        ),
+        advice=(
+            "Keep the value word equations current with customer data and back the "
+            "focus with documented value the customer can check."
+        ),
+    ),
+}
+
+
+def _allowed(message: str, allowed: str) -> PydanticCustomError:
+    """Build a pydantic error whose ``allowed`` text :func:`from_pydantic` reads."""
+    return PydanticCustomError("workbook_value", message + " (allowed: {allowed})", {"allowed": allowed})
+
+
+def _fail(loc: tuple, value: Any, message: str, allowed: str) -> ValidationError:
+    """A validation error at ``loc`` (relative to the field being validated)."""
+    return ValidationError.from_exception_data(
+        "Inputs", [InitErrorDetails(type=_allowed(message, allowed), loc=loc, input=value)]
+    )
+
+
+class Element(BaseModel):
+    """One element of the offering compared with the next best alternative.
+
+    Parameters
+    ----------
+    name : str
+        What the element is, e.g. "Delivery lead time".
+    supplier_view, customer_view : str
+        How the supplier and the customer each see the element against the next
+        best alternative: ``parity``, ``favorable`` or ``unfavorable``; the
+        customer's view may also be ``unknown``.
+    essential : bool
+        For a point of parity: the customer will not buy without it.
+    quantity, unit_value_usd : float, optional
+        The value word equation: how many units (e.g. 1,200 hours of downtime
+        avoided a year) times the money value of one unit.
+    unit : str
+        What the quantity counts, e.g. "hours of downtime avoided a year".
+    assumption : str
+        Where the figures come from and what they take for granted.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    supplier_view: Literal["parity", "favorable", "unfavorable"] = "parity"
+    customer_view: Literal["parity", "favorable", "unfavorable", "unknown"] = "unknown"
+    essential: bool = False
+    quantity: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    unit: str = Field(default="", max_length=MAX_NAME_CHARS)
+    unit_value_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    assumption: str = Field(default="", max_length=400)
+
+
+class Inputs(BaseModel):
+    """Form inputs of the value-proposition room.
+
+    Parameters
+    ----------
+    offering : str
+        The client's offering being pitched.
+    customer : str
+        The target customer or segment.
+    next_best_alternative : str
+        What the customer would do or buy instead.
+    current_pitch : str
+        Which of the three kinds the client's current pitch is.
+    value_period : str
+        The period every value equation covers, e.g. "a year".
+    elements : list of Element
+        The elements compared with the next best alternative.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    schema_version: int = SCHEMA_VERSION
+    offering: str = Field(default="", max_length=120)
+    customer: str = Field(default="", max_length=120)
+    next_best_alternative: str = Field(default="", max_length=120)
+    current_pitch: PitchKind = "all_benefits"
+    value_period: str = Field(default="a year", max_length=40)
+    elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v != SCHEMA_VERSION:
+            raise _allowed("unknown schema version", f"{SCHEMA_VERSION}")
+        return v
+
+    @field_validator("elements")
+    @classmethod
+    def _unique_names(cls, elements: list[Element]) -> list[Element]:
+        seen: dict[str, int] = {}
+        for i, el in enumerate(elements):
+            key = el.name.casefold()
+            if key in seen:
+                raise _fail(
+                    (i, "name"), el.name, "element name used twice",
+                    f"a name not already used by elements[{seen[key]}] (names are compared ignoring case)",
+                )
+            seen[key] = i
+        return elements
+
+
+TABLES: dict[str, Any] = {}
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Everything the room shows for one client.
+
+    Attributes
+    ----------
+    elements : pandas.DataFrame
+        One row per element: element, supplier_view, customer_view, kind,
+        essential, value_usd (signed: unfavorable differences negative, parity
+        and contention 0), claimed_usd (the equation's value before sign),
+        equation, assumption, in_focus.
+    chart : pandas.DataFrame
+        The elements ranked by signed value, with their kind (element, kind, value_usd).
+    total_favorable_usd, total_unfavorable_usd, net_value_usd : float
+        Sum of the valued favorable differences, of the valued unfavorable ones,
+        and favorable minus unfavorable.
+    disputed_usd : float
+        The value the supplier claims for points of contention (not counted in the net).
+    focus : tuple of str
+        The favorable differences of the resonating focus, largest first.
+    focus_parity : str or None
+        The essential point of parity in the focus, if one is marked.
+    warnings : tuple of str
+        Value presumption warnings and other cautions.
+    pitch : PropositionType
+        The kind of the client's current pitch.
+    recommendations : tuple of str
+    counts : dict
+        Number of elements per kind.
+    """
+
+    inputs: Inputs
+    elements: pd.DataFrame
+    chart: pd.DataFrame
+    total_favorable_usd: float
+    total_unfavorable_usd: float
+    net_value_usd: float
+    disputed_usd: float
+    focus: tuple[str, ...]
+    focus_parity: str | None
+    warnings: tuple[str, ...]
+    pitch: PropositionType
+    recommendations: tuple[str, ...]
+    counts: dict[str, int]
+
+
+def classify(supplier_view: str, customer_view: str) -> str:
+    """Return the kind of an element from its two views.
+
+    Parameters
+    ----------
+    supplier_view : {"parity", "favorable", "unfavorable"}
+    customer_view : {"parity", "favorable", "unfavorable", "unknown"}
+
+    Returns
+    -------
+    str
+        The shared view when both agree; the supplier's view when the
+        customer's is unknown; ``"contention"`` when the two disagree.
+    """
+    if supplier_view not in VIEWS:
+        raise InvalidInput.one("supplier_view", supplier_view, ", ".join(VIEWS))
+    if customer_view not in CUSTOMER_VIEWS:
+        raise InvalidInput.one("customer_view", customer_view, ", ".join(CUSTOMER_VIEWS))
+    if customer_view == "unknown" or customer_view == supplier_view:
+        return supplier_view
+    return "contention"
+
+
+def equation_value(element: Element) -> float | None:
+    """Money value of an element's value word equation, or None when incomplete."""
+    if element.quantity is None or element.unit_value_usd is None:
+        return None
+    return float(element.quantity) * float(element.unit_value_usd)
+
+
+def equation_text(element: Element, period: str = "a year") -> str:
+    """The value word equation written out, e.g.
+
+    ``"1,200 hours of downtime avoided × $85 each = $102,000 a year"``.
+    Returns an empty string when the equation is incomplete.
+    """
+    value = equation_value(element)
+    if value is None:
+        return ""
+    unit = element.unit or "units"
+    return (
+        f"{_num(element.quantity)} {unit} × ${_num(element.unit_value_usd)} each"
+        f" = {usd(value)} {period}".rstrip()
+    )
+
+
+def usd(x: float) -> str:
+    """Format a money amount: ``usd(-1250) == "-$1,250"``."""
+    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _coerce(inputs: Inputs | dict) -> Inputs:
+    if isinstance(inputs, Inputs):
+        return inputs
+    try:
+        return Inputs.model_validate(inputs)
+    except ValidationError as exc:
+        raise from_pydantic(exc, context="value_proposition inputs") from None
+
+
+def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = None) -> Result:
+    """Classify, value and rank the elements; propose the resonating focus.
+
+    Parameters
+    ----------
+    inputs : Inputs or dict
+        The form inputs (a dict is validated first).
+    tables : dict, optional
+        Unused: this framework has no tables.
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    workbook.errors.InvalidInput
+        When a dict of inputs does not validate.
+    """
+    inputs = _coerce(inputs)
+    rows = []
+    for el in inputs.elements:
+        kind = classify(el.supplier_view, el.customer_view)
+        claimed = equation_value(el)
+        if claimed is None or kind in ("parity", "contention"):
+            signed = 0.0
+        else:
+            signed = claimed if kind == "favorable" else -claimed
+        rows.append(
+            {
+                "element": el.name,
+                "supplier_view": el.supplier_view,
+                "customer_view": el.customer_view,
+                "kind": kind,
+                "essential": bool(el.essential and kind == "parity"),
+                "value_usd": signed,
+                "claimed_usd": claimed,
+                "equation": equation_text(el, inputs.value_period),
+                "assumption": el.assumption,
+            }
+        )
+    columns = ["element", "supplier_view", "customer_view", "kind", "essential",
+               "value_usd", "claimed_usd", "equation", "assumption"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["claimed_usd"] = table["claimed_usd"].astype("float64")
+    table["value_usd"] = table["value_usd"].astype("float64")
+
+    fav = table[table["kind"] == "favorable"]
+    unfav = table[table["kind"] == "unfavorable"]
+    valued_fav = fav[fav["claimed_usd"].notna() & (fav["claimed_usd"] > 0)]
+    total_fav = float(valued_fav["claimed_usd"].sum())
+    total_unfav = float(unfav["claimed_usd"].fillna(0).sum())
+    disputed = float(table.loc[table["kind"] == "contention", "claimed_usd"].fillna(0).sum())
+
+    ranked = valued_fav.sort_values("claimed_usd", ascending=False, kind="stable")
+    focus = tuple(ranked["element"].head(FOCUS_MAX_DIFFERENCES))
+    essential = table[table["essential"]]
+    focus_parity = str(essential["element"].iloc[0]) if len(essential) else None
+    table["in_focus"] = table["element"].isin(focus) | (table["element"] == focus_parity)
+
+    warnings = _warnings(table, fav, unfav, essential)
+    pitch = PROPOSITION_TYPES[inputs.current_pitch]
+    recs = _recommendations(inputs, pitch, focus, focus_parity, total_fav, total_unfav, table)
+
+    chart = (
+        table[["element", "kind", "value_usd"]]
+        .sort_values("value_usd", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
+    counts = {k: int((table["kind"] == k).sum()) for k in KINDS}
+    log.debug("value_proposition: %d elements, net %.0f", len(table), total_fav - total_unfav)
+    return Result(
+        inputs=inputs,
+        elements=table,
+        chart=chart,
+        total_favorable_usd=total_fav,
+        total_unfavorable_usd=total_unfav,
+        net_value_usd=total_fav - total_unfav,
+        disputed_usd=disputed,
+        focus=focus,
+        focus_parity=focus_parity,
+        warnings=tuple(warnings),
+        pitch=pitch,
+        recommendations=tuple(recs),
+        counts=counts,
+    )
+
+
+def _names(frame: pd.DataFrame) -> str:
+    return ", ".join(frame["element"])
+
+
+def _warnings(table: pd.DataFrame, fav: pd.DataFrame, unfav: pd.DataFrame,
+              essential: pd.DataFrame) -> list[str]:
+    out = []
+    missing = fav[fav["claimed_usd"].isna()]
+    if len(missing):
+        out.append(
+            f"Value presumption: {_names(missing)} "
+            f"{'has' if len(missing) == 1 else 'have'} no money value yet, so "
+            "the focus may change once valued."
+        )
+    zero = fav[fav["claimed_usd"].notna() & (fav["claimed_usd"] == 0)]
+    if len(zero):
+        out.append(
+            f"Worth nothing to the customer as entered: {_names(zero)}. "
+            "A difference the customer does not value is not an advantage."
+        )
+    unconfirmed = fav[(fav["customer_view"] == "unknown") & fav["claimed_usd"].notna()]
+    if len(unconfirmed):
+        out.append(
+            f"Value presumption: the customer has not confirmed {_names(unconfirmed)} "
+            "as favorable; only the supplier's view stands behind the value counted."
+        )
+    missing_unfav = unfav[unfav["claimed_usd"].isna()]
+    if len(missing_unfav):
+        out.append(
+            f"Unfavorable difference(s) without a value ({_names(missing_unfav)}): "
+            "the net overstates the case until they are costed."
+        )
+    if len(essential) > FOCUS_MAX_PARITY:
+        out.append(
+            f"{len(essential)} points of parity are marked essential; the focus keeps "
+            f"only the first ({essential['element'].iloc[0]})."
+        )
+    return out
+
+
+def _recommendations(inputs: Inputs, pitch: PropositionType, focus: tuple[str, ...],
+                     focus_parity: str | None, total_fav: float, total_unfav: float,
+                     table: pd.DataFrame) -> list[str]:
+    recs = []
+    if focus:
+        lead = " and ".join(focus)
+        tail = f", while showing parity on {focus_parity}" if focus_parity else ""
+        recs.append(f"Lead the pitch with {lead}{tail}.")
+    else:
+        recs.append(
+            "No favorable difference has a money value yet: value at least one "
+            "before building the pitch."
+        )
+    if pitch.key != "resonating_focus":
+        advice = pitch.advice[0].lower() + pitch.advice[1:]
+        recs.append(f"The current pitch ({pitch.label.lower()}) risks {pitch.pitfall}: {advice}")
+    else:
+        recs.append(pitch.advice)
+    contention = table[table["kind"] == "contention"]
+    if len(contention):
+        recs.append(
+            f"Settle the points of contention ({_names(contention)}) with evidence from "
+            "the customer's operations before claiming them."
+        )
+    if total_fav - total_unfav <= 0 and (total_fav or total_unfav):
+        recs.append(
+            "The unfavorable differences outweigh the favorable ones: lower the price "
+            "or improve the offering before pitching against this alternative."
+        )
+    return recs
+
+
+def headline(result: Result) -> dict:
+    """Short JSON-safe summary for the executive summary.
+
+    Status is red when no favorable difference carries value or the net is not
+    positive; green when the pitch is a resonating focus with no warnings;
+    amber otherwise.
+    """
+    net = result.net_value_usd
+    if not result.focus or net <= 0:
+        status = "red"
+    elif result.pitch.key == "resonating_focus" and not result.warnings:
+        status = "green"
+    else:
+        status = "amber"
+    period = result.inputs.value_period
+    if result.focus and net <= 0:
+        summary = (
+            f"The unfavorable differences outweigh the favorable ones by {usd(-net)} {period}, "
+            "so the offering has no case against this alternative yet."
+        )
+    elif result.focus:
+        summary = (
+            f"Net value to the customer is {usd(net)} {period}; "
+            f"the resonating focus is {' and '.join(result.focus)}."
+        )
+    else:
+        summary = "No favorable point of difference has a money value yet, so there is no resonating focus."
+    return {
+        "status": status,
+        "summary": summary,
+        "metrics": {
+            "net value (USD)": round(net, 2),
+            "favorable differences": result.counts["favorable"],
+            "points of contention": result.counts["contention"],
+            "current pitch": result.pitch.label,
+        },
+    }
