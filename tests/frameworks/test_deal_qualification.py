@@ -1,0 +1,244 @@
+"""Tests of the deal-qualification framework (ready, willing and able; seed 002_*)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbook.errors import InvalidInput
+from workbook.frameworks import deal_qualification as dq
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
+
+
+def _deal(deal="D1", account="Acme", amount=100_000, close_month="2025-03", probability=0.5,
+          ready="yes", willing="yes", able="yes", **extra):
+    return dict(deal=deal, account=account, amount=amount, close_month=close_month, probability=probability,
+                ready=ready, willing=willing, able=able, **extra)
+
+
+def _frame(*deals):
+    return pd.DataFrame(list(deals))
+
+
+# -- seed: the three conditions --------------------------------------------------
+
+def test_three_conditions_from_seed():
+    assert dq.CRITERIA == ("ready", "willing", "able")
+    assert set(dq.CRITERION_MEANING) == set(dq.CRITERIA)
+
+
+def test_tables_contract():
+    assert set(dq.TABLES) == {"pipeline"}
+    assert dq.TABLES["pipeline"] is dq.validate_pipeline
+
+
+# -- validation ----------------------------------------------------------------
+
+def test_validate_cleans_types_and_headers():
+    raw = pd.DataFrame([{"Deal": "D1", "Account": " Acme ", "Amount": "$1,200", "Expected close month": "2025-3",
+                         "Stage probability": "60%", "Ready": "Y", "Willing": 1, "Able": ""}])
+    clean = dq.validate_pipeline(raw)
+    row = clean.iloc[0]
+    assert row["account"] == "Acme"
+    assert row["amount"] == 1200.0
+    assert row["close_month"] == "2025-03"
+    assert row["probability"] == pytest.approx(0.6)
+    assert (bool(row["ready"]), bool(row["willing"]), bool(row["able"])) == (True, True, False)
+    assert row["ready_evidence"] == "" and row["owner"] == ""
+
+
+def test_validate_accepts_excel_dates_and_is_idempotent():
+    clean = dq.validate_pipeline(_frame(_deal(close_month=dt.datetime(2025, 11, 30))))
+    assert clean.loc[0, "close_month"] == "2025-11"
+    again = dq.validate_pipeline(clean)
+    pd.testing.assert_frame_equal(clean, again)
+
+
+def test_validate_lists_every_bad_row_with_spreadsheet_numbers():
+    frame = _frame(
+        _deal(),
+        _deal(deal="D2", amount=-5, probability=60),
+        _deal(deal="D3", close_month="March", ready="maybe"),
+        _deal(deal="D1", account=""),
+    )
+    with pytest.raises(InvalidInput) as info:
+        dq.validate_pipeline(frame)
+    fields = [p.field for p in info.value.problems]
+    assert fields == ["row 3, amount", "row 3, probability", "row 4, close_month", "row 4, ready",
+                      "row 5, deal", "row 5, account"]
+    by_field = {p.field: p for p in info.value.problems}
+    assert by_field["row 3, probability"].value == 60
+    assert "percentage" in by_field["row 3, probability"].allowed
+    assert by_field["row 4, ready"].value == "maybe" and "yes or no" in by_field["row 4, ready"].allowed
+    assert "row 2" in by_field["row 5, deal"].allowed
+
+
+def test_validate_missing_columns_named():
+    with pytest.raises(InvalidInput) as info:
+        dq.validate_pipeline(pd.DataFrame(columns=["deal", "account", "amount"]))
+    assert [p.field for p in info.value.problems] == [
+        "column close_month", "column probability", "column ready", "column willing", "column able"]
+    assert "columns found: deal, account, amount" in info.value.allowed
+
+
+@pytest.mark.parametrize("value", ["1.5", 1.5, -0.1, "abc", None, True])
+def test_bad_probability(value):
+    with pytest.raises(InvalidInput) as info:
+        dq.validate_pipeline(_frame(_deal(probability=value)))
+    assert info.value.field == "row 2, probability"
+
+
+@pytest.mark.parametrize("value", ["2025-13", "25-03", "", "soon"])
+def test_bad_month(value):
+    with pytest.raises(InvalidInput) as info:
+        dq.validate_pipeline(_frame(_deal(close_month=value)))
+    assert info.value.field == "row 2, close_month" and "YYYY-MM" in info.value.allowed
+
+
+def test_empty_pipeline_is_valid():
+    assert dq.validate_pipeline(pd.DataFrame(columns=list(dq.REQUIRED_COLUMNS))).empty
+
+
+# -- rule: per-deal conditions ------------------------------------------------------
+
+def test_met_and_missing_per_deal():
+    result = dq.evaluate({}, {"pipeline": _frame(
+        _deal("D1"), _deal("D2", ready="no"), _deal("D3", ready="no", willing="no", able="no"))})
+    deals = result.deals.set_index("deal")
+    assert deals.loc["D1", "qualified"] and deals.loc["D1", "missing"] == ""
+    assert deals.loc["D2", "met"] == "willing, able" and deals.loc["D2", "missing"] == "ready"
+    assert deals.loc["D3", "n_missing"] == 3 and deals.loc["D3", "met"] == ""
+    assert result.missing_counts == {"ready": 2, "willing": 1, "able": 1}
+
+
+# -- rule: raw against qualified forecast by month ------------------------------------
+
+def test_forecasts_by_month_and_gap():
+    result = dq.evaluate({}, {"pipeline": _frame(
+        _deal("D1", amount=100_000, probability=0.5, close_month="2025-03"),
+        _deal("D2", amount=80_000, probability=0.6, close_month="2025-03", ready="no"),
+        _deal("D3", amount=50_000, probability=0.9, close_month="2025-04", willing="no"),
+    )})
+    months = result.by_month.set_index("month")
+    assert months.loc["2025-03", "raw"] == pytest.approx(98_000)
+    assert months.loc["2025-03", "qualified"] == pytest.approx(50_000)
+    assert months.loc["2025-04", "qualified"] == 0
+    assert months["gap"].tolist() == pytest.approx([48_000, 45_000])
+    assert result.raw_total == pytest.approx(143_000)
+    assert result.qualified_total == pytest.approx(50_000)
+    assert result.gap == pytest.approx(93_000)
+    assert result.gap_share == pytest.approx(93 / 143, abs=1e-4)
+    assert list(result.by_month.columns) == ["month", "raw", "qualified", "gap", "deals", "qualified_deals"]
+
+
+# -- rule: priority ------------------------------------------------------------
+
+def test_priority_is_weighted_value_per_missing_condition():
+    result = dq.evaluate({"priority_count": 3}, {"pipeline": _frame(
+        _deal("BIG2", amount=200_000, probability=0.5, willing="no", able="no"),      # 100k / 2 = 50k
+        _deal("MID1", amount=100_000, probability=0.6, ready="no"),                   # 60k / 1
+        _deal("TIE1", amount=100_000, probability=0.6, ready="no", close_month="2025-01"),  # same, earlier
+        _deal("DONE", amount=900_000, probability=0.9),                               # qualified: not listed
+        _deal("ZERO", amount=50_000, probability=0.0, ready="no"),                    # nothing weighted
+    )})
+    assert result.priorities["deal"].tolist() == ["TIE1", "MID1", "BIG2"]
+    assert result.priorities["priority_score"].tolist() == [60_000, 60_000, 50_000]
+    assert result.priorities["rank"].tolist() == [1, 2, 3]
+    assert "missing" in dq.PRIORITY_RULE
+
+
+def test_slipped_deals_flagged():
+    result = dq.evaluate({"as_of_month": "2025-04"}, {"pipeline": _frame(
+        _deal("OLD", close_month="2025-03"), _deal("NEW", close_month="2025-04"))})
+    assert result.deals.set_index("deal")["slipped"].to_dict() == {"OLD": True, "NEW": False}
+    assert any("due before" in r for r in result.recommendations)
+
+
+# -- link to the sales-marketing diagnostic, statement 1 -------------------------------
+
+@pytest.mark.parametrize(
+    "mean, gap, status",
+    [
+        (4.5, 0.40, "warning"),
+        (4.0, 0.05, "consistent"),
+        (3.5, 0.15, "warning"),         # both boundaries count
+        (2.0, 0.40, "consistent"),
+        (2.5, 0.10, "unexplained"),
+        (3.0, 0.40, "mixed"),
+        (None, 0.40, "not available"),
+        (4.0, None, "not available"),
+    ],
+)
+def test_read_with_statement_one(mean, gap, status):
+    reading = dq.read_with_statement_one(mean, gap)
+    assert reading.status == status and reading.text
+
+
+@pytest.mark.parametrize("mean, gap, field", [(0, 0.1, "statement1_mean"), (6, 0.1, "statement1_mean"),
+                                              ("4", 0.1, "statement1_mean"), (3, 1.5, "gap_share")])
+def test_read_with_statement_one_bad_input(mean, gap, field):
+    with pytest.raises(InvalidInput) as info:
+        dq.read_with_statement_one(mean, gap)
+    assert info.value.field == field
+
+
+def test_evaluate_uses_statement1_mean_from_inputs():
+    result = dq.evaluate({"statement1_mean": 4.5}, {"pipeline": _frame(_deal(ready="no"))})
+    assert result.statement_one.status == "warning"
+
+
+# -- headline ------------------------------------------------------------------
+
+@pytest.mark.parametrize("qualified_share, status", [(0.86, "green"), (0.85, "amber"), (0.66, "amber"),
+                                                      (0.65, "red")])
+def test_headline_status_boundaries(qualified_share, status):
+    frame = _frame(_deal("Q", amount=qualified_share * 100, probability=1.0),
+                   _deal("U", amount=(1 - qualified_share) * 100, probability=1.0, able="no"))
+    head = dq.headline(dq.evaluate({}, {"pipeline": frame}))
+    assert head["status"] == status
+    json.dumps(head)
+
+
+def test_missing_pipeline_is_amber_not_an_error():
+    result = dq.evaluate({}, {})
+    head = dq.headline(result)
+    assert head["status"] == "amber" and result.deals.empty and result.gap_share is None
+
+
+# -- bad settings ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "data, field, allowed_part",
+    [
+        ({"as_of_month": "July"}, "as_of_month", "YYYY-MM"),
+        ({"statement1_mean": 7}, "statement1_mean", "less than or equal to 5"),
+        ({"priority_count": 0}, "priority_count", "greater than or equal to 1"),
+    ],
+)
+def test_bad_settings(data, field, allowed_part):
+    with pytest.raises(InvalidInput) as info:
+        dq.evaluate(data, {})
+    assert info.value.field == field and allowed_part in info.value.allowed
+    assert info.value.value == data[field]
+
+
+# -- example clients -----------------------------------------------------------
+
+def _example(slug):
+    settings = json.loads((DATA / slug / "deal_qualification.json").read_text())
+    pipeline = dq.validate_pipeline(pd.read_csv(DATA / slug / "deal_qualification" / "pipeline.csv"))
+    return dq.evaluate(settings, {"pipeline": pipeline})
+
+
+def test_example_clients_differ():
+    aurora, northwind = _example("aurora-software"), _example("northwind-tools")
+    assert dq.headline(aurora)["status"] == "red"
+    assert aurora.statement_one.status == "warning"
+    assert dq.headline(northwind)["status"] == "green"
+    assert northwind.statement_one.status == "unexplained"
+    assert aurora.raw_total == pytest.approx(600_500)
+    assert northwind.qualified_total == pytest.approx(3_843_500)

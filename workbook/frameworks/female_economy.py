@@ -1,0 +1,560 @@
+"""The female economy: six segments of women consumers.
+
+Source: Michael J. Silverstein and Kate Sayre, "The Female Economy", Harvard
+Business Review, September 2009 (exhibits in seed ``000_*``). The article splits
+women consumers into six segments, two of them with two subsegments each, and
+gives each its share of the population and of earned income. It argues that
+many offers overlook what women need, and shows a financial-services map of
+unmet needs and the Curves fitness chain as an example of a focused offer.
+
+What this module computes for a client:
+
+* opportunity sizing: the client's market split over the six segments, the
+  revenue between its current and its target share in each, ranked;
+* offer-to-segment fit: each offer scored against each segment's needs, and
+  the segments no offer serves.
+
+The published population shares add to 99%, not 100%, because each is
+rounded. We keep them exactly as published. When the market is split by
+population share, 1% of it is left unallocated and the result says so
+(:attr:`Result.unallocated_share`) rather than scaling the shares up.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal, Mapping
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from workbook.errors import from_pydantic
+
+log = logging.getLogger(__name__)
+
+SOURCE = 'Silverstein and Sayre, "The Female Economy", Harvard Business Review, 2009'
+
+# Needs a segment can have. The list is our reading of the segment traits in
+# the article's exhibit (seed 000_*); each need is tied to a trait below.
+NEEDS: dict[str, str] = {
+    "achievement": "recognition for achievement and a career that moves forward",
+    "adventure_learning": "adventure, new experiences and learning",
+    "autonomy": "independence and control over her own choices",
+    "time_saving": "saving time while juggling family and work",
+    "respect": "being addressed as an individual, not overlooked or stereotyped",
+    "stability": "order and predictability in a chaotic week",
+    "experiences": "experiences rather than more products",
+    "quality": "quality worth paying more for",
+    "connection": "ways to meet people and build new ties",
+    "life_change": "support through divorce or the death of a spouse",
+    "health_ageing": "health and growing older well",
+    "leisure": "travel, exercise and leisure",
+    "value_credit": "low prices, good value and access to credit",
+    "small_luxuries": "small treats she can afford",
+}
+
+# Offer-to-need scores: 0 does not address it, 1 partly, 2 well, 3 strongly.
+NEED_SCORE_MAX = 3
+# Fit bands on a segment's best offer fit (share of the maximum score): our
+# thresholds, documented so a consultant can explain them.
+SERVED_FROM = 0.5
+PARTLY_SERVED_FROM = 0.25
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment (or subsegment) of women consumers.
+
+    Attributes
+    ----------
+    key : str
+        Identifier used in inputs, e.g. ``"fast_tracker"``.
+    name : str
+        The article's name.
+    population_share, income_share : float
+        Share of the female population and of women's earned income, as
+        fractions (0.24 for 24%), exactly as published.
+    traits : tuple of str
+        What characterises the segment, in our words.
+    needs : tuple of str
+        Keys of :data:`NEEDS` we read from the traits (empty for subsegments).
+    subsegments : tuple of Segment
+    """
+
+    key: str
+    name: str
+    population_share: float
+    income_share: float
+    traits: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    subsegments: tuple["Segment", ...] = ()
+
+    @property
+    def income_gap(self) -> float:
+        """Income share minus population share (fraction; positive = earns more than its size)."""
+        return round(self.income_share - self.population_share, 4)
+
+    @property
+    def income_index(self) -> float:
+        """Income share divided by population share (1.0 = earns in proportion to its size)."""
+        return round(self.income_share / self.population_share, 3)
+
+
+# The six segments and four subsegments (seed 000_*, exhibit "Six key female
+# consumer segments"); shares exact, traits paraphrased.
+SEGMENTS: tuple[Segment, ...] = (
+    Segment(
+        "fast_tracker", "Fast-tracker", 0.24, 0.34,
+        ("Among the best-paid and best-educated women", "Looks for adventure and new things to learn"),
+        ("achievement", "adventure_learning", "autonomy"),
+        (
+            Segment("striving_for_achievement", "Striving for achievement", 0.15, 0.19,
+                    ("Puts her career and being recognised for it first",)),
+            Segment("independent_women", "Independent women", 0.09, 0.15,
+                    ("Works longer hours than any other group", "Values her independence above all")),
+        ),
+    ),
+    Segment(
+        "pressure_cooker", "Pressure cooker", 0.22, 0.23,
+        ("Married, with children", "Feels overlooked and reduced to a stereotype"),
+        ("time_saving", "respect", "stability"),
+        (
+            Segment("successful_multitasker", "Successful multitasker", 0.10, 0.14,
+                    ("Feels on top of her many roles",)),
+            Segment("struggling_for_stability", "Struggling for stability", 0.12, 0.09,
+                    ("Is forever fighting disorder",)),
+        ),
+    ),
+    Segment(
+        "relationship_focused", "Relationship focused", 0.16, 0.13,
+        ("Satisfied and hopeful", "Not short of time", "Has plenty to spend after the essentials",
+         "Spends on experiences more than on things"),
+        ("experiences", "quality"),
+    ),
+    Segment(
+        "managing_on_her_own", "Managing on her own", 0.10, 0.09,
+        ("Single once more, after divorce or the death of her spouse",
+         "Looks for ways to connect with other people"),
+        ("connection", "life_change"),
+    ),
+    Segment(
+        "fulfilled_empty_nester", "Fulfilled empty nester", 0.15, 0.16,
+        ("Mostly passed over by marketers", "Cares about her health and about ageing well",
+         "Spends her time on travel, exercise and leisure"),
+        ("health_ageing", "leisure", "respect"),
+    ),
+    Segment(
+        "making_ends_meet", "Making ends meet", 0.12, 0.05,
+        ("Has nothing left over for beauty or exercise", "Most have no college degree",
+         "Looks for credit, good value and small treats"),
+        ("value_credit", "small_luxuries"),
+    ),
+)
+SEGMENT_KEYS = tuple(s.key for s in SEGMENTS)
+_BY_KEY = {s.key: s for s in SEGMENTS}
+
+# Published population shares add to 0.99 (rounding in the source); income to 1.00.
+POPULATION_TOTAL = round(sum(s.population_share for s in SEGMENTS), 4)
+INCOME_TOTAL = round(sum(s.income_share for s in SEGMENTS), 4)
+ROUNDING_NOTE = (
+    "The article's population shares add to 99% because each one is rounded; "
+    "they are used exactly as published."
+)
+
+
+@dataclass(frozen=True)
+class FinancialServiceArea:
+    """One column of the article's financial-services exhibit (seed 000_*)."""
+
+    area: str
+    unmet_needs: tuple[str, ...]
+    us_value: str
+    us_value_usd: float
+    goals: tuple[str, ...]
+    inflection_points: tuple[str, ...]
+
+
+# Seed 000_*, financial-services exhibit; figures exact, wording ours.
+FINANCIAL_SERVICES: tuple[FinancialServiceArea, ...] = (
+    FinancialServiceArea(
+        "Investments & financial advice",
+        ("Teaching about money and investing", "Advisers who know and plan around women's life events",
+         "Being treated the same as men"),
+        "about $2.1 trillion of wealth held by high-net-worth women who are divorced or widowed",
+        2.1e12,
+        ("Win market share", "Grow the market"),
+        ("Divorce", "Death of a spouse"),
+    ),
+    FinancialServiceArea(
+        "Life insurance",
+        ("Explaining why to insure the whole household, not only the main earner",
+         "Equal cover for working women and men", "Putting a value on work done at home"),
+        "about $2 trillion of additional coverage",
+        2.0e12,
+        ("Grow the market", "Create a new market"),
+        ("Marriage", "Buying a first home", "Promotion", "First child"),
+    ),
+    FinancialServiceArea(
+        "Payments",
+        ("Rewards and payment plans designed around women",),
+        "about $1.4 trillion of credit-card purchases",
+        1.4e12,
+        ("Win market share", "Grow the market"),
+        ("First credit card", "Graduating from college", "First job"),
+    ),
+)
+
+# The Curves example (seed 000_*), in our words, for teaching.
+CURVES_EXAMPLE = (
+    "The fitness chain Curves listened to what women worried about and grew fast. "
+    "Its idea is plain: exercise for women only that is cheap and quick, in simple "
+    "rooms that suit middle-aged women of ordinary build. Staff guide each member "
+    "round a short 30-minute circuit, so nobody needs a personal trainer."
+)
+# Our own illustration of how Curves would score on the needs above, used in
+# the lesson to show a narrow offer serving a segment others ignore.
+CURVES_OFFER_NEEDS = {"health_ageing": 3, "leisure": 2, "time_saving": 2, "value_credit": 2, "respect": 2}
+
+
+def segment(key: str) -> Segment:
+    """Return the top-level segment with ``key``."""
+    return _BY_KEY[key]
+
+
+def segment_table(include_subsegments: bool = True) -> pd.DataFrame:
+    """Return the segments as a table of shares (percent) and traits.
+
+    Parameters
+    ----------
+    include_subsegments : bool
+        Add the four subsegments under their parents, with ``level`` 2.
+    """
+    rows = []
+    for s in SEGMENTS:
+        rows.append(_segment_row(s, 1, ""))
+        if include_subsegments:
+            rows.extend(_segment_row(sub, 2, s.name) for sub in s.subsegments)
+    return pd.DataFrame(rows)
+
+
+def _segment_row(s: Segment, level: int, parent: str) -> dict[str, Any]:
+    return {
+        "segment": s.name, "level": level, "parent": parent,
+        "population %": round(s.population_share * 100), "income %": round(s.income_share * 100),
+        "income minus population (points)": round(s.income_gap * 100),
+        "traits": "; ".join(s.traits),
+    }
+
+
+def financial_services_table() -> pd.DataFrame:
+    """Return the financial-services exhibit as a table (one row per area)."""
+    return pd.DataFrame(
+        [
+            {"area": a.area, "unmet needs": "; ".join(a.unmet_needs), "potential US value": a.us_value,
+             "goals": "; ".join(a.goals), "inflection points to target": "; ".join(a.inflection_points)}
+            for a in FINANCIAL_SERVICES
+        ]
+    )
+
+
+def _fraction(value: Any) -> Any:
+    allowed = "a fraction from 0 to 1 (0.05 for 5%)"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise PydanticCustomError("fraction", "must be " + allowed, {"allowed": allowed})
+    return value
+
+
+class SegmentPosition(BaseModel):
+    """The client's current and target share of spending in one segment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    segment: str
+    current_share: float = 0.0
+    target_share: float = 0.0
+
+    @field_validator("segment")
+    @classmethod
+    def _segment(cls, value: str) -> str:
+        if value not in _BY_KEY:
+            allowed = "one of " + ", ".join(SEGMENT_KEYS)
+            raise PydanticCustomError("segment", "must be " + allowed, {"allowed": allowed})
+        return value
+
+    @field_validator("current_share", "target_share", mode="before")
+    @classmethod
+    def _share(cls, value: Any) -> Any:
+        return _fraction(value)
+
+
+class Offer(BaseModel):
+    """One of the client's offers, scored 0-3 on the needs it addresses."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    needs: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("needs", mode="before")
+    @classmethod
+    def _needs(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        for key, score in value.items():
+            if key not in NEEDS:
+                allowed = "need names: " + ", ".join(NEEDS)
+                raise PydanticCustomError("need", f"unknown need {key!r}; " + allowed, {"allowed": allowed})
+            if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= NEED_SCORE_MAX:
+                allowed = f"whole numbers 0 to {NEED_SCORE_MAX} for {key!r}"
+                raise PydanticCustomError("score", "must be " + allowed, {"allowed": allowed})
+        return dict(value)
+
+
+class Inputs(BaseModel):
+    """Form inputs of the female-economy tool.
+
+    Attributes
+    ----------
+    schema_version : int
+    market_name : str
+        What the market is, e.g. "retail banking, women customers, Ohio".
+    market_size_usd : float
+        Yearly spending of women in the client's market, US dollars.
+    allocation_basis : {"income", "population"}
+        How the market is split over the segments: by share of earned income
+        (spending power) or by share of population.
+    positions : list of SegmentPosition
+        Current and target share per segment; a segment left out counts as 0 and 0.
+    offers : list of Offer
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = 1
+    market_name: str = ""
+    market_size_usd: float = Field(default=0.0, ge=0)
+    allocation_basis: Literal["income", "population"] = "income"
+    positions: list[SegmentPosition] = Field(default_factory=list)
+    offers: list[Offer] = Field(default_factory=list)
+
+    @field_validator("positions")
+    @classmethod
+    def _unique_segments(cls, value: list[SegmentPosition]) -> list[SegmentPosition]:
+        seen = [p.segment for p in value]
+        if len(set(seen)) != len(seen):
+            allowed = "each segment at most once"
+            raise PydanticCustomError("dup", "must list " + allowed, {"allowed": allowed})
+        return value
+
+    @field_validator("offers")
+    @classmethod
+    def _unique_offers(cls, value: list[Offer]) -> list[Offer]:
+        names = [o.name for o in value]
+        if len(set(names)) != len(names):
+            allowed = "each offer name at most once"
+            raise PydanticCustomError("dup", "must list " + allowed, {"allowed": allowed})
+        return value
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the female-economy tool computes for one client.
+
+    Attributes
+    ----------
+    opportunity : pandas.DataFrame
+        One row per segment, ranked by ``at_stake_usd`` (largest first): shares,
+        ``segment_market_usd``, ``current_usd``, ``target_usd``, ``at_stake_usd``,
+        ``income_gap_points``, ``best_offer``, ``fit``, ``coverage``.
+    fit : pandas.DataFrame
+        Offers (rows) by segments (columns), fit 0-1.
+    unserved : tuple of str
+        Names of segments no offer serves even partly.
+    total_at_stake_usd : float
+    unallocated_share : float
+        Share of the market the segment shares leave out (0.01 by population).
+    notes : tuple of str
+    recommendations : tuple of str
+    """
+
+    market_name: str
+    market_size_usd: float
+    allocation_basis: str
+    opportunity: pd.DataFrame
+    fit: pd.DataFrame
+    unserved: tuple[str, ...]
+    total_at_stake_usd: float
+    unallocated_share: float
+    notes: tuple[str, ...]
+    recommendations: tuple[str, ...]
+
+
+def coerce_inputs(inputs: Inputs | Mapping[str, Any]) -> Inputs:
+    """Return ``inputs`` as :class:`Inputs`, converting pydantic errors."""
+    if isinstance(inputs, Inputs):
+        return inputs
+    try:
+        return Inputs.model_validate(inputs)
+    except ValidationError as exc:
+        raise from_pydantic(exc, context="female_economy inputs") from None
+
+
+def offer_fit(offer_needs: Mapping[str, int], seg: Segment) -> float:
+    """Score one offer against one segment.
+
+    The fit is the offer's mean score over the segment's needs, divided by the
+    maximum score, so 0 means none of them is addressed and 1 means all are
+    addressed strongly.
+    """
+    total = sum(offer_needs.get(n, 0) for n in seg.needs)
+    return round(total / (NEED_SCORE_MAX * len(seg.needs)), 3)
+
+
+def coverage_band(fit: float) -> str:
+    """Name the band for a segment's best fit: served, partly served or unserved."""
+    if fit >= SERVED_FROM:
+        return "served"
+    if fit >= PARTLY_SERVED_FROM:
+        return "partly served"
+    return "unserved"
+
+
+def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFrame] | None = None) -> Result:
+    """Size the opportunity by segment and map the offers to the segments.
+
+    Parameters
+    ----------
+    inputs : Inputs or mapping
+    tables : dict, optional
+        Unused (this framework has no tables).
+
+    Returns
+    -------
+    Result
+    """
+    inputs = coerce_inputs(inputs)
+    positions = {p.segment: p for p in inputs.positions}
+    attr = "income_share" if inputs.allocation_basis == "income" else "population_share"
+
+    fit = pd.DataFrame(
+        {s.name: [offer_fit(o.needs, s) for o in inputs.offers] for s in SEGMENTS},
+        index=pd.Index([o.name for o in inputs.offers], name="offer"),
+        dtype=float,
+    )
+
+    rows = []
+    for s in SEGMENTS:
+        pos = positions.get(s.key)
+        current = pos.current_share if pos else 0.0
+        target = pos.target_share if pos else 0.0
+        seg_market = inputs.market_size_usd * getattr(s, attr)
+        best_fit = float(fit[s.name].max()) if len(fit) else 0.0
+        best_offer = str(fit[s.name].idxmax()) if len(fit) and best_fit > 0 else ""
+        rows.append({
+            "segment": s.name,
+            "population_share": s.population_share,
+            "income_share": s.income_share,
+            "income_gap_points": round(s.income_gap * 100),
+            "segment_market_usd": round(seg_market, 2),
+            "current_share": current,
+            "target_share": target,
+            "current_usd": round(seg_market * current, 2),
+            "target_usd": round(seg_market * target, 2),
+            "at_stake_usd": round(seg_market * (target - current), 2),
+            "best_offer": best_offer,
+            "fit": round(best_fit, 3),
+            "coverage": coverage_band(best_fit),
+        })
+    opportunity = pd.DataFrame(rows).sort_values(
+        ["at_stake_usd", "segment_market_usd"], ascending=False, kind="stable", ignore_index=True
+    )
+    opportunity.insert(0, "rank", range(1, len(opportunity) + 1))
+
+    unserved = tuple(opportunity.loc[opportunity["coverage"] == "unserved", "segment"])
+    total_share = POPULATION_TOTAL if attr == "population_share" else INCOME_TOTAL
+    unallocated = round(1 - total_share, 4)
+    notes = [ROUNDING_NOTE]
+    if unallocated > 0:
+        notes.append(
+            f"Split by population share, {unallocated:.0%} of the market "
+            f"(${inputs.market_size_usd * unallocated:,.0f}) is not assigned to any segment."
+        )
+    shrinking = opportunity.loc[opportunity["at_stake_usd"] < 0, "segment"].tolist()
+    if shrinking:
+        notes.append("Target below current share (a planned retreat) in: " + ", ".join(shrinking) + ".")
+
+    recs = _recommendations(opportunity)
+    log.debug("female_economy: at stake %s", opportunity["at_stake_usd"].sum())
+    return Result(
+        market_name=inputs.market_name,
+        market_size_usd=inputs.market_size_usd,
+        allocation_basis=inputs.allocation_basis,
+        opportunity=opportunity,
+        fit=fit,
+        unserved=unserved,
+        total_at_stake_usd=round(float(opportunity["at_stake_usd"].clip(lower=0).sum()), 2),
+        unallocated_share=unallocated,
+        notes=tuple(notes),
+        recommendations=recs,
+    )
+
+
+def _recommendations(opportunity: pd.DataFrame) -> tuple[str, ...]:
+    recs = []
+    growth = opportunity[opportunity["at_stake_usd"] > 0]
+    for _, row in growth.head(3).iterrows():
+        seg = next(s for s in SEGMENTS if s.name == row["segment"])
+        needs = ", ".join(NEEDS[n] for n in seg.needs)
+        if row["coverage"] == "served":
+            recs.append(
+                f"{row['segment']}: ${row['at_stake_usd']:,.0f} at stake and '{row['best_offer']}' "
+                f"already fits; put it in front of these women."
+            )
+        else:
+            recs.append(
+                f"{row['segment']}: ${row['at_stake_usd']:,.0f} at stake but the segment is "
+                f"{row['coverage']}; shape an offer around {needs}."
+            )
+    if growth.empty:
+        recs.append("No segment has a target above the current share: set targets to size the opportunity.")
+    return tuple(recs)
+
+
+def headline(result: Result) -> dict[str, Any]:
+    """Summarise the result for the executive summary.
+
+    Red when the segment with the most at stake is unserved, amber when any
+    segment with money at stake is not fully served, green otherwise.
+    """
+    opp = result.opportunity
+    growth = opp[opp["at_stake_usd"] > 0]
+    if growth.empty:
+        status, summary = "amber", "No growth targets are set for any segment yet."
+    else:
+        top = growth.iloc[0]
+        if top["coverage"] == "unserved":
+            status = "red"
+        elif (growth["coverage"] != "served").any():
+            status = "amber"
+        else:
+            status = "green"
+        phrase = {"served": "already serve it", "partly served": "serve it only in part",
+                  "unserved": "do not serve it"}[top["coverage"]]
+        summary = (
+            f"${result.total_at_stake_usd:,.0f} is at stake across the segments, most of it in "
+            f"{top['segment']} (${top['at_stake_usd']:,.0f}), and the client's offers {phrase}."
+        )
+    return {
+        "status": status,
+        "summary": summary,
+        "metrics": {
+            "total_at_stake_usd": float(result.total_at_stake_usd),
+            "top_segment": str(growth.iloc[0]["segment"]) if not growth.empty else "",
+            "unserved_segments": len(result.unserved),
+            "offers": int(len(result.fit)),
+        },
+    }
+
+
+TABLES: dict[str, Any] = {}

@@ -1,0 +1,577 @@
+"""Five stages of growth: position, product and people alignment.
+
+Source: "The Path to Growth: Five Stages of Position-Product-People
+Alignment" (seed ``001_*``). The article holds that a business grows when its
+product and its people are aligned to its position, meaning the needs and wants
+of the market it serves, and that most businesses pass through five stages of
+alignment whose typical revenue ranges are fixed below.
+
+Boundary rule (our choice, documented and tested): a stage includes its lower
+bound, so exactly $1M is Discovery, exactly $5M is Map-Making and exactly $10M
+is Navigation. The article places Acceleration *above* $50 million, so exactly
+$50M stays in Navigation.
+
+The article describes a typical technology start-up but says the path applies
+to any business or product line; for other industries the revenue ranges are
+a rough guide.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any, Mapping
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pydantic_core import PydanticCustomError
+
+from workbook.errors import InvalidInput, Problem, from_pydantic
+
+log = logging.getLogger(__name__)
+
+# Revenue thresholds in US dollars between the five stages (seed 001_*, table
+# "Typical Revenue Range": <$1M, $1M-$5M, $5M-$10M, $10M-$50M, >$50M).
+DISCOVERY_FROM_USD = 1_000_000
+MAP_MAKING_FROM_USD = 5_000_000
+NAVIGATION_FROM_USD = 10_000_000
+ACCELERATION_ABOVE_USD = 50_000_000
+
+# The three things to align (seed 001_*: position = the needs and wants of the
+# market, product = product and capabilities, people = their execution of the
+# company's processes).
+DIMENSIONS = ("position", "product", "people")
+DIMENSION_LABELS = {
+    "position": "Position (the market's needs)",
+    "product": "Product (and capabilities)",
+    "people": "People (and how they run the processes)",
+}
+
+# Our own self-assessment questions, answered 1 (strongly disagree) to 5
+# (strongly agree). They restate the article's description of alignment.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "position": (
+        "We can name the one segment we serve first and the needs that set it apart.",
+        "Customers in that segment say we meet their needs differently from the alternatives.",
+        "We knowingly turn down customers who sit outside our chosen position.",
+    ),
+    "product": (
+        "Our product keeps up with the needs of the customers we have chosen.",
+        "We deliver what we promise without building something special for each customer.",
+        "The needs of the chosen segment, not the loudest customer, set our product plans.",
+    ),
+    "people": (
+        "Everyone can say which customers and which needs we are here to serve.",
+        "Selling, delivery and service run the same way from one customer to the next.",
+        "We hire and train for the position we have chosen.",
+    ),
+}
+ANSWER_MIN, ANSWER_MAX = 1, 5
+
+# Alignment bands on the weakest dimension's mean answer (our scale): at least
+# 4.0 aligned, at least 3.0 partly aligned, below 3.0 misaligned.
+ALIGNED_FROM = 4.0
+PARTLY_ALIGNED_FROM = 3.0
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the path to growth.
+
+    Attributes
+    ----------
+    name : str
+        The article's name for the stage.
+    low_usd, high_usd : float
+        Typical revenue range; ``high_usd`` is ``inf`` for Acceleration.
+    description : str
+        What the stage looks like, in our words.
+    failure_cause : str
+        The article's most common cause of failure at this stage, in our words.
+    advice : str
+        What to do about it, in our words.
+    risk_dimensions : tuple of str
+        The dimensions the failure cause is about (used to break ties).
+    next_step : str
+        What moving to the next stage takes.
+    failure_in_source : bool
+        False where the article names no typical failure (Suspicion); the
+        ``failure_cause`` text then says so.
+    """
+
+    name: str
+    low_usd: float
+    high_usd: float
+    description: str
+    failure_cause: str
+    advice: str
+    risk_dimensions: tuple[str, ...]
+    next_step: str
+    failure_in_source: bool = True
+
+    @property
+    def range_label(self) -> str:
+        """The revenue range as the article gives it, e.g. ``"$1M to $5M"``."""
+        if self.low_usd == 0:
+            return f"under ${self.high_usd / 1e6:g}M"
+        if math.isinf(self.high_usd):
+            return f"over ${self.low_usd / 1e6:g}M"
+        return f"${self.low_usd / 1e6:g}M to ${self.high_usd / 1e6:g}M"
+
+
+# The five stages (seed 001_*); every text is our paraphrase of the article.
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        name="Suspicion",
+        low_usd=0,
+        high_usd=DISCOVERY_FROM_USD,
+        description=(
+            "The business rests on a founder's hunch that a few potential customers need "
+            "something like the planned product, and that she can meet that need in a new "
+            "way. Nobody yet knows whether more than a handful of buyers exist; the new "
+            "product is still looking for the needs it should serve."
+        ),
+        failure_cause=(
+            "The article names no typical failure for this stage. Its warning is that "
+            "the market is uncharted: any route to growth is only a hunch until more "
+            "customers confirm the need."
+        ),
+        advice=(
+            "Treat the founding idea as a hypothesis: put the product in front of more "
+            "potential customers and learn which needs it really meets."
+        ),
+        risk_dimensions=("position",),
+        next_step=(
+            "Win paying customers beyond the first few and learn the range of needs the "
+            "product meets for them."
+        ),
+        failure_in_source=False,
+    ),
+    Stage(
+        name="Discovery",
+        low_usd=DISCOVERY_FROM_USD,
+        high_usd=MAP_MAKING_FROM_USD,
+        description=(
+            "Sales are coming in and the product turns out to meet more kinds of needs for "
+            "more kinds of customers than expected. Customers differ a lot from one to the "
+            "next, and the company tries to serve whoever arrives, so position, product and "
+            "people are hardly aligned yet."
+        ),
+        failure_cause=(
+            "The product does not grow fast enough to cover the varied needs customers "
+            "bring, so the company fails to deliver what it promised."
+        ),
+        advice=(
+            "Keep the product growing with the needs customers actually bring, promise only "
+            "what can be delivered, and start noting which kinds of customers suit the "
+            "company best."
+        ),
+        risk_dimensions=("product",),
+        next_step=(
+            "Spot what the customers so far have in common: the first signs of segments "
+            "and niches."
+        ),
+    ),
+    Stage(
+        name="Map-Making",
+        low_usd=MAP_MAKING_FROM_USD,
+        high_usd=NAVIGATION_FROM_USD,
+        description=(
+            "The company has become better at finding customers and at meeting their needs, "
+            "and shared patterns start to show among them. These patterns are the segments "
+            "and niches of its market; alignment now becomes decisive."
+        ),
+        failure_cause=(
+            "Either the company misses the segments that are forming, which makes focus "
+            "hard, or it stops building product for those segments as they firm up, and "
+            "again breaks its promises."
+        ),
+        advice=(
+            "Map the segments: find where the company wins, learn that segment's needs and "
+            "how to meet them differently from what came before, and keep building product "
+            "for it."
+        ),
+        risk_dimensions=("position", "product"),
+        next_step=(
+            "Pick the one segment and set of needs to focus on first, and say how the "
+            "company meets them differently."
+        ),
+    ),
+    Stage(
+        name="Navigation",
+        low_usd=NAVIGATION_FROM_USD,
+        high_usd=ACCELERATION_ABOVE_USD,
+        description=(
+            "Success has come in one or more segments and the company must now focus on one "
+            "at a time. The article's point is that exceptional growth comes from thinking "
+            "smaller: one position, meaning one set of needs in one segment met in a "
+            "distinct way, which lets the company repeat its success. Repeatability is what "
+            "makes scale possible."
+        ),
+        failure_cause=(
+            "Product and people are not lined up behind the chosen position, the needs of "
+            "the customers in the chosen segment: a lack of focus."
+        ),
+        advice=(
+            "Think smaller: commit to one position, then build the product, train the "
+            "people and set up the processes around it so that each success can be "
+            "repeated."
+        ),
+        risk_dimensions=("product", "people"),
+        next_step=(
+            "Make the win repeatable: the same product, people and processes succeed with "
+            "customer after customer in the chosen segment."
+        ),
+    ),
+    Stage(
+        name="Acceleration",
+        low_usd=ACCELERATION_ABOVE_USD,
+        high_usd=math.inf,
+        description=(
+            "With product and people aligned to the position, customers arrive in growing "
+            "numbers and each one takes less effort to win. The repeatable approach lets the "
+            "company scale operations precisely and then take on further segments the same "
+            "way, which adds another layer of growth."
+        ),
+        failure_cause=(
+            "People and processes are not aligned to delivering what the chosen segments "
+            "need, so the company trips up in execution and cannot scale."
+        ),
+        advice=(
+            "Align people and processes to delivering the chosen segments' needs, then "
+            "define the next segment and pursue it the way the first one was won."
+        ),
+        risk_dimensions=("people",),
+        next_step=(
+            "This is the last stage: keep defining new segments one at a time and repeat "
+            "the approach that worked."
+        ),
+    ),
+)
+STAGE_NAMES = tuple(s.name for s in STAGES)
+_BY_NAME = {s.name: s for s in STAGES}
+
+_REVENUE_ALLOWED = "a number of US dollars, zero or more (e.g. 7500000)"
+
+
+def _check_revenue(value: Any, field: str = "revenue_usd") -> float:
+    """Return ``value`` as a float or raise :class:`InvalidInput` naming ``field``."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InvalidInput.one(field, value, _REVENUE_ALLOWED)
+    number = float(value)
+    if math.isnan(number) or math.isinf(number) or number < 0:
+        raise InvalidInput.one(field, value, _REVENUE_ALLOWED)
+    return number
+
+
+def stage_for_revenue(revenue_usd: float) -> str:
+    """Name the growth stage for an annual revenue.
+
+    Parameters
+    ----------
+    revenue_usd : float
+        Annual revenue in US dollars, zero or more.
+
+    Returns
+    -------
+    str
+        One of :data:`STAGE_NAMES`. Exactly $1M, $5M and $10M open the higher
+        stage; exactly $50M is still Navigation (Acceleration is over $50M).
+
+    Raises
+    ------
+    InvalidInput
+        If ``revenue_usd`` is negative, not finite or not a number.
+    """
+    revenue = _check_revenue(revenue_usd)
+    if revenue > ACCELERATION_ABOVE_USD:
+        return "Acceleration"
+    if revenue >= NAVIGATION_FROM_USD:
+        return "Navigation"
+    if revenue >= MAP_MAKING_FROM_USD:
+        return "Map-Making"
+    if revenue >= DISCOVERY_FROM_USD:
+        return "Discovery"
+    return "Suspicion"
+
+
+def stage(name: str) -> Stage:
+    """Return the :class:`Stage` called ``name``."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise InvalidInput.one("stage", name, "one of " + ", ".join(STAGE_NAMES)) from None
+
+
+def _answers_field() -> Any:
+    return Field(default_factory=lambda: [3, 3, 3], min_length=3, max_length=3)
+
+
+def _check_revenue_for_pydantic(value: Any) -> None:
+    try:
+        _check_revenue(value)
+    except InvalidInput:
+        raise PydanticCustomError(
+            "revenue", "must be " + _REVENUE_ALLOWED, {"allowed": _REVENUE_ALLOWED}
+        ) from None
+
+
+class YearRevenue(BaseModel):
+    """Revenue for one year of the trajectory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(ge=1900, le=2100)
+    revenue_usd: float
+
+    @field_validator("revenue_usd", mode="before")
+    @classmethod
+    def _revenue(cls, value: Any) -> float:
+        _check_revenue_for_pydantic(value)
+        return value
+
+
+class Inputs(BaseModel):
+    """Form inputs of the five-stages tool.
+
+    Attributes
+    ----------
+    schema_version : int
+        Version of this layout (1).
+    revenue_usd : float
+        Latest annual revenue in US dollars.
+    position, product, people : list of int
+        Answers 1-5 to the three questions in :data:`QUESTIONS` for each dimension.
+    history : list of YearRevenue
+        Revenue by year for the trajectory chart; years must not repeat.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = 1
+    revenue_usd: float = 0.0
+    position: list[int] = _answers_field()
+    product: list[int] = _answers_field()
+    people: list[int] = _answers_field()
+    history: list[YearRevenue] = Field(default_factory=list)
+
+    @field_validator("revenue_usd", mode="before")
+    @classmethod
+    def _revenue(cls, value: Any) -> Any:
+        _check_revenue_for_pydantic(value)
+        return value
+
+    @field_validator("position", "product", "people", mode="before")
+    @classmethod
+    def _answers(cls, value: Any) -> Any:
+        allowed = f"a list of 3 whole numbers from {ANSWER_MIN} to {ANSWER_MAX}"
+        if not isinstance(value, (list, tuple)) or len(value) != 3:
+            raise PydanticCustomError("answers", "must be " + allowed, {"allowed": allowed})
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int) or not ANSWER_MIN <= item <= ANSWER_MAX:
+                raise PydanticCustomError("answers", "must be " + allowed, {"allowed": allowed})
+        return list(value)
+
+    @field_validator("history")
+    @classmethod
+    def _unique_years(cls, value: list[YearRevenue]) -> list[YearRevenue]:
+        years = [h.year for h in value]
+        if len(set(years)) != len(years):
+            allowed = "each year at most once"
+            raise PydanticCustomError("years", "must list " + allowed, {"allowed": allowed})
+        return value
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the five-stages tool computes for one client.
+
+    Attributes
+    ----------
+    revenue_usd : float
+    stage : Stage
+        Where the revenue places the company.
+    next_stage : Stage or None
+        None at Acceleration.
+    scores : dict
+        Mean answer per dimension (1-5).
+    weakest : str
+        The dimension with the lowest mean; ties go to the stage's risk dimension.
+    alignment : float
+        The weakest dimension's mean: alignment is only as good as its weakest link.
+    band : str
+        ``"aligned"``, ``"partly aligned"`` or ``"misaligned"``.
+    weakest_is_stage_risk : bool
+        Whether the weakest link is the one this stage most often fails on.
+    recommendations : tuple of str
+    trajectory : pandas.DataFrame
+        Columns ``year``, ``revenue_usd``, ``stage``, ``stage_number`` (1-5).
+    stage_table : pandas.DataFrame
+        Reference table of the five stages.
+    """
+
+    revenue_usd: float
+    stage: Stage
+    next_stage: Stage | None
+    scores: dict[str, float]
+    weakest: str
+    alignment: float
+    band: str
+    weakest_is_stage_risk: bool
+    recommendations: tuple[str, ...]
+    trajectory: pd.DataFrame
+    stage_table: pd.DataFrame
+
+
+def coerce_inputs(inputs: Inputs | Mapping[str, Any]) -> Inputs:
+    """Return ``inputs`` as :class:`Inputs`, converting pydantic errors."""
+    if isinstance(inputs, Inputs):
+        return inputs
+    try:
+        return Inputs.model_validate(inputs)
+    except ValidationError as exc:
+        raise from_pydantic(exc, context="growth_stages inputs") from None
+
+
+def stage_table() -> pd.DataFrame:
+    """Return the five stages as a reference table (one row per stage)."""
+    return pd.DataFrame(
+        [
+            {
+                "stage": s.name,
+                "revenue range": s.range_label,
+                "most common failure": s.failure_cause,
+                "advice": s.advice,
+            }
+            for s in STAGES
+        ]
+    )
+
+
+def trajectory(history: list[YearRevenue] | list[Mapping[str, Any]]) -> pd.DataFrame:
+    """Place a revenue history on the stages (data for a chart).
+
+    Parameters
+    ----------
+    history : list of YearRevenue or mappings with ``year`` and ``revenue_usd``
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by year, with ``stage`` and ``stage_number`` (1 = Suspicion).
+    """
+    rows = []
+    for i, item in enumerate(history):
+        year = item.year if isinstance(item, YearRevenue) else item.get("year")
+        revenue = item.revenue_usd if isinstance(item, YearRevenue) else item.get("revenue_usd")
+        revenue = _check_revenue(revenue, field=f"history[{i}].revenue_usd")
+        name = stage_for_revenue(revenue)
+        rows.append(
+            {"year": int(year), "revenue_usd": revenue, "stage": name,
+             "stage_number": STAGE_NAMES.index(name) + 1}
+        )
+    frame = pd.DataFrame(rows, columns=["year", "revenue_usd", "stage", "stage_number"])
+    return frame.sort_values("year", ignore_index=True)
+
+
+def _band(alignment: float) -> str:
+    if alignment >= ALIGNED_FROM:
+        return "aligned"
+    if alignment >= PARTLY_ALIGNED_FROM:
+        return "partly aligned"
+    return "misaligned"
+
+
+def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFrame] | None = None) -> Result:
+    """Place the client on the path and score its alignment.
+
+    Parameters
+    ----------
+    inputs : Inputs or mapping
+    tables : dict, optional
+        Unused (this framework has no tables).
+
+    Returns
+    -------
+    Result
+    """
+    inputs = coerce_inputs(inputs)
+    current = stage(stage_for_revenue(inputs.revenue_usd))
+    index = STAGE_NAMES.index(current.name)
+    nxt = STAGES[index + 1] if index + 1 < len(STAGES) else None
+    scores = {d: round(sum(getattr(inputs, d)) / 3, 2) for d in DIMENSIONS}
+    low = min(scores.values())
+    tied = [d for d in DIMENSIONS if scores[d] == low]
+    weakest = next((d for d in current.risk_dimensions if d in tied), tied[0])
+    band = _band(low)
+    at_risk = weakest in current.risk_dimensions
+
+    recs = []
+    if band == "aligned":
+        recs.append(
+            f"Position, product and people are aligned (weakest is {weakest} at {low:.1f} of 5); "
+            f"keep the focus and work on the next step."
+        )
+    else:
+        recs.append(
+            f"Strengthen {DIMENSION_LABELS[weakest].lower()} first: it scores {low:.1f} of 5 "
+            f"and alignment is only as strong as its weakest part."
+        )
+    if at_risk and band != "aligned" and current.failure_in_source:
+        recs.append(
+            f"Watch out: this is where {current.name} companies most often fail. "
+            f"{current.failure_cause}"
+        )
+    recs.append(f"Advice for the {current.name} stage: {current.advice}")
+    recs.append(f"To move on: {current.next_step}")
+
+    log.debug("growth_stages: %s, scores %s", current.name, scores)
+    return Result(
+        revenue_usd=inputs.revenue_usd,
+        stage=current,
+        next_stage=nxt,
+        scores=scores,
+        weakest=weakest,
+        alignment=low,
+        band=band,
+        weakest_is_stage_risk=at_risk,
+        recommendations=tuple(recs),
+        trajectory=trajectory(inputs.history),
+        stage_table=stage_table(),
+    )
+
+
+def headline(result: Result) -> dict[str, Any]:
+    """Summarise the result for the executive summary.
+
+    Status is green when aligned, red when misaligned or when a partly aligned
+    weakest link is the stage's typical cause of failure, amber otherwise.
+    """
+    if result.band == "aligned":
+        status = "green"
+    elif result.band == "misaligned" or result.weakest_is_stage_risk:
+        status = "red"
+    else:
+        status = "amber"
+    summary = (
+        f"At ${result.revenue_usd / 1e6:.2f}M the company is in the {result.stage.name} stage; "
+        f"position, product and people are {result.band}, with {result.weakest} the "
+        f"weakest link ({result.alignment:.1f} of 5)."
+    )
+    return {
+        "status": status,
+        "summary": summary,
+        "metrics": {
+            "stage": result.stage.name,
+            "revenue_usd": float(result.revenue_usd),
+            "position": result.scores["position"],
+            "product": result.scores["product"],
+            "people": result.scores["people"],
+            "weakest": result.weakest,
+        },
+    }
+
+
+TABLES: dict[str, Any] = {}
