@@ -162,7 +162,7 @@ def test_headline_statuses():
     assert [bc.headline(x)["status"] for x in (green, weak, moderate)] == ["green", "red", "amber"]
     h = bc.headline(green)
     json.dumps(h)
-    assert h["metrics"]["dominant form"] == "Pool" and h["metrics"]["pool score"] == 4.25
+    assert h["metrics"]["dominant_form"] == "Pool" and h["metrics"]["pool_score"] == 4.25
 
 
 def test_no_tables():

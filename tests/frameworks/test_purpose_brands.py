@@ -135,7 +135,7 @@ def test_headline_statuses_and_threshold():
     assert [pb.headline(x)["status"] for x in (green, red, amber)] == ["green", "red", "amber"]
     h = pb.headline(red)
     json.dumps(h)
-    assert h["metrics"]["stretched brands"] == 1 and "A is stretched" in h["summary"]
+    assert h["metrics"]["stretched_brands"] == 1 and "A is stretched" in h["summary"]
 
 
 def test_empty_portfolio():

@@ -372,7 +372,7 @@ def headline(result: Result) -> dict:
     """
     if result.dominant is None:
         return {"status": "red", "summary": "The community questionnaire has not been answered.",
-                "metrics": {"answered": 0, "dominant form": "none"}}
+                "metrics": {"answered": 0, "dominant_form": "none"}}
     top = float(result.scores.loc[result.scores["form"] == result.dominant, "score"].iloc[0])
     strength = band(top)
     target = result.inputs.target_form
@@ -389,8 +389,8 @@ def headline(result: Result) -> dict:
         summary += ", tied with " + " and ".join(FORM_INFO[f].label.lower() for f in result.tied[1:])
     if target and target not in result.tied:
         summary += f", though the client wants a {FORM_INFO[target].label.lower()}"
-    metrics: dict[str, Any] = {"dominant form": FORM_INFO[result.dominant].label}
+    metrics: dict[str, Any] = {"dominant_form": FORM_INFO[result.dominant].label}
     for row in result.scores.itertuples():
-        metrics[f"{row.label.lower()} score"] = "not answered" if pd.isna(row.score) else round(float(row.score), 2)
+        metrics[f"{row.form}_score"] = "not answered" if pd.isna(row.score) else round(float(row.score), 2)
     metrics["answered"] = result.answered
     return {"status": status, "summary": summary + ".", "metrics": metrics}

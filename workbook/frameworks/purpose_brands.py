@@ -427,7 +427,7 @@ def headline(result: Result) -> dict:
         "metrics": {
             "brands": n,
             "jobs": len(result.jobs),
-            "stretched brands": k,
-            "share of products under stretched brands": round(result.stretched_product_share, 3),
+            "stretched_brands": k,
+            "stretched_product_share": round(result.stretched_product_share, 3),
         },
     }

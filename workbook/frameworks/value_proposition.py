@@ -546,9 +546,9 @@ def headline(result: Result) -> dict:
         "status": status,
         "summary": summary,
         "metrics": {
-            "net value (USD)": round(net, 2),
-            "favorable differences": result.counts["favorable"],
-            "points of contention": result.counts["contention"],
-            "current pitch": result.pitch.label,
+            "net_value_usd": round(net, 2),
+            "favorable_differences": result.counts["favorable"],
+            "points_of_contention": result.counts["contention"],
+            "current_pitch": result.pitch.label,
         },
     }
