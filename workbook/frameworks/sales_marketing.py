@@ -1,0 +1,577 @@
+"""The Sales and Marketing relationship diagnostic (pure logic).
+
+Source: Philip Kotler, Neil Rackham and Suj Krishnaswamy, "Ending the War
+Between Sales and Marketing", Harvard Business Review, July-August 2006 (the
+diagnostic, the four relationship types, the when-to-change tables and the
+integration checklist); product-team roles from the blog post "Ending the war
+between sales and marketing" (Cheap Marketing Shop, 6 July 2006).
+
+Twenty statements are each answered 1 (strongly disagree) to 5 (strongly
+agree); the total (20-100) places the relationship in one of four types.
+Statements are paraphrased in our own words; the bands are the article's.
+"""
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Sequence
+
+import pandas as pd
+from pydantic import BaseModel, Field, field_validator
+
+from ..errors import InvalidInput, Problem
+
+# -- constants from the source ------------------------------------------------
+
+N_STATEMENTS = 20
+ANSWER_MIN, ANSWER_MAX = 1, 5
+ANSWER_LABELS = {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree", 5: "Strongly agree"}
+ANSWER_ALLOWED = "a whole number from 1 (strongly disagree) to 5 (strongly agree)"
+TOTAL_MIN, TOTAL_MAX = N_STATEMENTS * ANSWER_MIN, N_STATEMENTS * ANSWER_MAX
+
+#: The article's scoring bands, (lowest total, highest total, type), HBR 2006.
+BANDS: tuple[tuple[int, int, str], ...] = (
+    (20, 39, "Undefined"),
+    (40, 59, "Defined"),
+    (60, 79, "Aligned"),
+    (80, 100, "Integrated"),
+)
+RELATIONSHIP_TYPES: tuple[str, ...] = tuple(b[2] for b in BANDS)
+ROLES: tuple[str, ...] = ("Sales", "Marketing", "Other")
+
+#: The 20 diagnostic statements, in our own words (same meaning and order as the article).
+STATEMENTS: tuple[str, ...] = (
+    "Actual sales usually come in close to the sales forecast.",
+    "When results disappoint or something goes wrong, neither function blames the other.",
+    "Marketers regularly meet key customers while a sale is in progress.",
+    "Marketing asks Sales to take part in writing the marketing plan.",
+    "Salespeople find the material Marketing gives them genuinely useful for winning more business.",
+    "When Marketing asks the sales force for feedback, it gets it willingly.",
+    "Sales and Marketing share much of the same vocabulary.",
+    "The heads of Sales and Marketing talk regularly about early-stage questions: new ideas, "
+    "reading the market and product development strategy.",
+    "The two functions work closely together to describe how each segment buys.",
+    "Meetings between Sales and Marketing need little time for settling disputes or handling crises.",
+    "The heads of both functions plan together for products and services that are two or more years from launch.",
+    "We judge the success of Sales and Marketing by shared metrics that we discuss and actually use.",
+    "Marketing helps shape and carry out the sales strategy for individual key accounts.",
+    "The two functions run their work through funnels, processes or pipelines they built together, "
+    "covering the whole chain from first reading the market to serving the customer.",
+    "Marketing does a large share of the analysis of sales-funnel data and uses it to make the funnel "
+    "more predictable and more effective.",
+    "There is a strong shared belief that Sales and Marketing succeed or fail together.",
+    "Both functions report to one C-level executive, such as a chief customer officer or chief revenue officer.",
+    "People move between jobs in Sales and jobs in Marketing a good deal.",
+    "The two functions design and run training, events and learning opportunities for their staff together.",
+    "Each function takes an active part in preparing and presenting the other's plans to top executives.",
+)
+
+#: What each type looks like, paraphrasing the article's description table.
+TYPE_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "Undefined": (
+        "Each function pursues its own tasks and agenda and they deal with each other only when a conflict forces it.",
+        "The two grew up separately.",
+        "Their meetings are spent settling conflicts rather than working together ahead of problems.",
+    ),
+    "Defined": (
+        "Rules are in place to head off disputes.",
+        "They share terms for the touchy areas, such as what counts as a lead.",
+        "Meetings are used to make clear what each side expects of the other.",
+    ),
+    "Aligned": (
+        "Boundaries are clear but flexible: salespeople use Marketing's vocabulary and marketers join in transactional sales.",
+        "They plan and train together.",
+    ),
+    "Integrated": (
+        "They share systems, performance metrics and rewards.",
+        "They act as though they will rise or fall together.",
+    ),
+}
+
+#: When to leave the relationship as it is, per current type (article's second table).
+STAY_IF: dict[str, tuple[str, ...]] = {
+    "Undefined": (
+        "the company is small;",
+        "informal relationships between the two functions already work well;",
+        "Marketing is still mainly a support service for Sales.",
+    ),
+    "Defined": (
+        "the company's products and services are fairly straightforward;",
+        "the traditional split of sales and marketing roles works in this market;",
+        "there is no clear, compelling reason to change.",
+    ),
+    "Aligned": (
+        "the company has no culture of shared responsibility;",
+        "Sales and Marketing report to different executives;",
+        "the sales cycle is fairly short.",
+    ),
+}
+
+#: When to bring the functions closer, per current type (article's second table).
+TIGHTEN_IF: dict[str, tuple[str, ...]] = {
+    "Undefined": (
+        "the two functions are visibly in conflict;",
+        "work is done twice by both functions, or falls between them;",
+        "the functions compete for resources or budget.",
+    ),
+    "Defined": (
+        "work is still duplicated or dropped even though roles have been carefully defined;",
+        "the market has become a commodity market in which a traditional sales force is expensive;",
+        "products are developed, prototyped or heavily customised during the sale;",
+        "product life cycles are getting shorter and technology is turning over faster.",
+    ),
+    "Aligned": (
+        "a common process or business funnel can be built to manage and measure the activities that generate revenue.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StepUp:
+    """How to move one type up (the article's first table)."""
+
+    current: str
+    target: str
+    signs: tuple[str, ...]
+    actions: tuple[str, ...]
+
+
+STEP_UP: dict[str, StepUp] = {
+    "Undefined": StepUp(
+        "Undefined", "Defined",
+        ("Sales and Marketing clash often and compete for resources.",
+         "Work is duplicated, or tasks fall between the two functions."),
+        ("Set clear rules of engagement, including the hand-off points for important tasks such as following up leads.",),
+    ),
+    "Defined": StepUp(
+        "Defined", "Aligned",
+        ("The market is turning into a commodity market, or into a customised one.",
+         "Product life cycles are getting shorter.",
+         "Even with roles made clear, work is still duplicated or neglected."),
+        ("Hold regular meetings of Sales and Marketing on the main opportunities and problems.",
+         "Agree who must be consulted on which decisions (for example, bring the brand manager into "
+         "sales opportunities of $2 million or more).",
+         "Create occasions to work together, such as planning a conference jointly or rotating people between jobs."),
+    ),
+    "Aligned": StepUp(
+        "Aligned", "Integrated",
+        ("The business environment is complex and changes fast.",
+         "Marketing has split into upstream (strategic) and downstream (tactical) groups."),
+        ("Have downstream marketers build sales tools, help salespeople qualify leads, and use what Sales "
+         "learns to sell existing offerings into new segments.",
+         "Judge and reward both teams on the same important metrics: for instance, a sales goal both teams "
+         "commit to, and key sales measures such as new customers won and deals closed, for salespeople "
+         "and downstream marketers alike."),
+    ),
+}
+
+#: The integration checklist: four groups (5, 6, 4 and 2 tasks), in our own words.
+CHECKLIST: dict[str, tuple[tuple[str, str], ...]] = {
+    "Integrate activities": (
+        ("activities-1", "Bring Sales and Marketing together to plan products and set sales targets."),
+        ("activities-2", "Have both functions develop the value propositions for each market segment."),
+        ("activities-3", "Have both functions assess what customers need."),
+        ("activities-4", "Have both functions approve advertising material."),
+        ("activities-5", "Have both functions analyse the top opportunities in each segment."),
+    ),
+    "Integrate processes and systems": (
+        ("processes-1", "Put in systems that track and manage what Sales and Marketing do together."),
+        ("processes-2", "Use shared databases and keep them up to date."),
+        ("processes-3", "Set common metrics for judging how well Sales and Marketing are doing overall."),
+        ("processes-4", "Set up rewards that recognise successes of Sales and Marketing together."),
+        ("processes-5", "Require teams from both functions to meet at set intervals to review and improve how they work together."),
+        ("processes-6", "Require the heads of Sales and Marketing to sit in on each other's budget reviews with the CEO."),
+    ),
+    "Enable the culture": (
+        ("culture-1", "Stress that the divisions share responsibility for results."),
+        ("culture-2", "Put weight on metrics."),
+        ("culture-3", "Link rewards to results."),
+        ("culture-4", "Insist that divisions follow the agreed systems and processes."),
+    ),
+    "Integrate organizational structures": (
+        ("structures-1", "Divide Marketing into an upstream (strategic) team and a downstream (tactical) team."),
+        ("structures-2", "Appoint a chief revenue officer."),
+    ),
+}
+CHECKLIST_IDS: tuple[str, ...] = tuple(item_id for items in CHECKLIST.values() for item_id, _ in items)
+
+#: The product-team view (blog post of July 2006): what each function contributes, in our own words.
+PRODUCT_TEAM_ROLES: dict[str, str] = {
+    "Sales": ("Collects feedback from prospects, tries out the ideas Marketing's research produced, says which "
+              "features and designs will sell, and above all takes one or more first customers through the sale "
+              "so the product is installed as a reference for later sales."),
+    "Marketing": ("Combines what Sales hears from prospects with data on the wider market to build and keep "
+                  "up to date the product roadmap."),
+    "Development": ("Takes requirements from Marketing and Sales, proposes a suitable architecture, says which "
+                    "features are harder or easier to build, then builds and tests the product to specification."),
+    "Service management": ("Turns the input of Sales and Marketing into service requirements and makes sure they "
+                           "are built into the product, or into the service around it."),
+}
+PRODUCT_TEAM_NOTE = ("At its best this group works as one team under a single executive until the product is ready "
+                     "for a wide launch, and product management is the job of all of them together.")
+
+# -- inputs -------------------------------------------------------------------
+
+Answer = Annotated[int, Field(strict=True, ge=ANSWER_MIN, le=ANSWER_MAX)]
+
+
+class Respondent(BaseModel):
+    """One person's answers; ``None`` marks a statement not answered yet."""
+
+    name: str = Field(min_length=1, max_length=100)
+    role: Literal["Sales", "Marketing", "Other"]
+    answers: list[Answer | None] = Field(default_factory=lambda: [None] * N_STATEMENTS)
+
+    @field_validator("answers")
+    @classmethod
+    def _twenty(cls, value: list) -> list:
+        if len(value) != N_STATEMENTS:
+            raise ValueError(f"exactly {N_STATEMENTS} answers (one per statement, null where not answered)")
+        return value
+
+    @property
+    def complete(self) -> bool:
+        """True when all 20 statements are answered."""
+        return all(a is not None for a in self.answers)
+
+    @property
+    def answered(self) -> int:
+        """How many statements are answered."""
+        return sum(a is not None for a in self.answers)
+
+
+class Inputs(BaseModel):
+    """The client's saved diagnostic: respondents and checklist."""
+
+    schema_version: int = 1
+    respondents: list[Respondent] = Field(default_factory=list)
+    checklist: dict[str, bool] = Field(default_factory=dict)
+
+    @field_validator("respondents")
+    @classmethod
+    def _unique_names(cls, value: list[Respondent]) -> list[Respondent]:
+        seen: set[str] = set()
+        for r in value:
+            key = r.name.strip().lower()
+            if key in seen:
+                raise ValueError(f"respondent names must be unique; {r.name!r} appears twice")
+            seen.add(key)
+        return value
+
+    @field_validator("checklist")
+    @classmethod
+    def _known_items(cls, value: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(value) - set(CHECKLIST_IDS))
+        if unknown:
+            raise ValueError(f"checklist items must be among {', '.join(CHECKLIST_IDS)}; unknown: {', '.join(unknown)}")
+        return value
+
+    def add_respondent(self, name: str, role: str) -> Respondent:
+        """Add a respondent with no answers yet, refusing blank or repeated names and unknown roles."""
+        clean = (name or "").strip()
+        taken = [r.name for r in self.respondents]
+        if not clean or len(clean) > 100 or clean.lower() in {t.strip().lower() for t in taken}:
+            raise InvalidInput.one("respondent name", name, "a name of 1 to 100 characters not already used"
+                                   + (f" (taken: {', '.join(taken)})" if taken else ""))
+        if role not in ROLES:
+            raise InvalidInput.one("role", role, ", ".join(ROLES))
+        person = Respondent(name=clean, role=role)
+        self.respondents.append(person)
+        return person
+
+    def respondent(self, name: str) -> Respondent:
+        """Return the respondent called ``name``."""
+        for r in self.respondents:
+            if r.name == name:
+                return r
+        raise InvalidInput.one("respondent", name, "one of " + (", ".join(r.name for r in self.respondents) or "(none yet)"))
+
+
+TABLES: dict = {}
+
+# -- scoring ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    """One respondent's score.
+
+    Attributes
+    ----------
+    total : int
+        Sum of the 20 answers, 20 to 100.
+    relationship_type : str
+        One of :data:`RELATIONSHIP_TYPES`.
+    answers : tuple of int
+    """
+
+    total: int
+    relationship_type: str
+    answers: tuple[int, ...]
+
+
+def relationship_type(total: float) -> str:
+    """Return the type for a total of 20-100 (a team average is rounded half up first)."""
+    rounded = int(total + 0.5)
+    for low, high, name in BANDS:
+        if low <= rounded <= high:
+            return name
+    raise InvalidInput.one("total", total, f"a total from {TOTAL_MIN} to {TOTAL_MAX}")
+
+
+def _check_answers(answers: Any) -> list[int]:
+    if isinstance(answers, (str, bytes, dict)) or not hasattr(answers, "__len__"):
+        raise InvalidInput.one("answers", answers, f"a list of {N_STATEMENTS} answers, each {ANSWER_ALLOWED}")
+    answers = list(answers)
+    if len(answers) != N_STATEMENTS:
+        raise InvalidInput.one("answers", f"{len(answers)} answers", f"exactly {N_STATEMENTS} answers, one per statement")
+    problems = []
+    for i, a in enumerate(answers, start=1):
+        # Whole scale points only: floats (3.0, 3.5), text and booleans are refused.
+        if isinstance(a, numbers.Integral) and not isinstance(a, bool) and ANSWER_MIN <= a <= ANSWER_MAX:
+            continue
+        allowed = ANSWER_ALLOWED if a is not None else (
+            f"an answer ({ANSWER_ALLOWED}); all {N_STATEMENTS} statements must be answered")
+        problems.append(Problem(f"statement {i}", a, allowed))
+    if problems:
+        raise InvalidInput(problems, "diagnostic answers")
+    return [int(a) for a in answers]
+
+
+def score(answers: Sequence[int]) -> Score:
+    """Score one respondent's 20 answers.
+
+    Parameters
+    ----------
+    answers : sequence of 20 int
+        Each 1 (strongly disagree) to 5 (strongly agree), in statement order.
+
+    Returns
+    -------
+    Score
+        With ``.total`` and ``.relationship_type``.
+
+    Raises
+    ------
+    InvalidInput
+        Naming every statement that is missing or out of range (0, 6, 3.5, text).
+    """
+    clean = _check_answers(answers)
+    total = sum(clean)
+    return Score(total, relationship_type(total), tuple(clean))
+
+
+@dataclass(frozen=True)
+class RespondentResult:
+    """A scored respondent."""
+
+    name: str
+    role: str
+    total: int
+    relationship_type: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The team's diagnostic.
+
+    Attributes
+    ----------
+    respondents : list of RespondentResult
+    team_total : float
+        Mean of the respondents' totals.
+    relationship_type : str
+        The type of the rounded team total.
+    by_statement : pandas.DataFrame
+        One row per statement: ``statement``, ``text``, ``all``, ``Sales``,
+        ``Marketing`` (means; NaN where a side has no respondent) and ``gap``
+        (Sales minus Marketing).
+    disagreements : pandas.DataFrame
+        Statements where the two sides differ by at least one scale point,
+        largest gap first.
+    role_totals : dict
+        Mean total per role present.
+    """
+
+    respondents: list[RespondentResult]
+    team_total: float
+    relationship_type: str
+    by_statement: pd.DataFrame
+    disagreements: pd.DataFrame
+    role_totals: dict[str, float]
+
+
+DISAGREEMENT_MIN_GAP = 1.0
+
+
+def assess(responses: Sequence[Respondent | dict | tuple]) -> Assessment:
+    """Score several respondents and compare Sales with Marketing.
+
+    Parameters
+    ----------
+    responses : sequence
+        :class:`Respondent` objects, dicts with ``name``, ``role``, ``answers``,
+        or ``(role, answers)`` pairs. Every respondent must be complete.
+
+    Raises
+    ------
+    InvalidInput
+        When there is no respondent, a role is unknown, or answers are
+        incomplete or out of range (naming respondent and statements).
+    """
+    people: list[tuple[str, str, list[int]]] = []
+    problems: list[Problem] = []
+    for idx, item in enumerate(responses):
+        if isinstance(item, tuple):
+            role, answers = item
+            name = f"Respondent {idx + 1}"
+        elif isinstance(item, Respondent):
+            name, role, answers = item.name, item.role, item.answers
+        else:
+            name, role, answers = item.get("name", f"Respondent {idx + 1}"), item.get("role"), item.get("answers")
+        if role not in ROLES:
+            problems.append(Problem(f"{name}: role", role, ", ".join(ROLES)))
+            continue
+        try:
+            people.append((name, role, _check_answers(answers)))
+        except InvalidInput as exc:
+            problems.extend(Problem(f"{name}: {p.field}", p.value, p.allowed) for p in exc.problems)
+    if problems:
+        raise InvalidInput(problems, "diagnostic responses")
+    if not people:
+        raise InvalidInput.one("respondents", [], "at least one respondent with all 20 statements answered")
+
+    results = [RespondentResult(n, r, sum(a), relationship_type(sum(a))) for n, r, a in people]
+    team_total = sum(r.total for r in results) / len(results)
+    grid = pd.DataFrame([a for _, _, a in people], columns=range(1, N_STATEMENTS + 1))
+    roles = pd.Series([r for _, r, _ in people])
+    table = pd.DataFrame({"statement": range(1, N_STATEMENTS + 1), "text": STATEMENTS,
+                          "all": grid.mean(axis=0).to_numpy()})
+    for role in ("Sales", "Marketing"):
+        side = grid[roles.to_numpy() == role]
+        table[role] = side.mean(axis=0).to_numpy() if len(side) else float("nan")
+    table["gap"] = table["Sales"] - table["Marketing"]
+    disagree = table[table["gap"].abs() >= DISAGREEMENT_MIN_GAP]
+    disagree = disagree.reindex(disagree["gap"].abs().sort_values(ascending=False, kind="stable").index)
+    role_totals = {role: float(sum(r.total for r in results if r.role == role) / n)
+                   for role in ROLES if (n := sum(r.role == role for r in results))}
+    return Assessment(results, team_total, relationship_type(team_total), table,
+                      disagree.reset_index(drop=True), role_totals)
+
+
+# -- guidance and checklist ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """Advice for a current relationship type."""
+
+    relationship_type: str
+    description: tuple[str, ...]
+    stay_if: tuple[str, ...]
+    tighten_if: tuple[str, ...]
+    step_up: StepUp | None
+
+
+def guidance(rel_type: str) -> Guidance:
+    """Return the article's advice for ``rel_type`` (Integrated is the top: no step up)."""
+    if rel_type not in RELATIONSHIP_TYPES:
+        raise InvalidInput.one("relationship_type", rel_type, ", ".join(RELATIONSHIP_TYPES))
+    return Guidance(rel_type, TYPE_DESCRIPTIONS[rel_type], STAY_IF.get(rel_type, ()),
+                    TIGHTEN_IF.get(rel_type, ()), STEP_UP.get(rel_type))
+
+
+@dataclass(frozen=True)
+class ChecklistProgress:
+    """Done and total tasks per checklist group."""
+
+    groups: dict[str, tuple[int, int]]
+    done: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        """Fraction of all tasks done."""
+        return self.done / self.total if self.total else 0.0
+
+
+def checklist_progress(ticks: dict[str, bool]) -> ChecklistProgress:
+    """Count ticked checklist tasks per group."""
+    groups = {g: (sum(bool(ticks.get(i)) for i, _ in items), len(items)) for g, items in CHECKLIST.items()}
+    return ChecklistProgress(groups, sum(d for d, _ in groups.values()), len(CHECKLIST_IDS))
+
+
+# -- whole-client evaluation ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the room shows for one client."""
+
+    assessment: Assessment | None
+    incomplete: list[tuple[str, int]] = field(default_factory=list)
+    guidance: Guidance | None = None
+    checklist: ChecklistProgress = field(default_factory=lambda: checklist_progress({}))
+
+
+def evaluate(inputs: Inputs, tables: dict | None = None) -> Result:
+    """Score the complete respondents; list the incomplete ones (name, answered)."""
+    complete = [r for r in inputs.respondents if r.complete]
+    incomplete = [(r.name, r.answered) for r in inputs.respondents if not r.complete]
+    assessment = assess(complete) if complete else None
+    guide = guidance(assessment.relationship_type) if assessment else None
+    return Result(assessment, incomplete, guide, checklist_progress(inputs.checklist))
+
+
+STATUS_BY_TYPE = {"Undefined": "red", "Defined": "amber", "Aligned": "green", "Integrated": "green"}
+
+
+def headline(result: Result) -> dict:
+    """Return the machine-readable headline for the executive summary."""
+    a = result.assessment
+    if a is None:
+        return {"status": "grey", "summary": "No complete diagnostic yet.", "metrics": {}}
+    biggest = a.disagreements.iloc[0] if len(a.disagreements) else None
+    summary = f"The relationship is {a.relationship_type} (team average {a.team_total:.0f} of 100)"
+    summary += (f"; Sales and Marketing disagree most on statement {int(biggest['statement'])}."
+                if biggest is not None else ".")
+    return {
+        "status": STATUS_BY_TYPE[a.relationship_type],
+        "summary": summary,
+        "metrics": {
+            "team_total": round(a.team_total, 1),
+            "relationship_type": a.relationship_type,
+            "respondents": len(a.respondents),
+            "disagreements": int(len(a.disagreements)),
+            "checklist_done": f"{result.checklist.done}/{result.checklist.total}",
+            "forecast_statement_mean": round(float(a.by_statement.loc[0, "all"]), 2),
+        },
+    }
+
+
+def changes(previous: Inputs, current: Inputs) -> list[str]:
+    """Describe in plain words what moved between two saved versions."""
+    notes: list[str] = []
+    before = {r.name: r for r in previous.respondents}
+    for r in current.respondents:
+        old = before.get(r.name)
+        if old is None:
+            notes.append(f"New respondent: {r.name} ({r.role}).")
+            continue
+        moved = [f"statement {i} {a}\u2192{b}" for i, (a, b) in enumerate(zip(old.answers, r.answers), 1) if a != b]
+        if moved:
+            notes.append(f"{r.name}: {len(moved)} answer(s) moved ({', '.join(moved[:6])}{', ...' if len(moved) > 6 else ''}).")
+    for name in before.keys() - {r.name for r in current.respondents}:
+        notes.append(f"Respondent removed: {name}.")
+    old_res, new_res = evaluate(previous), evaluate(current)
+    if old_res.assessment and new_res.assessment:
+        o, n = old_res.assessment, new_res.assessment
+        if o.relationship_type != n.relationship_type:
+            notes.append(f"Team type moved from {o.relationship_type} to {n.relationship_type} "
+                         f"(average {o.team_total:.1f} \u2192 {n.team_total:.1f}).")
+        elif abs(o.team_total - n.team_total) >= 0.05:
+            notes.append(f"Team type stayed {n.relationship_type} (average {o.team_total:.1f} \u2192 {n.team_total:.1f}).")
+    ticked = sum(current.checklist.get(i, False) for i in CHECKLIST_IDS) - sum(previous.checklist.get(i, False) for i in CHECKLIST_IDS)
+    if ticked:
+        notes.append(f"Checklist: {ticked:+d} task(s) done.")
+    return notes

@@ -1,0 +1,93 @@
+"""The framework registry: the one list the CLI, reports, batch runner and summary read.
+
+Adding a framework means adding its room (pure module, lesson, view, notebook,
+tests) and one :class:`Framework` entry to :data:`REGISTRY`; nothing else.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from .errors import UnknownFramework
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One registered framework.
+
+    Attributes
+    ----------
+    name : str
+        Identifier, also the stem of the client's input file and of the modules
+        ``workbook.frameworks.<name>``, ``workbook.ui.<name>`` and
+        ``workbook.lessons.<name>``.
+    title : str
+        Human title for reports and menus.
+    citation : str
+        The source article.
+    notebook : str
+        The notebook file in ``notebooks/``.
+    headline_metrics : tuple of str
+        The keys of ``headline()['metrics']`` the portfolio view shows.
+    """
+
+    name: str
+    title: str
+    citation: str
+    notebook: str
+    headline_metrics: tuple[str, ...] = ()
+
+    @property
+    def module(self) -> ModuleType:
+        """The pure logic module (``Inputs``, ``TABLES``, ``evaluate``, ``headline``)."""
+        return importlib.import_module(f"workbook.frameworks.{self.name}")
+
+    @property
+    def ui(self) -> ModuleType:
+        """The widget view module."""
+        return importlib.import_module(f"workbook.ui.{self.name}")
+
+    @property
+    def lesson(self) -> ModuleType:
+        """The teaching module."""
+        return importlib.import_module(f"workbook.lessons.{self.name}")
+
+    @property
+    def notebook_path(self) -> Path:
+        """Absolute path of the framework's notebook."""
+        return NOTEBOOK_DIR / self.notebook
+
+
+REGISTRY: tuple[Framework, ...] = (
+    Framework(
+        name="sales_marketing",
+        title="Sales and Marketing relationship",
+        citation=('Philip Kotler, Neil Rackham and Suj Krishnaswamy, "Ending the War Between Sales '
+                  'and Marketing", Harvard Business Review, July-August 2006'),
+        notebook="sales_marketing.ipynb",
+        headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
+    ),
+)
+
+
+def names() -> list[str]:
+    """Return the registered framework names in report order."""
+    return [f.name for f in REGISTRY]
+
+
+def get(name: str) -> Framework:
+    """Return the framework called ``name``.
+
+    Raises
+    ------
+    UnknownFramework
+        Naming the registered frameworks.
+    """
+    for fw in REGISTRY:
+        if fw.name == name:
+            return fw
+    raise UnknownFramework(f"framework: got {name!r}; allowed: {', '.join(names())}")

@@ -1,0 +1,251 @@
+"""What every room's widget view shares: state, autosave, live sections.
+
+A room's view module (``workbook/ui/<name>.py``) provides:
+
+- ``SECTIONS``: ``{name: renderer}``; a renderer takes a :class:`Context` and
+  returns a matplotlib ``Figure`` or an HTML string. The same renderers draw
+  the live widgets and the static report, so a chart looks the same in both.
+- ``View``: a subclass of :class:`RoomView` that builds its input widgets in
+  ``_build_inputs`` and turns every user change into ``self._apply(change)``,
+  where ``change`` edits the saved document; the base class saves it under the
+  client's lock, recomputes through the pure module and redraws the sections.
+
+Nothing is displayed in ``__init__``; widgets are built on first use.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+from pydantic import BaseModel
+
+from .. import registry
+from ..charts import png_bytes
+from ..errors import WorkbookError
+from ..html import Html, esc
+from ..store import Profile, Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    """What a section renderer sees: the client, its inputs and the result."""
+
+    client: str
+    profile: Profile
+    inputs: BaseModel
+    tables: dict
+    result: Any
+
+
+class RoomState:
+    """A framework's inputs and current result, with no widgets.
+
+    Parameters
+    ----------
+    framework : str
+        Registered framework name.
+    client : str
+        Client slug.
+    profile : Profile
+    inputs : pydantic model
+        The framework's ``Inputs``.
+    tables : dict
+        Validated tables.
+    """
+
+    def __init__(self, framework: str, client: str, profile: Profile, inputs: BaseModel, tables: dict) -> None:
+        self.module = registry.get(framework).module
+        self.framework = framework
+        self.client = client
+        self.profile = profile
+        self.inputs = inputs
+        self.tables = tables
+        self.result = self.module.evaluate(inputs, tables)
+
+    @classmethod
+    def load(cls, framework: str, store: Store, client: str) -> "RoomState":
+        """Read a client's saved inputs and tables (defaults when none are saved)."""
+        module = registry.get(framework).module
+        inputs = store.load(client, framework, module.Inputs) or module.Inputs()
+        tables = {}
+        for name, validator in getattr(module, "TABLES", {}).items():
+            frame = store.load_table(client, framework, name, validator)
+            if frame is not None:
+                tables[name] = frame
+        return cls(framework, client, store.load_profile(client), inputs, tables)
+
+    def replace(self, inputs: BaseModel | None = None, tables: dict | None = None) -> None:
+        """Swap in new inputs or tables and recompute."""
+        if inputs is not None:
+            self.inputs = inputs
+        if tables is not None:
+            self.tables = tables
+        self.result = self.module.evaluate(self.inputs, self.tables)
+
+    @property
+    def context(self) -> Context:
+        """The renderer context for the current state."""
+        return Context(self.client, self.profile, self.inputs, self.tables, self.result)
+
+
+def render_static(rendered: Figure | str | None) -> Any:
+    """Turn a renderer's output into something a notebook displays (report mode)."""
+    from IPython.display import Image
+
+    if rendered is None:
+        return None
+    if isinstance(rendered, Figure):
+        return Image(data=png_bytes(rendered), format="png")
+    return Html(rendered)
+
+
+class RoomView:
+    """Base widget view: autosave with a visible state and live-updating sections.
+
+    Subclasses set ``framework`` and ``sections`` and implement
+    :meth:`_build_inputs`.
+
+    Parameters
+    ----------
+    store : Store
+        The session's store.
+    client : str
+        Client slug.
+    state : RoomState, optional
+        Loaded from the store when not given.
+    """
+
+    framework: str = ""
+    sections: dict[str, Callable[[Context], Figure | str | None]] = {}
+
+    def __init__(self, store: Store, client: str, state: RoomState | None = None) -> None:
+        self._store = store
+        self._client = client
+        self.state = state or RoomState.load(self.framework, store, client)
+        self._section_widgets: dict[str, widgets.Widget] = {}
+        self._chart_keys: dict[str, Any] = {}
+        self._status: widgets.HTML | None = None
+        self._form: widgets.Widget | None = None
+        self._generation = 0
+        self._pending: Future | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        #: Seconds from the last change to the updated form and text sections.
+        self.last_refresh_s = 0.0
+        #: Seconds from the last change to the last chart redrawn.
+        self.last_chart_s = 0.0
+
+    # -- public --------------------------------------------------------------
+    def form(self) -> widgets.Widget:
+        """The input form with its save indicator (built on first call)."""
+        if self._form is None:
+            self._status = widgets.HTML(self._status_html("Loaded", "muted"))
+            self._form = widgets.VBox([self._build_inputs(), self._status],
+                                      layout=widgets.Layout(width="100%"))
+        return self._form
+
+    def section(self, name: str) -> widgets.Widget:
+        """A live widget for one results section; redrawn on every change."""
+        if name not in self.sections:
+            raise WorkbookError(f"section: got {name!r}; allowed: {', '.join(self.sections)}")
+        if name not in self._section_widgets:
+            self._section_widgets[name] = widgets.Box(layout=widgets.Layout(width="100%"))
+            self._draw(name, self.state.context)
+        return self._section_widgets[name]
+
+    def wait_for_charts(self, timeout: float = 10.0) -> None:
+        """Block until charts scheduled by the last change are drawn (tests, benchmarks)."""
+        if self._pending is not None:
+            self._pending.result(timeout)
+
+    # -- for subclasses ------------------------------------------------------
+    def _build_inputs(self) -> widgets.Widget:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _after_change(self) -> None:
+        """Hook: update input-side labels after a recompute."""
+
+    def _apply(self, change: Callable[[BaseModel], BaseModel | None]) -> bool:
+        """Save a change under the client's lock, recompute and redraw.
+
+        Returns False (and shows why, saving nothing) when the change is invalid.
+        """
+        start = time.perf_counter()
+        model = self.state.module.Inputs
+        try:
+            saved = self._store.update(self._client, self.framework, model, change, default=model)
+        except WorkbookError as exc:
+            self._set_status(f"Not saved: {exc}", "bad")
+            log.info("change refused for %s/%s: %s", self._client, self.framework, exc)
+            return False
+        self.state.replace(inputs=saved)
+        self._refresh(start)
+        self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
+        self.last_refresh_s = time.perf_counter() - start
+        return True
+
+    def _refresh(self, start: float | None = None) -> None:
+        """Redraw text sections now and charts off the click path (latest change wins)."""
+        ctx = self.state.context
+        charts = [n for n in self._section_widgets if getattr(self.sections[n], "is_chart", False)]
+        for name in self._section_widgets:
+            if name not in charts:
+                self._draw(name, ctx)
+        self._after_change()
+        if charts:
+            self._generation += 1
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"charts-{self.framework}")
+            self._pending = self._executor.submit(self._draw_charts, self._generation, ctx, charts,
+                                                  start or time.perf_counter())
+
+    def _draw_charts(self, generation: int, ctx: Context, names: list[str], start: float) -> None:
+        if generation != self._generation:  # a newer change is already queued
+            return
+        try:
+            for name in names:
+                self._draw(name, ctx)
+        except Exception:  # a chart must never break the form; the error is logged
+            log.exception("chart redraw failed for %s", self.framework)
+        self.last_chart_s = time.perf_counter() - start
+
+    # -- internals -------------------------------------------------------------
+    def _draw(self, name: str, ctx: Context) -> None:
+        renderer = self.sections[name]
+        key_of = getattr(renderer, "chart_key", None)
+        if key_of is not None:
+            key = key_of(ctx)
+            if name in self._chart_keys and self._chart_keys[name] == key:
+                return
+            self._chart_keys[name] = key
+        rendered = renderer(ctx)
+        box = self._section_widgets[name]
+        if isinstance(rendered, Figure):
+            png = png_bytes(rendered)
+            current = box.children[0] if box.children else None
+            if isinstance(current, widgets.Image):
+                current.value = png
+            else:
+                box.children = (widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")),)
+        else:
+            current = box.children[0] if box.children else None
+            if isinstance(current, widgets.HTML):
+                current.value = rendered or ""
+            else:
+                box.children = (widgets.HTML(rendered or ""),)
+
+    def _set_status(self, text: str, tone: str) -> None:
+        if self._status is not None:
+            self._status.value = self._status_html(text, tone)
+
+    @staticmethod
+    def _status_html(text: str, tone: str) -> str:
+        colour = {"good": "#2a9d8f", "bad": "#c0392b", "muted": "#7b8794"}[tone]
+        return f'<span class="wb-save-state" style="color:{colour};font-size:90%">{esc(text)}</span>'

@@ -1,0 +1,269 @@
+"""The Sales and Marketing room: result sections and the live widget form."""
+from __future__ import annotations
+
+import numpy as np
+import ipywidgets as widgets
+
+from ..charts import BAND_FILLS, PALETTE, chart, label_margin, new_figure, style_axes
+from ..frameworks import sales_marketing as sm
+from ..html import badge, bullets, card, esc, para, progress, table
+from .base import Context, RoomView
+
+ROLE_COLOURS = {"Sales": PALETTE["sales"], "Marketing": PALETTE["marketing"], "Other": PALETTE["other"]}
+TYPE_STATUS = {"Undefined": "red", "Defined": "amber", "Aligned": "green", "Integrated": "#1b6f65"}
+
+
+# -- sections (shared by the live view and the report) ---------------------------
+
+def headline_section(ctx: Context) -> str:
+    """The team's type, average and who has answered."""
+    res = ctx.result
+    rows = []
+    if res.assessment is None:
+        rows.append(para("No respondent has answered all 20 statements yet."))
+    else:
+        a = res.assessment
+        rows.append(f'<p style="font-size:120%">Relationship type: {badge(a.relationship_type, TYPE_STATUS[a.relationship_type])} '
+                    f'&nbsp; team average <b>{a.team_total:.1f}</b> of 100 from {len(a.respondents)} respondent(s)</p>')
+        by_role = ", ".join(f"{esc(role)} {total:.1f}" for role, total in a.role_totals.items())
+        rows.append(para(f"Average total by side: {by_role}."))
+    if res.incomplete:
+        rows.append(para("Still answering (not in the totals): " +
+                         ", ".join(f"{name} ({n}/20)" for name, n in res.incomplete) + "."))
+    return card("Summary", "".join(rows))
+
+
+def _totals_key(ctx: Context):
+    a = ctx.result.assessment
+    return None if a is None else (tuple(a.respondents), a.team_total)
+
+
+def _comparison_key(ctx: Context):
+    a = ctx.result.assessment
+    return None if a is None else tuple(map(tuple, a.by_statement[["Sales", "Marketing"]].round(6).to_numpy().tolist()))
+
+
+@chart(_totals_key)
+def totals_section(ctx: Context):
+    """Each respondent's total against the four bands."""
+    a = ctx.result.assessment
+    if a is None:
+        return None
+    people = a.respondents
+    labels = [f"{p.name} ({p.role})" for p in people]
+    fig = new_figure(7.0, 1.3 + 0.32 * max(len(people), 3), left=label_margin(labels), top=0.35, bottom=0.5)
+    ax = fig.add_subplot()
+    for (low, high, name), fill in zip(sm.BANDS, BAND_FILLS):
+        ax.axvspan(low - 0.5, high + 0.5, color=fill, zorder=0)
+        ax.text((low + high) / 2, -0.75, name, ha="center", va="center", fontsize=8.5, color=PALETTE["ink"])
+    y = np.arange(len(people))
+    ax.barh(y, [p.total for p in people], color=[ROLE_COLOURS[p.role] for p in people], height=0.6, zorder=2)
+    for yi, p in zip(y, people):
+        ax.text(p.total + 0.8, yi, str(p.total), va="center", fontsize=8, color=PALETTE["ink"])
+    ax.axvline(a.team_total, color=PALETTE["accent"], linestyle="--", linewidth=1.2, zorder=3)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(sm.TOTAL_MIN - 0.5, sm.TOTAL_MAX + 0.5)
+    ax.set_ylim(len(people) - 0.4, -1.1)
+    ax.set_xlabel(f"Total score (dashed line: team average {a.team_total:.1f})", fontsize=8.5)
+    ax.set_title("Totals by respondent against the four relationship types", loc="left")
+    style_axes(ax)
+    return fig
+
+
+@chart(_comparison_key)
+def comparison_section(ctx: Context):
+    """Sales against Marketing, statement by statement."""
+    a = ctx.result.assessment
+    if a is None or a.by_statement[["Sales", "Marketing"]].isna().all(axis=None):
+        return None
+    t = a.by_statement
+    fig = new_figure(7.0, 5.0, left=0.5, top=0.75, bottom=0.6)
+    ax = fig.add_subplot()
+    y = t["statement"].to_numpy()
+    ax.hlines(y, t[["Sales", "Marketing"]].min(axis=1), t[["Sales", "Marketing"]].max(axis=1),
+              color=PALETTE["grid"], linewidth=3, zorder=1)
+    for role in ("Sales", "Marketing"):
+        ax.scatter(t[role], y, color=ROLE_COLOURS[role], label=role, zorder=2, s=28)
+    for _, row in a.disagreements.iterrows():
+        ax.text(5.15, row["statement"], f"gap {row['gap']:+.1f}", va="center", fontsize=7.5, color=PALETTE["bad"])
+    ax.set_yticks(y, [f"S{i}" for i in y])
+    ax.set_xlim(0.8, 5.7)
+    ax.set_xticks(range(1, 6), ["1 strongly\ndisagree", "2", "3", "4", "5 strongly\nagree"])
+    ax.invert_yaxis()
+    ax.legend(loc="lower left", fontsize=8, frameon=False, ncols=2, bbox_to_anchor=(0, 1.0))
+    ax.set_title("Average answer by side, statement by statement", loc="left", pad=22)
+    style_axes(ax)
+    return fig
+
+
+def disagreements_section(ctx: Context) -> str:
+    """Where Sales and Marketing see the relationship differently."""
+    a = ctx.result.assessment
+    if a is None:
+        return ""
+    t = a.by_statement
+    if t[["Sales", "Marketing"]].isna().any(axis=None):
+        return card("Where the two sides differ", para(
+            "Comparing the sides needs complete answers from at least one person in Sales and one in Marketing."))
+    if a.disagreements.empty:
+        return card("Where the two sides differ", para(
+            f"Sales and Marketing answer every statement within {sm.DISAGREEMENT_MIN_GAP:.0f} point of each other."))
+    top = a.disagreements.head(5)[["statement", "text", "Sales", "Marketing", "gap"]].rename(
+        columns={"statement": "#", "text": "Statement", "gap": "Gap (Sales \u2212 Marketing)"})
+    return card("Where the two sides differ most",
+                para(f"{len(a.disagreements)} statement(s) differ by a point or more; the largest gaps are "
+                     "where a joint conversation pays off first.") + table(top, "{:.1f}"))
+
+
+def advice_section(ctx: Context) -> str:
+    """What the current type means and what to do about it."""
+    g = ctx.result.guidance
+    if g is None:
+        return ""
+    parts = [f"<h4>What a {esc(g.relationship_type)} relationship looks like</h4>", bullets(g.description)]
+    if g.stay_if:
+        parts += ["<h4>Leave it as it is if</h4>", bullets(g.stay_if)]
+    if g.tighten_if:
+        parts += ["<h4>Bring the two functions closer if</h4>", bullets(g.tighten_if)]
+    if g.step_up:
+        parts += [f"<h4>Moving up to {esc(g.step_up.target)}: signs it is time</h4>", bullets(g.step_up.signs),
+                  "<h4>How</h4>", bullets(g.step_up.actions)]
+    else:
+        parts.append(para("Integrated is the closest relationship in the framework: keep the shared systems, "
+                          "metrics and rewards working, and watch that the integration still pays for its cost."))
+    return card(f"Advice for a {g.relationship_type} relationship", "".join(parts))
+
+
+def checklist_section(ctx: Context) -> str:
+    """Integration checklist progress, group by group."""
+    prog, ticks = ctx.result.checklist, ctx.inputs.checklist
+    parts = [progress(prog.done, prog.total, "All tasks")]
+    for group, items in sm.CHECKLIST.items():
+        done, total = prog.groups[group]
+        parts.append(progress(done, total, group))
+        parts.append("<ul class='wb-checklist'>" + "".join(
+            f"<li>{'&#9745;' if ticks.get(i) else '&#9744;'} {esc(text)}</li>" for i, text in items) + "</ul>")
+    return card("Integration checklist", "".join(parts))
+
+
+def team_roles_section(ctx: Context) -> str:
+    """The product-team view: what each function contributes."""
+    rows = "".join(f"<li><b>{esc(role)}</b>: {esc(text)}</li>" for role, text in sm.PRODUCT_TEAM_ROLES.items())
+    return card("A product team that works across the line", f"<ul>{rows}</ul>" + para(sm.PRODUCT_TEAM_NOTE))
+
+
+SECTIONS = {
+    "headline": headline_section,
+    "totals": totals_section,
+    "comparison": comparison_section,
+    "disagreements": disagreements_section,
+    "advice": advice_section,
+    "checklist": checklist_section,
+    "team_roles": team_roles_section,
+}
+
+
+# -- the live form --------------------------------------------------------------
+
+class View(RoomView):
+    """Answer the diagnostic for each respondent and tick the checklist."""
+
+    framework = "sales_marketing"
+    sections = SECTIONS
+
+    def _build_inputs(self) -> widgets.Widget:
+        self._syncing = False
+        names = [r.name for r in self.state.inputs.respondents]
+        self._who = widgets.Dropdown(options=names, value=names[0] if names else None, description="Respondent")
+        self._who.observe(lambda _: self._show_respondent(), names="value")
+        self._new_name = widgets.Text(placeholder="Name of new respondent", layout=widgets.Layout(width="220px"))
+        self._new_role = widgets.Dropdown(options=sm.ROLES, value="Sales", layout=widgets.Layout(width="120px"))
+        add = widgets.Button(description="Add respondent", icon="plus")
+        add.on_click(lambda _: self._add_respondent())
+        self._progress = widgets.HTML()
+        self._answers: list[widgets.ToggleButtons] = []
+        rows = []
+        for i, text in enumerate(sm.STATEMENTS):
+            buttons = widgets.ToggleButtons(options=[("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)], value=None,
+                                            tooltips=[sm.ANSWER_LABELS[k] for k in range(1, 6)],
+                                            style={"button_width": "34px"})
+            buttons.add_class(f"wb-statement-{i + 1}")
+            buttons.observe(lambda change, idx=i: self._answer(idx, change["new"]), names="value")
+            self._answers.append(buttons)
+            rows.append(widgets.HBox([widgets.HTML(f"<b>{i + 1}.</b> {esc(text)}",
+                                                   layout=widgets.Layout(width="62%")), buttons]))
+        diagnostic = widgets.VBox([widgets.HBox([self._who, self._progress]),
+                                   widgets.HBox([self._new_name, self._new_role, add]),
+                                   widgets.HTML("<i>1 = strongly disagree \u2026 5 = strongly agree</i>"), *rows])
+        self._ticks: dict[str, widgets.Checkbox] = {}
+        groups = []
+        for group, items in sm.CHECKLIST.items():
+            boxes = []
+            for item_id, text in items:
+                box = widgets.Checkbox(value=bool(self.state.inputs.checklist.get(item_id)), description=text,
+                                       indent=False, layout=widgets.Layout(width="100%"))
+                box.observe(lambda change, iid=item_id: self._tick(iid, change["new"]), names="value")
+                self._ticks[item_id] = box
+                boxes.append(box)
+            groups.append(widgets.VBox([widgets.HTML(f"<b>{esc(group)}</b>"), *boxes]))
+        tabs = widgets.Tab([diagnostic, widgets.VBox(groups)])
+        tabs.set_title(0, "Diagnostic (20 statements)")
+        tabs.set_title(1, "Integration checklist")
+        self._show_respondent()
+        return tabs
+
+    # -- events ------------------------------------------------------------------
+    def _answer(self, idx: int, value: int | None) -> None:
+        if self._syncing or self._who.value is None or value is None:
+            return
+        name = self._who.value
+
+        def change(doc: sm.Inputs) -> None:
+            doc.respondent(name).answers[idx] = value
+        self._apply(change)
+
+    def _tick(self, item_id: str, done: bool) -> None:
+        if self._syncing:
+            return
+
+        def change(doc: sm.Inputs) -> None:
+            doc.checklist[item_id] = bool(done)
+        self._apply(change)
+
+    def _add_respondent(self) -> None:
+        name, role = self._new_name.value.strip(), self._new_role.value
+
+        def change(doc: sm.Inputs) -> None:
+            doc.add_respondent(name, role)
+        if self._apply(change):
+            self._new_name.value = ""
+            self._who.options = [r.name for r in self.state.inputs.respondents]
+            self._who.value = name
+
+    # -- keeping widgets in step with the state ----------------------------------
+    def _show_respondent(self) -> None:
+        self._syncing = True
+        try:
+            current = self._current()
+            for buttons, value in zip(self._answers, current.answers if current else [None] * sm.N_STATEMENTS):
+                buttons.value = value
+        finally:
+            self._syncing = False
+        self._after_change()
+
+    def _current(self) -> sm.Respondent | None:
+        name = self._who.value
+        return next((r for r in self.state.inputs.respondents if r.name == name), None)
+
+    def _after_change(self) -> None:
+        current = self._current()
+        if current is None:
+            self._progress.value = "<i>Add a respondent to start.</i>"
+            return
+        if current.complete:
+            s = sm.score(current.answers)
+            text = (f"total <b class='wb-total'>{s.total}</b> \u2192 "
+                    f"<b class='wb-type'>{esc(s.relationship_type)}</b>")
+        else:
+            text = f"answered <b>{current.answered}</b> of 20"
+        self._progress.value = f"&nbsp; {esc(current.role)} \u00b7 {text}"
