@@ -189,7 +189,7 @@ def demo_cmd(data_dir: str = DATA_OPT, reports_dir: str = REPORTS_OPT,
 def main() -> None:
     """Console entry point: run the app, turning workbook errors into clear messages."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except WorkbookError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -203,3 +203,4 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

@@ -91,13 +91,13 @@ class Snapshot:
 
 def check_slug(slug: Any) -> str:
     """Return ``slug`` if it is a safe client slug, else raise :class:`InvalidSlug`."""
-    if not isinstance(slug, str) or len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
+    if not isinstance(slug, str) or len(slug) > SLUG_MAX or not SLUG_PATTERN.fullmatch(slug):
         raise InvalidSlug.one("client", slug, SLUG_ALLOWED)
     return slug
 
 
 def _check_name(kind: str, name: str) -> str:
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise InvalidInput.one(kind, name, "lowercase letters, digits and underscores, starting with a letter")
     return name
 
@@ -179,7 +179,7 @@ class Store:
             return []
         return sorted(
             p.name for p in self.clients_dir.iterdir()
-            if p.is_dir() and SLUG_PATTERN.match(p.name) and (p / "profile.json").is_file()
+            if p.is_dir() and SLUG_PATTERN.fullmatch(p.name) and (p / "profile.json").is_file()
         )
 
     def create_client(self, slug: str, profile: Profile | dict) -> Profile:
@@ -251,8 +251,8 @@ class Store:
         ----------
         change : callable
             Receives a deep copy of the saved document (or ``default()`` when
-            there is none) and returns the new document (or mutates it and
-            returns None).
+            there is none) and edits it in place, or returns a new document
+            of the same model (any other return value is ignored).
         default : callable, optional
             Makes the starting document; ``model()`` by default.
 
@@ -268,7 +268,7 @@ class Store:
                 changed = change(base)
             except ValidationError as exc:
                 raise from_pydantic(exc, f"{framework} inputs of '{slug}'") from None
-            new = self._validate(model, changed if changed is not None else base,
+            new = self._validate(model, changed if isinstance(changed, model) else base,
                                  f"{framework} inputs of '{slug}'")
             self._archive_if_other_session(slug, framework, path)
             self._write_doc(path, framework, new)
