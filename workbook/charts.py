@@ -76,5 +76,5 @@ def style_axes(ax) -> None:
 def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     """Render ``fig`` to PNG bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 3})
     return buf.getvalue()

@@ -139,6 +139,15 @@ def changes_since_previous(store: Store, client: str, framework: str) -> list[st
     return [f"{key} changed." for key in after if before.get(key) != after.get(key) and key != "schema_version"]
 
 
+def catalogue() -> Html:
+    """A table of the registered frameworks with their notebooks and sources."""
+    rows = "".join(
+        f'<tr><td><a href="{esc(fw.notebook)}">{esc(fw.title)}</a></td><td><code>{esc(fw.notebook)}</code></td>'
+        f"<td>{esc(fw.citation)}</td></tr>" for fw in registry.REGISTRY)
+    return Html('<table class="wb-table"><tr><th>Framework</th><th>Notebook</th><th>Source</th></tr>'
+                f"{rows}</table>")
+
+
 def open_room(framework: str, client: str, data_dir: str = "../data", mode: str = "live") -> Room:
     """Open ``framework`` for ``client``; see :class:`Room`."""
     return Room(framework, client, data_dir, mode)
