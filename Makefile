@@ -48,7 +48,7 @@ demo: setup
 	@$(BIN)/workbook demo
 
 test: setup
-	@$(BIN)/python -m pytest -q -n $(WORKERS) --nbval-lax -p no:cacheprovider tests notebooks
+	@$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --nbval-lax -p no:cacheprovider tests notebooks
 
 bench: setup
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
