@@ -54,8 +54,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -317,14 +317,27 @@ def _check_rfm(frequency: Any, recency: Any, T: Any) -> tuple[np.ndarray, np.nda
 
 
 def _compress(*cols: np.ndarray, weights: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """Unique rows of several equal-length columns, with weights and the inverse index."""
-    key = np.zeros(len(cols[0]), dtype=np.int64)
+    """Distinct rows of several equal-length columns, with their weights and each row's index.
+
+    Many customers share one summary row, so likelihoods and predictions are
+    computed once per distinct row (hash-based, no sorting).
+    """
+    n = len(cols[0])
+    key = np.zeros(n, dtype=np.int64)
+    width = 1
     for c in cols:
         codes, uniq = pd.factorize(c)
+        if width * max(len(uniq), 1) > 2 ** 62:
+            key, kept = pd.factorize(key)
+            width = len(kept)
         key = key * len(uniq) + codes
-    ukey, first, inv = np.unique(key, return_index=True, return_inverse=True)
-    w = np.bincount(inv, weights=weights, minlength=len(ukey)) if weights is not None else \
-        np.bincount(inv, minlength=len(ukey)).astype(float)
+        width *= max(len(uniq), 1)
+    inv, ukey = pd.factorize(key)
+    k = len(ukey)
+    first = np.empty(k, dtype=np.int64)
+    first[inv[::-1]] = np.arange(n - 1, -1, -1)
+    w = np.bincount(inv, weights=weights, minlength=k) if weights is not None else \
+        np.bincount(inv, minlength=k).astype(float)
     return [c[first] for c in cols], w, inv
 
 
@@ -351,6 +364,28 @@ def _covariance(hessian_total: np.ndarray) -> np.ndarray:
 
 class FitError(WorkbookError):
     """A model could not be fitted to the data given."""
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Dot product of two vectors (einsum: steady speed whatever the BLAS threading)."""
+    return float(np.einsum("i,i->", a, b))
+
+
+class _BGData:
+    """Distinct summary rows prepared for fast BG/NBD likelihood evaluations."""
+
+    def __init__(self, x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray) -> None:
+        self.n_rows = len(x)
+        self.total = float(w.sum())
+        self.xu, xi_all = np.unique(x, return_inverse=True)
+        self.Wx = np.bincount(xi_all, w, minlength=len(self.xu))
+        self.Tu, Ti_all = np.unique(T, return_inverse=True)
+        self.WT = np.bincount(Ti_all, w, minlength=len(self.Tu))
+        self.WXT = np.bincount(Ti_all, w * x, minlength=len(self.Tu))
+        pos = x > 0
+        self.xp, self.wp = x[pos], w[pos]
+        self.xi, self.Ti = xi_all[pos], Ti_all[pos]
+        self.txu, self.si = np.unique(tx[pos], return_inverse=True)
 
 
 # -- BG/NBD -----------------------------------------------------------------------
@@ -382,50 +417,47 @@ class BetaGeo:
 
     # likelihood ------------------------------------------------------------
     @staticmethod
-    def _ll_grad(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray,
-                 xi: np.ndarray, xu: np.ndarray, grad: bool = True) -> tuple[float, np.ndarray]:
-        """Weighted log-likelihood and its gradient in log-parameters.
+    def _ll_grad(theta: np.ndarray, d: "_BGData", grad: bool = True) -> tuple[float, np.ndarray]:
+        """Weighted log-likelihood (FHL 2005, eq. 6) and its gradient in log-parameters.
 
-        ``xu`` are the distinct frequencies and ``xi`` the index of each row's
-        frequency in ``xu`` (gamma-function terms depend on ``x`` alone).
+        Per customer ``LL = A + log(exp(-(r+x) log(alpha+T)) + [x>0] exp(c_x - (r+x) log(alpha+t_x)))``
+        with ``A = lnG(r+x) - lnG(r) + r ln(alpha) + lnB(a, b+x) - lnB(a, b)`` and
+        ``c_x = ln a - ln(b+x-1)``. Terms that depend on ``x`` alone are computed
+        once per distinct ``x``; those in ``T`` or ``t_x`` once per distinct value.
         """
         r, alpha, a, b = np.exp(theta)
-        # per distinct frequency
-        a1 = gammaln(r + xu) - gammaln(r) + r * np.log(alpha)
-        a2 = gammaln(a + b) + gammaln(b + xu) - gammaln(b) - gammaln(a + b + xu)
-        base = (a1 + a2)[xi]
-        la_T = np.log(alpha + T)
-        la_tx = np.log(alpha + tx)
-        rx = r + x
-        has = x > 0
-        log_b1 = np.log(np.where(has, b + x - 1, 1.0))
-        a3 = -rx * la_T
-        a4 = np.where(has, np.log(a) - log_b1 - rx * la_tx, -np.inf)
-        m = np.maximum(a3, a4)
-        e3, e4 = np.exp(a3 - m), np.exp(a4 - m)
-        tot = e3 + e4
-        ll = float(w @ (base + m + np.log(tot)))
+        xu = d.xu
+        A = gammaln(r + xu) - gammaln(r) + r * np.log(alpha) + gammaln(a + b) + gammaln(b + xu) - gammaln(b) \
+            - gammaln(a + b + xu)
+        la_T = np.log(alpha + d.Tu)
+        ll = _dot(d.Wx, A) - _dot(la_T, r * d.WT + d.WXT)
+        # customers with repeat purchases add log(1 + exp(dd)),
+        # dd = c_x + (r+x)(log(alpha+T) - log(alpha+t_x)); log(1 + exp(dd)) = dd - log(expit(dd))
+        diff = la_T[d.Ti] - np.log(alpha + d.txu)[d.si]
+        bx = np.maximum(b + xu - 1, 1e-300)
+        cx = np.log(a) - np.log(bx)
+        rx = r + d.xp
+        dd = np.clip(cx[d.xi] + rx * diff, -700.0, 700.0)
+        w4 = expit(dd)
+        ll += _dot(d.wp, dd - np.log(w4))
         if not grad:
             return ll, np.empty(0)
-        w4 = e4 / tot
-        w3 = 1 - w4
-        dr_u = digamma(r + xu) - digamma(r) + np.log(alpha)
-        da_u = digamma(a + b) - digamma(a + b + xu)
-        db_u = digamma(a + b) + digamma(b + xu) - digamma(b) - digamma(a + b + xu)
-        dr = dr_u[xi] - w3 * la_T - w4 * la_tx
-        dalpha = r / alpha - rx * (w3 / (alpha + T) + w4 / (alpha + tx))
-        da = da_u[xi] + w4 / a
-        db = db_u[xi] - w4 / np.where(has, b + x - 1, 1.0)
-        g = np.array([w @ dr, w @ dalpha, w @ da, w @ db]) * np.array([r, alpha, a, b])
-        return ll, g
+        ww4 = d.wp * w4
+        inv_T = 1.0 / (alpha + d.Tu)
+        dr = _dot(d.Wx, digamma(r + xu) - digamma(r) + np.log(alpha)) - _dot(d.WT, la_T) + _dot(ww4, diff)
+        dalpha = r * d.total / alpha - _dot(inv_T, r * d.WT + d.WXT) \
+            + _dot(ww4 * rx, inv_T[d.Ti] - (1.0 / (alpha + d.txu))[d.si])
+        s4 = float(ww4.sum())
+        da = _dot(d.Wx, digamma(a + b) - digamma(a + b + xu)) + s4 / a
+        db = _dot(d.Wx, digamma(a + b) + digamma(b + xu) - digamma(b) - digamma(a + b + xu)) \
+            - _dot(np.bincount(d.xi, ww4, minlength=len(xu)), 1.0 / bx)
+        return ll, np.array([dr * r, dalpha * alpha, da * a, db * b])
 
-    def _prepared(self, frequency: Any, recency: Any, T: Any, weights: Any = None):
+    def _prepared(self, frequency: Any, recency: Any, T: Any, weights: Any = None) -> "_BGData":
         x, tx, T = _check_rfm(frequency, recency, T)
-        x, tx, T = x.ravel(), tx.ravel(), T.ravel()
         wts = None if weights is None else np.asarray(weights, dtype=float).ravel()
-        (ux, utx, uT), w, _ = _compress(x, tx, T, weights=wts)
-        xu, xi = np.unique(ux, return_inverse=True)
-        return ux, utx, uT, w, xi, xu
+        (ux, utx, uT), w, _ = _compress(x.ravel(), tx.ravel(), T.ravel(), weights=wts)
+        return _BGData(ux, utx, uT, w)
 
     def fit(self, frequency: Any, recency: Any, T: Any, weights: Any = None,
             initial: dict[str, float] | None = None) -> "BetaGeo":
@@ -445,20 +477,20 @@ class BetaGeo:
         BetaGeo
             ``self``, with ``params_`` and ``cov_`` set.
         """
-        ux, utx, uT, w, xi, xu = self._prepared(frequency, recency, T, weights)
-        total = float(w.sum())
+        data = self._prepared(frequency, recency, T, weights)
+        total = data.total
         if total < MIN_CUSTOMERS_FOR_FIT:
             raise FitError(f"BG/NBD needs at least {MIN_CUSTOMERS_FOR_FIT} customers; got {total:.0f}")
-        if not (ux > 0).any():
+        if len(data.xp) == 0:
             raise FitError("BG/NBD needs some repeat purchases; every customer bought only once")
         if initial:
             start = np.log([initial[k] for k in self.NAMES])
         else:
-            mean_rate = max(float(w @ ux) / max(float(w @ uT), 1e-9), 1e-6)
+            mean_rate = max(_dot(data.Wx, data.xu) / max(_dot(data.WT, data.Tu), 1e-9), 1e-6)
             start = np.log([1.0, 1.0 / mean_rate, 1.0, 3.0])
 
         def fun(theta):
-            ll, g = self._ll_grad(theta, ux, utx, uT, w, xi, xu)
+            ll, g = self._ll_grad(theta, data)
             return -ll / total, -g / total
 
         res = minimize(fun, start, jac=True, method="L-BFGS-B", bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 4,
@@ -468,10 +500,10 @@ class BetaGeo:
             log.warning("BG/NBD fit did not fully converge: %s", res.message)
         theta = res.x
         self.params_ = dict(zip(self.NAMES, map(float, np.exp(theta))))
-        hess = _numeric_hessian(lambda th: -self._ll_grad(th, ux, utx, uT, w, xi, xu)[1], theta)
+        hess = _numeric_hessian(lambda th: -self._ll_grad(th, data)[1], theta)
         self.cov_ = _covariance(hess)
         self.log_likelihood_ = -float(res.fun) * total
-        self.n_customers_, self.n_unique_ = int(round(total)), len(ux)
+        self.n_customers_, self.n_unique_ = int(round(total)), data.n_rows
         return self
 
     def _require(self) -> tuple[float, float, float, float]:
@@ -487,15 +519,15 @@ class BetaGeo:
         return {k: self.params_[k] * s for k, s in zip(self.NAMES, se_log)}
 
     def log_likelihood(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
-        """Log-likelihood of each customer under the fitted parameters."""
-        theta = np.log(self._require())
-        x, tx, T = (v.ravel() for v in _check_rfm(frequency, recency, T))
-        xu, xi = np.unique(x, return_inverse=True)
-        out = np.empty(len(x))
-        for j in range(len(x)):  # small helper for checks; not used in fitting
-            out[j] = self._ll_grad(theta, x[j:j + 1], tx[j:j + 1], T[j:j + 1], np.ones(1), xi[j:j + 1] * 0,
-                                   xu[xi[j:j + 1]], grad=False)[0]
-        return out
+        """Log-likelihood of each customer under the fitted parameters (FHL 2005, eq. 6)."""
+        r, alpha, a, b = self._require()
+        x, tx, T = _check_rfm(frequency, recency, T)
+        A = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + gammaln(a + b) + gammaln(b + x) - gammaln(b) \
+            - gammaln(a + b + x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            second = np.where(x > 0, np.log(a) - np.log(np.where(x > 0, b + x - 1, 1.0)) - (r + x) * np.log(alpha + tx),
+                              -np.inf)
+        return A + np.logaddexp(-(r + x) * np.log(alpha + T), second)
 
     # predictions --------------------------------------------------------------
     @staticmethod
@@ -572,14 +604,14 @@ class GammaGamma:
         lgm = np.log(g + m * x)
         ll = gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(g) + (px - 1) * np.log(m) + px * np.log(x) \
             - (px + q) * lgm
-        total = float(w @ ll)
+        total = _dot(w, ll)
         if not grad:
             return total, np.empty(0)
         dpq = digamma(px + q)
         dp = x * (dpq - digamma(px) + np.log(m) + np.log(x) - lgm)
         dq = dpq - digamma(q) + np.log(g) - lgm
         dg = q / g - (px + q) / (g + m * x)
-        return total, np.array([w @ dp, w @ dq, w @ dg]) * np.array([p, q, g])
+        return total, np.array([_dot(w, dp), _dot(w, dq), _dot(w, dg)]) * np.array([p, q, g])
 
     def fit(self, frequency: Any, monetary_value: Any, weights: Any = None) -> "GammaGamma":
         """Fit by maximum likelihood on the customers with at least one repeat purchase.
@@ -610,7 +642,7 @@ class GammaGamma:
         scale = float(np.median(m))
         (ux, um), uw, _ = _compress(x, m / scale, weights=w)
         total = float(uw.sum())
-        start = np.log([2.0, 3.0, float(uw @ um / total)])
+        start = np.log([2.0, 3.0, _dot(uw, um) / total])
 
         def fun(theta):
             ll, g = self._ll_grad(theta, ux, um, uw)
@@ -626,7 +658,7 @@ class GammaGamma:
         hess = _numeric_hessian(lambda th: -self._ll_grad(th, ux, um, uw)[1], theta)
         self.cov_ = _covariance(hess)
         # the likelihood of the unscaled data differs by the Jacobian of the scaling
-        self.log_likelihood_ = -float(res.fun) * total - float(uw @ np.log(np.full_like(um, scale)))
+        self.log_likelihood_ = -float(res.fun) * total - total * math.log(scale)
         self.n_customers_ = int(round(total))
         if q <= 1:
             log.warning("Gamma-Gamma q = %.3f <= 1: mean spend is not finite under the fitted model", q)
@@ -770,7 +802,7 @@ def _value(summary: pd.DataFrame, bg: BetaGeo, gg: GammaGamma, margin: float, an
         out["clv_low"], out["clv_high"] = clv * np.exp(-half), clv * np.exp(half)
         # equity: d(sum CLV)/d theta = sum CLV_i * d log CLV_i / d theta
         w = np.bincount(inv3, weights=clv, minlength=len(ux))
-        g_bg, g_gg = w @ jac_bg, clv @ jac_gg
+        g_bg, g_gg = np.einsum("i,ij->j", w, jac_bg), np.einsum("i,ij->j", clv, jac_gg)
         sd = math.sqrt(max(float(g_bg @ bg.cov_ @ g_bg + g_gg @ gg.cov_ @ g_gg), 0.0))
         eq_lo, eq_hi = (total * math.exp(-z * sd / total), total * math.exp(z * sd / total)) if total > 0 else (0.0, 0.0)
     else:
@@ -816,3 +848,498 @@ def customer_value(summary: pd.DataFrame, bg: BetaGeo, gg: GammaGamma, margin: f
         ``VALUE_COLUMNS``, same index as ``summary``; CLV in currency.
     """
     return _value(summary, bg, gg, margin, annual_discount_rate, horizon_months, confidence, interval, draws, seed)[0]
+
+
+@dataclass(frozen=True)
+class BaseValue:
+    """The value of a customer base.
+
+    Attributes
+    ----------
+    customers : pandas.DataFrame
+        Per customer: ``VALUE_COLUMNS`` plus ``tier``.
+    equity, equity_low, equity_high : float
+        Customer equity (sum of CLV over the base) and its interval.
+    tiers : pandas.DataFrame
+        Per tier: customers, CLV, share of equity, mean CLV, mean probability alive.
+    top_10_share, top_20_share : float
+        Share of equity held by the most valuable 10% and 20% of customers.
+    """
+
+    customers: pd.DataFrame
+    equity: float
+    equity_low: float
+    equity_high: float
+    tiers: pd.DataFrame
+    top_10_share: float
+    top_20_share: float
+    margin: float
+    annual_discount_rate: float
+    horizon_months: int
+    confidence: float
+
+
+def tier_labels(clv: np.ndarray) -> np.ndarray:
+    """Tier name of each customer from its rank by CLV (``TIERS``)."""
+    clv = np.asarray(clv, dtype=float)
+    n = len(clv)
+    order = np.argsort(-clv, kind="stable")
+    rank_share = np.empty(n)
+    rank_share[order] = (np.arange(n) + 1) / max(n, 1)
+    edges = np.array([e for _, e in TIERS])
+    idx = np.minimum(np.searchsorted(edges, rank_share - 1e-12, side="left"), len(TIERS) - 1)
+    return np.array([name for name, _ in TIERS], dtype=object)[idx]
+
+
+def top_share(clv: Any, fraction: float) -> float:
+    """Share of the total held by the top ``fraction`` of customers (at least one customer)."""
+    v = np.sort(np.asarray(clv, dtype=float))[::-1]
+    if v.size == 0 or v.sum() <= 0:
+        return float("nan")
+    k = max(1, int(round(fraction * v.size)))
+    return float(v[:k].sum() / v.sum())
+
+
+def value_base(summary: pd.DataFrame, bg: BetaGeo, gg: GammaGamma, margin: float, annual_discount_rate: float,
+               horizon_months: int, confidence: float = 0.95, interval: Literal["delta", "bootstrap"] = "delta",
+               draws: int = 200, seed: int = 0) -> BaseValue:
+    """CLV of every customer, customer equity, value tiers and concentration in one call.
+
+    This is what the live sliders recompute: the fitted models are reused, so
+    only the value arithmetic runs again.
+    """
+    cust, lo, hi = _value(summary, bg, gg, margin, annual_discount_rate, horizon_months, confidence, interval,
+                          draws, seed)
+    clv = cust["clv"].to_numpy()
+    cust["tier"] = tier_labels(clv)
+    equity = float(clv.sum())
+    g = cust.groupby("tier", sort=False)
+    tiers = pd.DataFrame({
+        "customers": g.size(), "clv": g["clv"].sum(), "mean_clv": g["clv"].mean(),
+        "mean_p_alive": g["p_alive"].mean(), "expected_purchases": g["expected_purchases"].sum(),
+    }).reindex([name for name, _ in TIERS]).fillna(0)
+    tiers["share_of_equity"] = tiers["clv"] / equity if equity > 0 else np.nan
+    tiers["share_of_customers"] = tiers["customers"] / max(len(cust), 1)
+    tiers.index.name = "tier"
+    return BaseValue(customers=cust, equity=equity, equity_low=lo, equity_high=hi, tiers=tiers,
+                     top_10_share=top_share(clv, 0.10), top_20_share=top_share(clv, 0.20), margin=margin,
+                     annual_discount_rate=annual_discount_rate, horizon_months=int(horizon_months),
+                     confidence=confidence)
+
+
+def fit_models(summary: pd.DataFrame) -> tuple[BetaGeo, GammaGamma]:
+    """Fit BG/NBD and Gamma-Gamma to a customer summary (weights from repeated rows)."""
+    bg = BetaGeo().fit(summary["frequency"], summary["recency"], summary["T"])
+    gg = GammaGamma().fit(summary["frequency"], summary["monetary_value"])
+    return bg, gg
+
+
+# -- next best product ---------------------------------------------------------------
+
+
+def product_transitions(transactions: pd.DataFrame) -> pd.DataFrame:
+    """How often customers who bought one product went on to buy another next.
+
+    Each customer's products are put in the order of their first purchase;
+    each step from one product to the next new one is a transition.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_product``, ``to_product``, ``customers`` (how many made that
+        step) and ``share`` (of the customers who bought ``from_product`` and
+        then some other new product, the share whose next one was
+        ``to_product``), sorted by ``from_product`` then ``share``.
+    """
+    cols = ["from_product", "to_product", "customers", "share"]
+    if "product" not in transactions.columns:
+        return pd.DataFrame(columns=cols)
+    tx = transactions[transactions["product"].astype(str).str.len() > 0]
+    if tx.empty:
+        return pd.DataFrame(columns=cols)
+    order = tx.sort_values(["customer_id", "date"], kind="stable")
+    firsts = order.drop_duplicates(["customer_id", "product"], keep="first")
+    cid = firsts["customer_id"].to_numpy()
+    prod = firsts["product"].to_numpy()
+    same = cid[1:] == cid[:-1]
+    pairs = pd.DataFrame({"from_product": prod[:-1][same], "to_product": prod[1:][same]})
+    if pairs.empty:
+        return pd.DataFrame(columns=cols)
+    counts = pairs.value_counts().rename("customers").reset_index()
+    counts["share"] = counts["customers"] / counts.groupby("from_product")["customers"].transform("sum")
+    return counts.sort_values(["from_product", "share"], ascending=[True, False], kind="stable")[cols] \
+        .reset_index(drop=True)
+
+
+def next_best_products(transactions: pd.DataFrame, transitions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For every customer, the product similar customers most often bought next.
+
+    The score of a product a customer does not have yet is the mean, over the
+    products the customer has, of the share of their buyers whose next new
+    product it was (American Express-style "next best product" from simple
+    sequence counts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``customer_id``: ``next_product`` (empty when nothing is
+        suggested) and ``score``.
+    """
+    trans = product_transitions(transactions) if transitions is None else transitions
+    ids = pd.Index(pd.unique(transactions["customer_id"]), name="customer_id")
+    if trans.empty or "product" not in transactions.columns:
+        return pd.DataFrame({"next_product": "", "score": 0.0}, index=ids)
+    products = sorted(set(trans["from_product"]) | set(trans["to_product"]) |
+                      set(transactions["product"][transactions["product"].astype(str) != ""]))
+    pindex = {p: i for i, p in enumerate(products)}
+    k = len(products)
+    share = np.zeros((k, k))
+    share[trans["from_product"].map(pindex).to_numpy(), trans["to_product"].map(pindex).to_numpy()] = trans["share"]
+    owned_pairs = transactions.loc[transactions["product"].astype(str) != "", ["customer_id", "product"]] \
+        .drop_duplicates()
+    ci = ids.get_indexer(owned_pairs["customer_id"])
+    pi = owned_pairs["product"].map(pindex).to_numpy()
+    owned = np.zeros((len(ids), k), dtype=bool)
+    owned[ci, pi] = True
+    n_owned = owned.sum(1)
+    scores = np.einsum("ij,jk->ik", owned.astype(float), share) / np.maximum(n_owned, 1)[:, None]
+    scores[owned] = -1.0
+    best = scores.argmax(1)
+    best_score = scores[np.arange(len(ids)), best]
+    name = np.where(best_score > 0, np.array(products, dtype=object)[best], "")
+    return pd.DataFrame({"next_product": name, "score": np.maximum(best_score, 0.0)}, index=ids)
+
+
+def next_best_product(transactions: pd.DataFrame, customer_id: str, top: int = 3,
+                      transitions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Ranked suggestions for one customer (see :func:`next_best_products`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``product``, ``score`` and ``because`` (the owned products that led there).
+    """
+    mine = transactions[transactions["customer_id"].astype(str) == str(customer_id)]
+    if mine.empty:
+        known = transactions["customer_id"].astype(str).unique()[:5]
+        raise InvalidInput.one("customer_id", customer_id, f"a customer in the data, e.g. {', '.join(known)}")
+    trans = product_transitions(transactions) if transitions is None else transitions
+    owned = [p for p in pd.unique(mine.sort_values("date", kind="stable")["product"]) if str(p)]
+    cand = trans[trans["from_product"].isin(owned) & ~trans["to_product"].isin(owned)]
+    if cand.empty or not owned:
+        return pd.DataFrame(columns=["product", "score", "because"])
+    agg = cand.groupby("to_product").agg(score=("share", "sum"),
+                                         because=("from_product", lambda s: ", ".join(sorted(s))))
+    agg["score"] = agg["score"] / len(owned)
+    agg = agg.sort_values("score", ascending=False).head(top).reset_index().rename(columns={"to_product": "product"})
+    return agg[["product", "score", "because"]]
+
+
+# -- customer-centricity audit ------------------------------------------------------
+
+AUDIT_MIN, AUDIT_MAX = 0, 4
+AUDIT_SCALE = {0: "Not at all", 1: "A little", 2: "Partly", 3: "Mostly", 4: "Fully"}
+
+
+@dataclass(frozen=True)
+class AuditQuestion:
+    """One statement of the audit, the topic it probes and what to do when it scores low."""
+
+    id: str
+    topic: str
+    text: str
+    advice: str
+
+
+#: The audit, in our own words, from the themes of Rust, Moorman and Bhalla (HBR 2010).
+AUDIT: tuple[AuditQuestion, ...] = (
+    AuditQuestion("metrics", "Customer metrics",
+                  "Management looks at customer lifetime value, customer equity and customer profitability as "
+                  "regularly as it looks at sales and brand results.",
+                  "Start reporting lifetime value and customer equity next to sales, and set targets on them."),
+    AuditQuestion("next_product", "Next best product",
+                  "Offers to each customer are chosen from what we know about that customer, such as what similar "
+                  "customers bought next, rather than from the product we want to push this quarter.",
+                  "Use purchase sequences to pick each customer's next best product, as American Express does."),
+    AuditQuestion("customer_managers", "Customer managers",
+                  "Managers are responsible for customer segments and their relationships, not only for products "
+                  "and brands.",
+                  "Give named managers responsibility for the value of customer segments, with product managers "
+                  "serving them."),
+    AuditQuestion("cco", "Chief customer officer",
+                  "One senior executive, such as a chief customer officer, answers for customer relationships "
+                  "across all products and channels.",
+                  f"Consider a chief customer officer: about {CCO_COUNT_2003} companies had one in 2003 and about "
+                  f"{CCO_COUNT_2010} by 2010."),
+    AuditQuestion("t_shaped", "T-shaped people",
+                  "We hire and grow people who know one customer segment in depth, understand the firm and its "
+                  "products broadly, and use analytics to read customer behaviour.",
+                  "Build T-shaped people: deep in one segment, broad across the firm, and at ease with data."),
+    AuditQuestion("research", "Research scope",
+                  "Customer research is used beyond marketing (finance included), looks at individual customers "
+                  "rather than only averages, and is aimed at improving customer metrics.",
+                  "Widen research to individual customers and to all functions, and point it at moving the "
+                  "customer metrics."),
+    AuditQuestion("structure", "Information flow",
+                  "Customer information moves freely between departments; no unit keeps what it learns about "
+                  "customers to itself.",
+                  "Remove the structures that stop customer information from reaching the people who serve them."),
+    AuditQuestion("product_development", "Customer input to R&D",
+                  "What customers say about features and value reaches product development quickly, so new "
+                  "offerings sell and avoid overloading customers with features.",
+                  "Link marketing and R&D so customer input shapes new offerings and guards against feature "
+                  "fatigue (Nokia's strength)."),
+    AuditQuestion("service", "Service",
+                  "Service is run to strengthen relationships: callers are recognized by segment and routed to "
+                  "specialists, and savings that would damage relationships are refused.",
+                  "Treat service as part of the relationship: route customers by segment to specialists, and "
+                  "weigh cost savings against relationship damage (Delta brought outsourced service back)."),
+)
+AUDIT_IDS: tuple[str, ...] = tuple(q.id for q in AUDIT)
+AUDIT_MIN_ANSWERED = 5
+
+#: Stages of customer-centricity (workbook names), by the audit score in percent of the maximum.
+STAGES: tuple[tuple[float, str, str], ...] = (
+    (0.0, "Pushing products",
+     "The organisation sells products and measures brands; customers appear only as sales. Begin with the "
+     "numbers: compute lifetime value and equity for the customer base and show management where value sits."),
+    (25.0, "First steps",
+     "Some customer thinking exists but structures still run on products. Put customer metrics in regular "
+     "reviews and pilot a customer manager for the most valuable segment."),
+    (50.0, "Building the customer view",
+     "Customer metrics and roles exist in places. Make them the rule: organise around segments, give one "
+     "executive responsibility for customer relationships, and tie offers to each customer's next best product."),
+    (75.0, "Cultivating customers",
+     "The organisation is built around customers. Keep it there: refresh the metrics, keep information flowing "
+     "between units, and keep growing T-shaped people."),
+)
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Outcome of the customer-centricity audit.
+
+    Attributes
+    ----------
+    percent : float or None
+        Score as a percentage of the maximum over the answered questions.
+    stage : str or None
+        None when fewer than ``AUDIT_MIN_ANSWERED`` questions are answered.
+    advice : tuple of str
+        The stage's advice first, then one line per question answered 0 or 1.
+    """
+
+    answered: int
+    total: int
+    percent: float | None
+    stage: str | None
+    stage_index: int | None
+    advice: tuple[str, ...]
+    weakest: tuple[str, ...]
+
+
+def audit_stage(percent: float) -> tuple[int, str, str]:
+    """(index, name, advice) of the stage for a score in percent."""
+    if not 0 <= percent <= 100:
+        raise InvalidInput.one("percent", percent, "0 to 100")
+    idx = max(i for i, (low, _, _) in enumerate(STAGES) if percent >= low)
+    return idx, STAGES[idx][1], STAGES[idx][2]
+
+
+def audit(answers: dict[str, int | None]) -> AuditResult:
+    """Score the customer-centricity audit.
+
+    Parameters
+    ----------
+    answers : dict
+        ``{question id: 0..4 or None}`` (ids in ``AUDIT_IDS``).
+
+    Returns
+    -------
+    AuditResult
+    """
+    problems = [Problem(f"audit.{k}", v, f"one of the questions: {', '.join(AUDIT_IDS)}")
+                for k, v in answers.items() if k not in AUDIT_IDS]
+    problems += [Problem(f"audit.{k}", v, AUDIT_ALLOWED) for k, v in answers.items()
+                 if k in AUDIT_IDS and v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                                                          or not AUDIT_MIN <= v <= AUDIT_MAX)]
+    if problems:
+        raise InvalidInput(problems, "customer-centricity audit")
+    given = {k: int(v) for k, v in answers.items() if v is not None}
+    total = sum(given.values())
+    if len(given) < AUDIT_MIN_ANSWERED:
+        return AuditResult(answered=len(given), total=total, percent=None, stage=None, stage_index=None,
+                           advice=(f"Answer at least {AUDIT_MIN_ANSWERED} of the {len(AUDIT)} audit questions to "
+                                   "place the organisation on the path.",), weakest=())
+    percent = 100.0 * total / (AUDIT_MAX * len(given))
+    idx, name, text = audit_stage(percent)
+    weak = tuple(q.id for q in AUDIT if given.get(q.id, AUDIT_MAX) <= 1)
+    advice = (text,) + tuple(q.advice for q in AUDIT if q.id in weak)
+    return AuditResult(answered=len(given), total=total, percent=percent, stage=name, stage_index=idx,
+                       advice=advice, weakest=weak)
+
+
+# -- subscription ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriptionValue:
+    """Retention-based value of a subscription line."""
+
+    clv_horizon: float
+    clv_unlimited: float
+    equity_horizon: float
+    subscribers: int
+    expected_lifetime_months: float
+    monthly_discount_rate: float
+
+
+def subscription_value(sub: Subscription, annual_discount_rate: float, horizon_months: int) -> SubscriptionValue:
+    """Per-subscriber CLV (within the horizon and unlimited) and the line's equity."""
+    d = (1 + annual_discount_rate) ** (1 / 12) - 1
+    within = retention_clv(sub.monthly_margin, sub.monthly_retention, d, horizon_months)
+    unlimited = retention_clv(sub.monthly_margin, sub.monthly_retention, d)
+    return SubscriptionValue(clv_horizon=within, clv_unlimited=unlimited, equity_horizon=within * sub.subscribers,
+                             subscribers=sub.subscribers, expected_lifetime_months=1 / (1 - sub.monthly_retention),
+                             monthly_discount_rate=d)
+
+
+# -- the whole analysis --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the customer-value room shows for one client."""
+
+    value: BaseValue | None
+    bg: BetaGeo | None
+    gg: GammaGamma | None
+    summary: pd.DataFrame
+    transitions: pd.DataFrame
+    next_products: pd.DataFrame
+    subscription: SubscriptionValue | None
+    audit: AuditResult
+    warnings: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    status: str
+    currency: str = "USD"
+    observation_end: dt.date | None = None
+
+
+def _recommend(value: BaseValue | None, aud: AuditResult, transitions: pd.DataFrame,
+               sub: SubscriptionValue | None) -> list[str]:
+    recs = []
+    if value is not None:
+        t = value.tiers
+        recs.append(f"The top 10% of customers hold {value.top_10_share:.0%} of customer equity and the top 20% "
+                    f"hold {value.top_20_share:.0%}: give them named owners and protect them first.")
+        at_risk = value.customers[(value.customers["tier"] == "Top 10%") & (value.customers["p_alive"] < 0.5)]
+        if len(at_risk):
+            recs.append(f"{len(at_risk)} top-tier customers are more likely gone than active (probability alive "
+                        "below 50%): contact them before they are lost.")
+        if t.loc["Bottom 50%", "share_of_equity"] < 0.1:
+            recs.append("The bottom half of customers holds less than a tenth of equity: serve it through low-cost "
+                        "channels.")
+    if not transitions.empty:
+        top = transitions.sort_values("customers", ascending=False).iloc[0]
+        recs.append(f"The most common next step is {top['from_product']} -> {top['to_product']} "
+                    f"({top['share']:.0%} of those who moved on): offer it to buyers of {top['from_product']} "
+                    "who have not taken it yet.")
+    if sub is not None:
+        recs.append(f"A subscriber is worth about {sub.clv_unlimited:,.0f} over an unlimited horizon and stays "
+                    f"{sub.expected_lifetime_months:.0f} months on average: each point of monthly retention moves "
+                    "that a good deal; work on churn before acquisition.")
+    recs.extend(aud.advice[:3])
+    return recs
+
+
+def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
+    """Run the customer-value analysis for one client.
+
+    Parameters
+    ----------
+    inputs : Inputs or dict
+    tables : dict
+        ``{"transactions": frame}``; may be empty for a subscription-only
+        client with a ``subscription`` entry.
+
+    Returns
+    -------
+    Result
+    """
+    if not isinstance(inputs, Inputs):
+        inputs = Inputs.parse(inputs or {})
+    frame = (tables or {}).get("transactions")
+    if frame is None and inputs.subscription is None:
+        raise InvalidInput.one("tables.transactions", None,
+                               "a transactions table (customer_id, date, amount, product) or a subscription entry")
+    warnings: list[str] = []
+    value = bg = gg = None
+    summary = pd.DataFrame()
+    transitions = pd.DataFrame(columns=["from_product", "to_product", "customers", "share"])
+    nxt = pd.DataFrame(columns=["next_product", "score"])
+    end = inputs.observation_end
+    if frame is not None:
+        tx = validate_transactions(frame, inputs.columns)
+        if end is None:
+            end = tx["date"].max().date()
+        tx = tx[tx["date"] <= pd.Timestamp(end)]
+        summary = summarize(tx, end)
+        try:
+            bg, gg = fit_models(summary)
+            value = value_base(summary, bg, gg, inputs.margin, inputs.annual_discount_rate, inputs.horizon_months,
+                               inputs.confidence)
+        except FitError as exc:
+            warnings.append(f"Lifetime value could not be estimated: {exc}.")
+            bg = gg = None
+        transitions = product_transitions(tx)
+        nxt = next_best_products(tx, transitions)
+        if value is not None:
+            value.customers["next_product"] = nxt["next_product"].reindex(value.customers.index).fillna("")
+        if bg is not None and not bg.converged_:
+            warnings.append("The purchase model did not fully converge; treat the values as rough.")
+        if len(summary) < 200:
+            warnings.append(f"Only {len(summary)} customers: the model parameters are uncertain, and the intervals "
+                            "are wide.")
+    sub = subscription_value(inputs.subscription, inputs.annual_discount_rate, inputs.horizon_months) \
+        if inputs.subscription else None
+    aud = audit(inputs.audit)
+    recs = _recommend(value, aud, transitions, sub)
+    if aud.stage_index is None:
+        status = "amber"
+    else:
+        status = "red" if aud.stage_index == 0 else "green" if aud.stage_index == len(STAGES) - 1 else "amber"
+    if value is not None and value.top_10_share > 0.6 and status == "green":
+        status = "amber"
+    return Result(value=value, bg=bg, gg=gg, summary=summary, transitions=transitions, next_products=nxt,
+                  subscription=sub, audit=aud, warnings=tuple(warnings), recommendations=tuple(recs), status=status,
+                  currency=inputs.currency, observation_end=end)
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), digits)
+
+
+def headline(result: Result) -> dict:
+    """Small JSON-safe summary for the executive summary."""
+    parts, metrics = [], {}
+    cur = result.currency
+    if result.value is not None:
+        v = result.value
+        parts.append(f"Customer equity is about {cur} {v.equity:,.0f} over {v.horizon_months} months "
+                     f"({len(v.customers):,} customers); the top 10% hold {v.top_10_share:.0%} of it")
+        metrics.update({"customer_equity": _r(v.equity, 0), "equity_low": _r(v.equity_low, 0),
+                        "equity_high": _r(v.equity_high, 0), "customers": len(v.customers),
+                        "mean_clv": _r(v.customers["clv"].mean()), "top_10_share": _r(v.top_10_share, 3),
+                        "top_20_share": _r(v.top_20_share, 3),
+                        "share_active": _r(float(v.customers["p_alive"].mean()), 3)})
+    if result.subscription is not None:
+        s = result.subscription
+        parts.append(f"a subscriber is worth about {cur} {s.clv_horizon:,.0f} over the horizon")
+        metrics["subscriber_clv"] = _r(s.clv_horizon)
+    if result.audit.stage is not None:
+        parts.append(f"customer-centricity stage: {result.audit.stage}")
+        metrics["audit_stage"] = result.audit.stage
+        metrics["audit_percent"] = _r(result.audit.percent, 1)
+    summary = ("; ".join(parts) + ".") if parts else "No customer data or audit answers yet."
+    return {"status": result.status, "summary": summary[0].upper() + summary[1:], "metrics": metrics}

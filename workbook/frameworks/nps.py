@@ -584,7 +584,8 @@ def validate_responses(frame: pd.DataFrame, columns: ColumnMap | dict | None = N
     cmap = columns if isinstance(columns, ColumnMap) else ColumnMap(**(columns or {}))
     problems: list[Problem] = []
     for name, col in (("segment", cmap.segment), ("date", cmap.date)):
-        if col is not None and col not in frame.columns and columns is not None and cmap.score in frame.columns:
+        explicit = col != ColumnMap.model_fields[name].default  # a default name may simply be absent
+        if col is not None and explicit and col not in frame.columns and cmap.score in frame.columns:
             problems.append(Problem(f"columns.{name}", col,
                                     f"a column of the table ({', '.join(map(str, frame.columns))}) or none"))
     if problems:
@@ -768,7 +769,7 @@ class PeerFit:
 
 
 def fit_peers(peers: Sequence[Peer | dict] | pd.DataFrame, own_nps: float | None = None,
-              own_growth_pct: float | None = None, own_name: str = "Client") -> PeerFit | None:
+              own_growth_pct: float | None = None, own_name: str = "This client") -> PeerFit | None:
     """Fit growth = intercept + slope * NPS across competitors, as Reichheld did.
 
     Parameters

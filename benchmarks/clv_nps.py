@@ -1,0 +1,210 @@
+"""Speed of the customer-value and Net Promoter cores, with lifetimes as a yardstick.
+
+Prints, in one run:
+
+* BG/NBD fit on 1,000,000 customers (goal: under 2 s);
+* lifetimes' ``BetaGeoFitter`` on the same customers and the ratio (goal: ours
+  at least 5x faster);
+* per-customer CLV with its interval for the 1,000,000 customers (goal: under 5 s);
+* Net Promoter Score with margin of error on 10,000,000 answers (goal: under 0.2 s).
+
+The million customers are built by scaling the ``bluebird-coffee`` example
+transactions: each copy of a customer starts a random 0-120 days later (its
+history is cut at the observation end; never so late that it has no purchase),
+so the copies are not identical.
+
+lifetimes is only a yardstick, never a dependency of the workbook: this script
+builds its own virtual environment in ``benchmarks/.venv-lifetimes`` (ignored
+by git) with ``pip install lifetimes`` and the older numpy/pandas/scipy it
+needs, and times it there in a subprocess. When that environment cannot be
+built, the script says so and reports the rest.
+
+Usage::
+
+    .venv/bin/python benchmarks/clv_nps.py [--customers 1000000] [--answers 10000000] [--skip-lifetimes]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from workbook.frameworks import clv, nps  # noqa: E402
+
+LIFETIMES_VENV = ROOT / "benchmarks" / ".venv-lifetimes"
+LIFETIMES_PINS = ["lifetimes==0.11.3", "numpy<2", "pandas<2", "scipy<1.12"]
+
+LIFETIMES_RUNNER = r"""
+import json, sys, time, warnings
+import numpy as np
+warnings.filterwarnings("ignore")
+from lifetimes import BetaGeoFitter
+d = np.load(sys.argv[1])
+out = {}
+t = time.perf_counter()
+f = BetaGeoFitter().fit(d["frequency"], d["recency"], d["T"])
+out["full"] = {"seconds": time.perf_counter() - t, "params": {k: float(v) for k, v in f.params_.items()}}
+if len(sys.argv) > 2:
+    u = np.load(sys.argv[2])
+    t = time.perf_counter()
+    g = BetaGeoFitter().fit(u["frequency"], u["recency"], u["T"], weights=u["weights"])
+    out["weighted"] = {"seconds": time.perf_counter() - t, "rows": int(len(u["weights"])),
+                       "params": {k: float(v) for k, v in g.params_.items()}}
+print("RESULT " + json.dumps(out))
+"""
+
+
+def scaled_summary(n_customers: int, seed: int = 7) -> tuple[pd.DataFrame, float]:
+    """A customer summary of ``n_customers`` built from the bluebird-coffee transactions."""
+    start = time.perf_counter()
+    raw = pd.read_csv(ROOT / "data" / "clients" / "bluebird-coffee" / "clv" / "transactions.csv",
+                      dtype=str, keep_default_na=False, na_values=[""])
+    tx = clv.validate_transactions(raw)
+    end = tx["date"].max()
+    codes, ids = pd.factorize(tx["customer_id"])
+    base_days = (tx["date"] - end).dt.days.to_numpy()  # <= 0
+    amount = tx["amount"].to_numpy()
+    copies = -(-n_customers // len(ids))
+    rng = np.random.default_rng(seed)
+    # a later start, but never so late that the first purchase falls after the observation end
+    room = -np.minimum.reduceat(base_days[np.argsort(codes, kind="stable")],
+                                np.r_[0, np.cumsum(np.bincount(codes))[:-1]])
+    shift = rng.integers(0, np.minimum(np.tile(room, copies), 120) + 1)
+    cust = (np.arange(copies)[:, None] * len(ids) + codes[None, :]).ravel()
+    days = np.tile(base_days, copies) + shift[cust]
+    keep = (days <= 0) & (cust < n_customers)
+    frame = pd.DataFrame({"customer_id": cust[keep], "date": end + pd.to_timedelta(days[keep], unit="D"),
+                          "amount": np.tile(amount, copies)[keep]})
+    summary = clv.summarize(frame, end)
+    return summary, time.perf_counter() - start
+
+
+def lifetimes_python(log) -> Path | None:
+    """Python of the lifetimes yardstick environment, built on first use; None when it cannot be built."""
+    py = LIFETIMES_VENV / "bin" / "python"
+    check = [str(py), "-c", "import lifetimes, numpy; print(lifetimes.__version__, numpy.__version__)"]
+    if py.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return py
+    log(f"building the lifetimes yardstick environment in {LIFETIMES_VENV.relative_to(ROOT)} ...")
+    base = getattr(sys, "_base_executable", sys.executable)
+    steps = [[base, "-m", "venv", "--clear", str(LIFETIMES_VENV)],
+             [str(py), "-m", "pip", "install", "-q", *LIFETIMES_PINS]]
+    for cmd in steps:
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            log("could not build the lifetimes environment; lifetimes timings are left out.\n"
+                f"  command: {' '.join(cmd)}\n  {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ''}")
+            return None
+    if subprocess.run(check, capture_output=True).returncode != 0:
+        log("lifetimes installed but does not import; lifetimes timings are left out.")
+        return None
+    return py
+
+
+def time_lifetimes(summary: pd.DataFrame, log, weighted: bool = True, timeout: int = 3600) -> dict | None:
+    py = lifetimes_python(log)
+    if py is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        full = Path(tmp) / "full.npz"
+        np.savez(full, frequency=summary["frequency"].to_numpy(float), recency=summary["recency"].to_numpy(),
+                 T=summary["T"].to_numpy())
+        args = [str(py), "-c", LIFETIMES_RUNNER, str(full)]
+        if weighted:
+            (x, tx, T), w, _ = clv._compress(summary["frequency"].to_numpy(float), summary["recency"].to_numpy(),
+                                             summary["T"].to_numpy())
+            uniq = Path(tmp) / "unique.npz"
+            np.savez(uniq, frequency=x, recency=tx, T=T, weights=w)
+            args.append(str(uniq))
+        try:
+            proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
+                                  env={**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")})
+        except subprocess.TimeoutExpired:
+            log(f"lifetimes did not finish within {timeout} s")
+            return None
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode != 0 or not line:
+        log("lifetimes run failed: " + (proc.stderr.strip().splitlines() or ["no output"])[-1])
+        return None
+    return json.loads(line[0][len("RESULT "):])
+
+
+def best_of(fn, repeats: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--customers", type=int, default=1_000_000)
+    ap.add_argument("--answers", type=int, default=10_000_000)
+    ap.add_argument("--skip-lifetimes", action="store_true")
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    log = lambda msg: print(msg, flush=True)  # noqa: E731
+    results: dict = {}
+
+    summary, build = scaled_summary(args.customers)
+    log(f"data: {len(summary):,} customers scaled from bluebird-coffee (built and summarized in {build:.1f} s)")
+
+    fit_s, bg = best_of(lambda: clv.BetaGeo().fit(summary["frequency"], summary["recency"], summary["T"]), 3)
+    log(f"BG/NBD fit (ours):            {fit_s:7.3f} s  [{bg.n_unique_:,} distinct rows; goal < 2 s]  "
+        + ", ".join(f"{k}={v:.4g}" for k, v in bg.params_.items()))
+    results.update(bg_fit_seconds=fit_s, bg_unique_rows=bg.n_unique_, bg_params=bg.params_)
+    gg_s, gg = best_of(lambda: clv.GammaGamma().fit(summary["frequency"], summary["monetary_value"]), 1)
+    log(f"Gamma-Gamma fit (ours):       {gg_s:7.3f} s  " + ", ".join(f"{k}={v:.4g}" for k, v in gg.params_.items()))
+    results["gg_fit_seconds"] = gg_s
+
+    if args.skip_lifetimes:
+        log("lifetimes: skipped (--skip-lifetimes)")
+    else:
+        lt = time_lifetimes(summary, log)
+        if lt is not None:
+            full = lt["full"]
+            ratio = full["seconds"] / fit_s
+            log(f"BG/NBD fit (lifetimes 0.11):  {full['seconds']:7.3f} s  -> ours is {ratio:.1f}x faster "
+                f"[goal >= 5x]  " + ", ".join(f"{k}={v:.4g}" for k, v in full["params"].items()))
+            results.update(lifetimes_fit_seconds=full["seconds"], ratio=ratio, lifetimes_params=full["params"])
+            if "weighted" in lt:
+                w = lt["weighted"]
+                log(f"  (lifetimes given our {w['rows']:,} distinct rows as weights: {w['seconds']:.3f} s, "
+                    f"ours {w['seconds'] / fit_s:.1f}x faster)")
+                results.update(lifetimes_weighted_seconds=w["seconds"])
+        else:
+            log("lifetimes: no timing (see above); the ratio is not available in this run")
+
+    value_s, bv = best_of(lambda: clv.value_base(summary, bg, gg, margin=0.42, annual_discount_rate=0.12,
+                                                 horizon_months=24), 2)
+    log(f"CLV + 95% interval, {len(summary):,} customers, 24 months: {value_s:6.3f} s  [goal < 5 s]  "
+        f"equity {bv.equity:,.0f} ({bv.equity_low:,.0f} to {bv.equity_high:,.0f})")
+    results["clv_seconds"] = value_s
+
+    answers = np.random.default_rng(0).choice(11, size=args.answers,
+                                              p=[.03, .02, .02, .03, .04, .06, .08, .12, .18, .2, .22]).astype(np.int8)
+    nps_s, s = best_of(lambda: nps.score(answers), 5)
+    log(f"NPS + margin of error + score interval, {args.answers:,} answers: {nps_s:6.3f} s  [goal < 0.2 s]  "
+        f"NPS {s.nps:+.2f} +- {s.margin_of_error:.2f}")
+    results["nps_seconds"] = nps_s
+
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=float) + "\n")
+    return results
+
+
+if __name__ == "__main__":
+    main()

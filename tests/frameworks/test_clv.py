@@ -1,0 +1,350 @@
+"""Customer value: summaries, BG/NBD and Gamma-Gamma fits, CLV, equity, next best product, audit.
+
+Sources: Rust, Moorman and Bhalla, "Rethinking Marketing" (HBR 2010); Fader,
+Hardie and Lee (2005) for the BG/NBD; Fader and Hardie (2013) for the
+Gamma-Gamma spend model.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import betaln, gammaln
+
+from workbook.errors import InvalidInput
+from workbook.frameworks import clv
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
+TRUE_BG = {"r": 0.8, "alpha": 4.0, "a": 0.7, "b": 3.0}
+TRUE_GG = {"p": 6.0, "q": 4.0, "gamma": 15.0}
+
+
+def simulate_bgnbd(n, T, horizon, rng, r, alpha, a, b, max_events=500):
+    """Event by event: buy at Poisson rate lambda, drop out after each repeat purchase with probability p.
+
+    Returns frequency and recency in (0, T] and the purchase count in (T, T + horizon].
+    """
+    lam, p = rng.gamma(r, 1 / alpha, n), rng.beta(a, b, n)
+    t, alive = np.zeros(n), np.ones(n, dtype=bool)
+    x, tx, later = np.zeros(n, dtype=int), np.zeros(n), np.zeros(n, dtype=int)
+    for _ in range(max_events):
+        t = t + rng.exponential(1 / lam)
+        alive &= t <= T + horizon
+        if not alive.any():
+            break
+        inside = alive & (t <= T)
+        x += inside
+        tx = np.where(inside, t, tx)
+        later += alive & (t > T)
+        alive &= rng.random(n) >= p
+    return x, tx, later
+
+
+def simulate_spend(x, rng, p, q, gamma):
+    """Mean of x purchase amounts, each Gamma(p, nu), with nu ~ Gamma(q, gamma) per customer."""
+    nu = rng.gamma(q, 1 / gamma, len(x))
+    total = rng.gamma(np.maximum(p * x, 1e-12), 1 / nu)
+    return np.where(x > 0, total / np.maximum(x, 1), 0.0)
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    rng = np.random.default_rng(2005)
+    n = 20_000
+    T = rng.integers(26 * 7, 104 * 7, n) / 7.0
+    x, tx, later = simulate_bgnbd(n, T, 0.0, rng, **TRUE_BG)
+    m = simulate_spend(x, rng, **TRUE_GG)
+    return pd.DataFrame({"frequency": x, "recency": tx, "T": T, "monetary_value": m})
+
+
+@pytest.fixture(scope="module")
+def fitted(simulated):
+    return clv.fit_models(simulated)
+
+
+# -- summaries and validation ---------------------------------------------------------------------
+
+
+def test_summary_by_hand():
+    tx = pd.DataFrame({
+        "customer_id": ["A", "A", "A", "A", "B", "C"],
+        "date": ["2024-01-01", "2024-01-15", "2024-01-15", "2024-01-29", "2024-02-05", "2024-03-01"],
+        "amount": ["10", "6", "4", "20", "15", "99"],
+    })
+    s = clv.summarize(tx, observation_end="2024-02-12")
+    a = s.loc["A"]
+    assert a["frequency"] == 2                      # two later purchase days (two rows on 15 Jan are one purchase)
+    assert a["recency"] == pytest.approx(4.0)        # 28 days
+    assert a["T"] == pytest.approx(6.0)              # 42 days
+    assert a["monetary_value"] == pytest.approx(15.0)  # (10 + 20) / 2; the first purchase is left out
+    assert a["total_spend"] == pytest.approx(40.0)
+    b = s.loc["B"]
+    assert (b["frequency"], b["recency"], b["T"], b["monetary_value"]) == (0, 0.0, 1.0, 0.0)
+    assert "C" not in s.index  # after the observation end
+
+
+def test_bad_transactions_are_listed_with_spreadsheet_rows():
+    frame = pd.DataFrame({"customer_id": ["A", "", "C", "D", "E"],
+                          "date": ["2024-01-01", "2024-01-02", "someday", "2024-01-04", "2024-01-05"],
+                          "amount": ["10", "5", "7", "-3", "abc"]})
+    with pytest.raises(InvalidInput) as info:
+        clv.validate_transactions(frame)
+    got = {(p.field, p.value) for p in info.value.problems}
+    assert got == {("row 3, customer_id", ""), ("row 4, date", "someday"), ("row 5, amount", "-3"),
+                   ("row 6, amount", "abc")}
+
+
+def test_column_mapping_for_exports():
+    frame = pd.DataFrame({"Client": ["A", "A"], "Order date": ["2024-01-01", "2024-02-01"], "Net": ["$1,200.50", "80"]})
+    cols = clv.TransactionColumns(customer_id="Client", date="Order date", amount="Net", product=None)
+    clean = clv.validate_transactions(frame, cols)
+    assert list(clean["amount"]) == [1200.5, 80.0] and list(clean.columns) == ["customer_id", "date", "amount", "product"]
+    assert cols.renames() == {"Client": "customer_id", "Order date": "date", "Net": "amount"}
+
+
+# -- BG/NBD ------------------------------------------------------------------------------------------
+
+
+def test_log_likelihood_matches_the_paper_formula():
+    bg = clv.BetaGeo()
+    bg.params_ = dict(TRUE_BG)
+    x = np.array([0, 1, 3, 10])
+    tx = np.array([0.0, 5.0, 20.0, 30.0])
+    T = np.array([10.0, 40.0, 40.0, 31.0])
+    r, al, a, b = TRUE_BG.values()
+    # L = B(a, b+x)/B(a,b) G(r+x) al^r / (G(r) (al+T)^(r+x)) + [x>0] B(a+1, b+x-1)/B(a,b) G(r+x) al^r / (G(r) (al+tx)^(r+x))
+    direct = []
+    for xi, ti, Ti in zip(x, tx, T):
+        common = gammaln(r + xi) - gammaln(r) + r * math.log(al) - betaln(a, b)
+        first = math.exp(common + betaln(a, b + xi) - (r + xi) * math.log(al + Ti))
+        second = math.exp(common + betaln(a + 1, b + xi - 1) - (r + xi) * math.log(al + ti)) if xi > 0 else 0.0
+        direct.append(math.log(first + second))
+    assert bg.log_likelihood(x, tx, T) == pytest.approx(direct, rel=1e-10)
+    # the weighted fast path gives the same total
+    data = bg._prepared(x, tx, T)
+    assert bg._ll_grad(np.log(list(TRUE_BG.values())), data)[0] == pytest.approx(sum(direct), rel=1e-10)
+
+
+def test_gradient_matches_finite_differences(simulated):
+    bg = clv.BetaGeo()
+    data = bg._prepared(simulated["frequency"], simulated["recency"], simulated["T"])
+    theta = np.log([1.1, 3.0, 0.5, 2.0])
+    _, grad = bg._ll_grad(theta, data)
+    h = 1e-6
+    numeric = [(bg._ll_grad(theta + h * e, data, False)[0] - bg._ll_grad(theta - h * e, data, False)[0]) / (2 * h)
+               for e in np.eye(4)]
+    assert grad == pytest.approx(numeric, rel=1e-5)
+
+
+def test_betageo_recovers_known_parameters(fitted):
+    """20,000 simulated customers: every estimate within 4 standard errors (from the inverse Hessian).
+
+    At this sample size the standard errors are 1-5% of r and alpha and 3-5% of a and b,
+    so this also pins each estimate to within about 20% of the truth.
+    """
+    bg, _ = fitted
+    se = bg.standard_errors_
+    for name, true in TRUE_BG.items():
+        assert abs(bg.params_[name] - true) < 4 * se[name], (name, bg.params_[name], se[name])
+        assert se[name] < 0.06 * true
+    assert bg.converged_ and bg.n_customers_ == 20_000 and bg.n_unique_ <= 20_000
+
+
+def test_gammagamma_recovers_known_parameters(fitted, simulated):
+    _, gg = fitted
+    se = gg.standard_errors_
+    for name, true in TRUE_GG.items():
+        assert abs(gg.params_[name] - true) < 4 * se[name], (name, gg.params_[name], se[name])
+        assert se[name] < 0.1 * true
+    assert gg.n_customers_ == int((simulated["frequency"] > 0).sum())
+
+
+def test_probability_alive_edges():
+    bg = clv.BetaGeo()
+    bg.params_ = dict(TRUE_BG)
+    # no repeat purchase: alive for sure under the BG/NBD, whatever the age
+    assert bg.probability_alive([0, 0], [0.0, 0.0], [1.0, 500.0]) == pytest.approx([1.0, 1.0])
+    recent, lapsed = bg.probability_alive([8, 8], [50.0, 10.0], [52.0, 52.0])
+    assert recent > 0.9 and lapsed < 0.05
+    # the longer since the last purchase, the less likely still active
+    p = bg.probability_alive(np.full(5, 3), np.array([10.0, 20, 30, 40, 50]), np.full(5, 52.0))
+    assert np.all(np.diff(p) > 0)
+    with pytest.raises(InvalidInput):
+        bg.probability_alive([1], [10.0], [5.0])  # recency after the end of the window
+
+
+def test_expected_purchases_match_a_simulated_holdout():
+    rng = np.random.default_rng(11)
+    n = 60_000
+    T = np.full(n, 52.0)
+    x, tx, later = simulate_bgnbd(n, T, 26.0, rng, **TRUE_BG)
+    bg = clv.BetaGeo()
+    bg.params_ = dict(TRUE_BG)
+    expected = bg.expected_purchases(26.0, x, tx, T)
+    # total over 60,000 customers: sampling error of the simulated total is about 1%
+    assert expected.sum() == pytest.approx(later.sum(), rel=0.03)
+    for k in (0, 1, 3):
+        assert expected[x == k].mean() == pytest.approx(later[x == k].mean(), rel=0.08)
+    assert x.mean() == pytest.approx(bg.expected_purchases_new(52.0), rel=0.03)
+
+
+# -- lifetime value -----------------------------------------------------------------------------------
+
+
+def test_retention_clv_by_hand():
+    assert clv.retention_clv(100, 0.8, 0.1) == pytest.approx(100 * 0.8 / 0.3)      # 266.67
+    k = 0.8 / 1.1
+    assert clv.retention_clv(100, 0.8, 0.1, periods=3) == pytest.approx(100 * (k + k ** 2 + k ** 3))  # 164.09
+    assert clv.retention_clv(100, 0.8, 0.1, periods=3) == pytest.approx(164.087, abs=1e-3)
+    with pytest.raises(InvalidInput) as info:
+        clv.retention_clv(100, 1.2, 0.1)
+    assert info.value.field == "retention"
+
+
+def test_clv_formula_by_hand(fitted, simulated):
+    bg, gg = fitted
+    row = simulated.iloc[[7]]
+    out = clv.customer_value(row, bg, gg, margin=0.4, annual_discount_rate=0.12, horizon_months=3)
+    x, tx, T, m = (row[c].to_numpy() for c in ("frequency", "recency", "T", "monetary_value"))
+    v = 1.12 ** (-1 / 12)
+    cum = [0.0] + [bg.expected_purchases(k * clv.WEEKS_PER_MONTH, x, tx, T)[0] for k in (1, 2, 3)]
+    disc = sum(v ** k * (cum[k] - cum[k - 1]) for k in (1, 2, 3))
+    p, q, g = gg.params_.values()
+    spend = p * (g + x[0] * m[0]) / (p * x[0] + q - 1) if x[0] > 0 else p * g / (q - 1)
+    assert out["clv"].iloc[0] == pytest.approx(0.4 * spend * disc, rel=1e-9)
+    assert out["expected_purchases"].iloc[0] == pytest.approx(cum[3], rel=1e-9)
+    assert out["clv_low"].iloc[0] < out["clv"].iloc[0] < out["clv_high"].iloc[0]
+
+
+def test_discount_and_horizon_move_value_the_right_way(fitted, simulated):
+    bg, gg = fitted
+    base = simulated.iloc[:500]
+    value = lambda rate, months: clv.value_base(base, bg, gg, 0.3, rate, months).equity  # noqa: E731
+    assert value(0.0, 24) > value(0.10, 24) > value(0.30, 24)
+    assert value(0.10, 36) > value(0.10, 24) > value(0.10, 12)
+    assert clv.value_base(base, bg, gg, 0.6, 0.1, 24).equity == pytest.approx(2 * value(0.10, 24))
+
+
+def test_delta_interval_agrees_with_parametric_bootstrap(fitted, simulated):
+    bg, gg = fitted
+    base = simulated.iloc[:300]
+    delta = clv.value_base(base, bg, gg, 0.3, 0.1, 12)
+    boot = clv.value_base(base, bg, gg, 0.3, 0.1, 12, interval="bootstrap", draws=400, seed=1)
+    w_delta = (delta.customers["clv_high"] - delta.customers["clv_low"]).median()
+    w_boot = (boot.customers["clv_high"] - boot.customers["clv_low"]).median()
+    assert w_delta == pytest.approx(w_boot, rel=0.25)
+    assert (delta.equity_high - delta.equity_low) == pytest.approx(boot.equity_high - boot.equity_low, rel=0.25)
+
+
+def test_equity_tiers_and_concentration(fitted, simulated):
+    bg, gg = fitted
+    bv = clv.value_base(simulated.iloc[:1000], bg, gg, 0.3, 0.1, 24)
+    c = bv.customers
+    assert bv.equity == pytest.approx(c["clv"].sum())
+    assert bv.equity_low < bv.equity < bv.equity_high
+    assert list(bv.tiers["customers"]) == [100, 100, 300, 500]
+    assert bv.tiers["share_of_equity"].sum() == pytest.approx(1.0)
+    top = c.nlargest(100, "clv")
+    assert bv.top_10_share == pytest.approx(top["clv"].sum() / bv.equity)
+    assert set(top["tier"]) == {"Top 10%"}
+    assert bv.top_20_share > bv.top_10_share
+
+
+def test_bad_settings_name_the_field(fitted, simulated):
+    bg, gg = fitted
+    with pytest.raises(InvalidInput) as info:
+        clv.value_base(simulated.iloc[:10], bg, gg, margin=1.5, annual_discount_rate=0.1, horizon_months=12)
+    assert info.value.field == "margin"
+    with pytest.raises(InvalidInput) as info:
+        clv.Inputs.parse({"annual_discount_rate": 2})
+    assert info.value.field == "annual_discount_rate"
+
+
+# -- next best product -------------------------------------------------------------------------------
+
+
+def test_next_best_product_from_sequences():
+    rows = []
+    for i in range(10):  # ten customers went from card to travel insurance
+        rows += [(f"s{i}", "2024-01-01", 1, "Gold card"), (f"s{i}", "2024-02-01", 1, "Travel insurance")]
+    for i in range(3):   # three went from card to platinum upgrade
+        rows += [(f"u{i}", "2024-01-01", 1, "Gold card"), (f"u{i}", "2024-03-01", 1, "Platinum upgrade")]
+    rows += [("new", "2024-04-01", 1, "Gold card")]
+    rows += [("done", "2024-04-01", 1, "Gold card"), ("done", "2024-04-02", 1, "Travel insurance")]
+    tx = clv.validate_transactions(pd.DataFrame(rows, columns=["customer_id", "date", "amount", "product"]))
+    trans = clv.product_transitions(tx)
+    first = trans.iloc[0]
+    assert (first["from_product"], first["to_product"], first["customers"]) == ("Gold card", "Travel insurance", 11)
+    assert first["share"] == pytest.approx(11 / 14)
+    best = clv.next_best_product(tx, "new")
+    assert list(best["product"]) == ["Travel insurance", "Platinum upgrade"]
+    everyone = clv.next_best_products(tx)
+    assert everyone.loc["new", "next_product"] == "Travel insurance"
+    assert everyone.loc["done", "next_product"] == "Platinum upgrade"  # never suggests what they own
+    with pytest.raises(InvalidInput):
+        clv.next_best_product(tx, "nobody")
+
+
+# -- audit ----------------------------------------------------------------------------------------------
+
+
+def answers_totalling(total: int) -> dict[str, int]:
+    base, extra = divmod(total, len(clv.AUDIT_IDS))
+    return {q: base + (1 if i < extra else 0) for i, q in enumerate(clv.AUDIT_IDS)}
+
+
+@pytest.mark.parametrize("total, stage", [(0, "Pushing products"), (8, "Pushing products"), (9, "First steps"),
+                                          (17, "First steps"), (18, "Building the customer view"),
+                                          (26, "Building the customer view"), (27, "Cultivating customers"),
+                                          (36, "Cultivating customers")])
+def test_audit_stage_boundaries(total, stage):
+    # nine questions scored 0-4: 36 points; stages start at 25%, 50% and 75% (9, 18 and 27 points)
+    result = clv.audit(answers_totalling(total))
+    assert result.total == total and result.stage == stage
+    assert result.advice[0] == dict((name, text) for _, name, text in clv.STAGES)[stage]
+
+
+def test_audit_needs_enough_answers_and_rejects_bad_ones():
+    few = clv.audit({"metrics": 4, "cco": 4})
+    assert few.stage is None and "at least" in few.advice[0]
+    with pytest.raises(InvalidInput) as info:
+        clv.audit({"metrics": 5})
+    assert info.value.field == "audit.metrics" and "0" in info.value.allowed
+    with pytest.raises(InvalidInput) as info:
+        clv.Inputs.parse({"audit": {"ceo_mood": 3}})
+    assert "ceo_mood" in str(info.value)
+
+
+def test_audit_points_to_the_weak_spots_and_the_source_figures():
+    answers = {q: 3 for q in clv.AUDIT_IDS} | {"cco": 0}
+    result = clv.audit(answers)
+    assert result.weakest == ("cco",)
+    assert any("30" in a and "300" in a for a in result.advice)
+
+
+# -- example clients --------------------------------------------------------------------------------------
+
+
+def _load(slug: str) -> clv.Result:
+    inputs = clv.Inputs.parse(json.loads((DATA / slug / "clv.json").read_text()))
+    frame = pd.read_csv(DATA / slug / "clv" / "transactions.csv", dtype=str, keep_default_na=False, na_values=[""])
+    return clv.evaluate(inputs, {"transactions": frame})
+
+
+def test_example_clients():
+    coffee, tools = _load("bluebird-coffee"), _load("northwind-tools")
+    assert len(coffee.summary) >= 5000
+    span = coffee.summary["first_purchase"].min(), pd.Timestamp(coffee.observation_end)
+    assert (span[1] - pd.Timestamp(span[0])).days >= 700
+    # different shapes: the trade accounts buy larger amounts
+    assert tools.value.customers["expected_spend"].median() > 50 * coffee.value.customers["expected_spend"].median()
+    assert coffee.subscription is not None and coffee.subscription.clv_horizon > 0
+    assert not coffee.transitions.empty and (coffee.value.customers["next_product"] != "").mean() > 0.9
+    for r in (coffee, tools):
+        head = clv.headline(r)
+        assert head["status"] in ("green", "amber", "red") and json.dumps(head)
+        assert head["metrics"]["customer_equity"] > 0

@@ -1,0 +1,251 @@
+"""Net Promoter Score: the rule, blanks, bad answers, intervals, comparisons, peers (Reichheld, HBR 2003)."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook.errors import InvalidInput
+from workbook.frameworks import nps
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
+
+
+# -- the rule -------------------------------------------------------------------------------
+
+
+def test_ten_answers_by_hand():
+    # promoters: 10, 9, 9, 10, 9 -> 5; passives: 8, 7 -> 2; detractors: 6, 5, 3 -> 3
+    s = nps.score([10, 9, 9, 8, 7, 6, 5, 10, 3, 9])
+    assert (s.n, s.n_promoters, s.n_passives, s.n_detractors) == (10, 5, 2, 3)
+    assert (s.promoters, s.passives, s.detractors) == (0.5, 0.2, 0.3)
+    assert s.nps == pytest.approx(20.0)
+    # Var(P - D) = (0.5 + 0.3 - 0.2^2) / 10 = 0.076; 1.96 * sqrt(0.076) = 54.03 points
+    assert s.margin_of_error == pytest.approx(100 * 1.959964 * math.sqrt(0.076), abs=1e-3)
+    assert s.wald_low == pytest.approx(20 - s.margin_of_error)
+    assert s.wald_high == pytest.approx(20 + s.margin_of_error)
+    assert s.too_small and "10 answered" in s.warning
+
+
+@pytest.mark.parametrize("answer, group", [(0, "detractors"), (6, "detractors"), (7, "passives"),
+                                           (8, "passives"), (9, "promoters"), (10, "promoters")])
+def test_boundaries_six_seven_eight_nine(answer, group):
+    s = nps.score([answer])
+    assert getattr(s, group) == 1.0
+    assert s.nps == {"detractors": -100.0, "passives": 0.0, "promoters": 100.0}[group]
+
+
+def test_all_promoters_and_all_detractors_stay_in_range():
+    top, bottom = nps.score([10] * 40), nps.score([0] * 40)
+    assert top.nps == 100 and top.ci_high == 100 and 80 < top.ci_low < 100
+    assert bottom.nps == -100 and bottom.ci_low == -100 and -100 < bottom.ci_high < -80
+    assert top.margin_of_error == 0  # the Wald interval collapses; the score interval does not
+
+
+def test_blanks_are_counted_and_left_out():
+    s = nps.score(pd.Series(["10", "", None, " 9 ", "3", np.nan, "  "]))
+    assert s.n == 3 and s.blanks == 4
+    assert s.nps == pytest.approx(100 * (2 - 1) / 3)
+    floats = nps.score(np.array([10.0, np.nan, 0.0]))
+    assert (floats.n, floats.blanks, floats.nps) == (2, 1, 0.0)
+
+
+def test_no_answers_gives_no_score_and_says_so():
+    s = nps.score([None, None])
+    assert s.n == 0 and s.blanks == 2 and math.isnan(s.nps)
+    assert "No answered" in s.warning
+
+
+def test_int8_fast_path_matches_the_generic_path():
+    rng = np.random.default_rng(3)
+    answers = rng.integers(0, 11, 5000).astype(np.int8)
+    fast, slow = nps.score(answers), nps.score(answers.astype(object))
+    assert fast == slow
+
+
+# -- bad answers ----------------------------------------------------------------------------
+
+
+def test_bad_values_are_reported_with_spreadsheet_rows():
+    frame = pd.DataFrame({"score": ["10", "11", "7.5", "", "seven", "-1", "8"],
+                          "segment": ["A"] * 7, "date": ["2024-01-05"] * 7})
+    with pytest.raises(InvalidInput) as info:
+        nps.validate_responses(frame)
+    fields = [p.field for p in info.value.problems]
+    assert fields == ["row 3, score", "row 4, score", "row 6, score", "row 7, score"]
+    assert [p.value for p in info.value.problems] == ["11", "7.5", "seven", "-1"]
+    assert "0 to 10" in info.value.problems[0].allowed
+
+
+def test_bad_dates_and_missing_score_column_are_named():
+    with pytest.raises(InvalidInput) as info:
+        nps.validate_responses(pd.DataFrame({"score": ["9", "8"], "date": ["2024-02-30", "2024-03-01"]}))
+    assert info.value.problems[0].field == "row 2, date"
+    with pytest.raises(InvalidInput) as info:
+        nps.validate_responses(pd.DataFrame({"rating": ["9"]}))
+    assert info.value.field == "columns.score" and "rating" in info.value.allowed
+
+
+def test_raw_array_errors_name_positions():
+    with pytest.raises(InvalidInput) as info:
+        nps.score([1, 2, 11, 7.5])
+    assert [p.field for p in info.value.problems] == ["responses[2]", "responses[3]"]
+
+
+def test_xlsx_export_with_column_mapping(tmp_path):
+    export = pd.DataFrame({"Submitted": pd.to_datetime(["2024-01-10", "2024-04-02", "2024-04-20"]),
+                           "Customer type": ["Retail", "Wealth", None],
+                           "How likely to recommend? (0-10)": [9, 6, None]})
+    path = tmp_path / "survey.xlsx"
+    export.to_excel(path, index=False)
+    raw = pd.read_excel(path, dtype=str)
+    columns = nps.ColumnMap(score="How likely to recommend? (0-10)", segment="Customer type", date="Submitted")
+    clean = nps.validate_responses(raw, columns)
+    assert clean["score"].isna().sum() == 1
+    assert list(clean["segment"]) == ["Retail", "Wealth", nps.NO_SEGMENT]
+    assert list(clean["period"]) == ["2024Q1", "2024Q2", "2024Q2"]
+    result = nps.evaluate({"columns": columns.model_dump()}, {"responses": raw})
+    assert result.overall.n == 2 and result.overall.blanks == 1
+
+
+def test_inputs_errors_name_the_field():
+    with pytest.raises(InvalidInput) as info:
+        nps.Inputs.parse({"peers": [{"name": "X", "nps": 140, "revenue_growth_pct": 3}]})
+    assert info.value.field == "peers[0].nps" and info.value.value == 140
+
+
+# -- intervals ----------------------------------------------------------------------------
+
+
+def test_score_interval_solves_the_score_equation():
+    # at each bound the standardized distance, using the variance at the constrained shares, is z
+    n_p, n_d, n = 14, 2, 30
+    lo, hi = nps.score_interval(n_p, n_d, n)
+    z = 1.959964
+    for bound, sign in ((lo[0], 1), (hi[0], -1)):
+        var = nps._restricted_var(np.array([n_p]), np.array([n_d]), np.array([n]), np.array([bound]))[0]
+        assert (n_p - n_d - n * bound) / math.sqrt(var) == pytest.approx(sign * z, abs=1e-6)
+    assert -1 <= lo[0] < (n_p - n_d) / n < hi[0] <= 1
+
+
+def test_score_interval_keeps_coverage_where_wald_falls_short():
+    """Simulation: small samples with extreme shares (fixed seed, vectorised)."""
+    rng = np.random.default_rng(20240601)
+    reps = 4000
+    settings = [(20, 0.70, 0.05), (30, 0.80, 0.05), (50, 0.85, 0.03), (40, 0.10, 0.70), (100, 0.90, 0.02)]
+    score_cov, wald_cov, wald_out = [], [], 0
+    for n, pp, pd_ in settings:
+        counts = rng.multinomial(n, [pp, 1 - pp - pd_, pd_], size=reps)
+        true = pp - pd_
+        lo, hi = nps.score_interval(counts[:, 0], counts[:, 2], n)
+        _, wl, wh = nps.wald_interval(counts[:, 0], counts[:, 2], n)
+        score_cov.append(np.mean((lo <= true) & (true <= hi)))
+        wald_cov.append(np.mean((wl <= true) & (true <= wh)))
+        wald_out += int(np.sum((wl < -1) | (wh > 1)))
+        assert lo.min() >= -1 and hi.max() <= 1
+    # 4,000 replicates: the standard error of one coverage figure is about 0.0035
+    assert all(0.935 <= c <= 0.975 for c in score_cov), score_cov
+    assert np.mean(score_cov) == pytest.approx(0.95, abs=0.012)
+    assert np.mean(wald_cov) < 0.935 and max(wald_cov) < 0.945, wald_cov
+    assert wald_out > 0  # the plain interval leaves -100..100 in these settings
+
+
+# -- comparisons ----------------------------------------------------------------------------
+
+
+def test_identical_samples_do_not_differ():
+    sample = [10, 9, 8, 7, 6, 3, 10, 9] * 20
+    c = nps.compare(sample, sample)
+    assert c.difference == 0 and c.p_value == pytest.approx(1.0) and not c.significant
+    assert c.ci_low < 0 < c.ci_high
+
+
+def test_very_different_samples_differ():
+    c = nps.compare([10] * 150 + [3] * 50, [2] * 150 + [9] * 50)
+    assert c.difference == pytest.approx(100.0)
+    assert c.p_value < 1e-6 and c.significant and c.ci_low > 50
+
+
+def test_p_value_is_moderate_for_a_moderate_gap():
+    a = nps.from_counts(60, 20, 20)   # +40
+    b = nps.from_counts(50, 25, 25)   # +25
+    c = nps.compare(a, b)
+    # se = sqrt((0.8 - 0.16) / 100 + (0.75 - 0.0625) / 100) = 0.1152
+    assert c.z == pytest.approx(15 / 11.52, abs=0.01)
+    assert 0.15 < c.p_value < 0.25
+
+
+def test_segment_and_period_tables_and_trend():
+    rng = np.random.default_rng(1)
+    n = 1200
+    seg = np.where(np.arange(n) % 2, "North", "South")
+    quarter = np.repeat(["2024-02-01", "2024-05-01", "2024-08-01", "2024-11-01"], n // 4)
+    good = rng.choice([10, 9, 8, 3], n, p=[0.5, 0.2, 0.2, 0.1])
+    poor = rng.choice([10, 8, 5, 2], n, p=[0.2, 0.3, 0.25, 0.25])
+    score = np.where(seg == "North", good, poor)
+    frame = pd.DataFrame({"score": score.astype(str), "segment": seg, "date": quarter})
+    result = nps.evaluate({}, {"responses": frame})
+    assert list(result.by_segment.index) == ["North", "South"]
+    assert list(result.by_period.index) == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+    north = nps.score(score[seg == "North"])
+    assert result.by_segment.loc["North", "nps"] == pytest.approx(north.nps)
+    assert result.by_segment.loc["North", "ci_low"] == pytest.approx(north.ci_low)
+    assert result.segment_tests.loc[0, "significant"]
+    assert result.trend is not None and not result.trend.significant
+    assert result.by_period["n"].sum() == n
+
+
+def test_small_segments_are_flagged():
+    frame = pd.DataFrame({"score": ["9"] * 100 + ["5"] * 5, "segment": ["Big"] * 100 + ["Tiny"] * 5})
+    result = nps.evaluate({}, {"responses": frame})
+    assert result.by_segment.loc["Tiny", "too_small"] and not result.by_segment.loc["Big", "too_small"]
+    assert any("Tiny" in w for w in result.warnings)
+
+
+# -- peers ------------------------------------------------------------------------------------
+
+
+def test_peer_line_is_least_squares():
+    peers = [{"name": "A", "nps": 10, "revenue_growth_pct": 2}, {"name": "B", "nps": 30, "revenue_growth_pct": 6},
+             {"name": "C", "nps": 50, "revenue_growth_pct": 7}]
+    fit = nps.fit_peers(peers, own_nps=40, own_growth_pct=5)
+    slope, intercept = np.polyfit([10, 30, 50], [2, 6, 7], 1)
+    assert fit.slope == pytest.approx(slope) and fit.intercept == pytest.approx(intercept)
+    assert fit.predicted_growth_pct == pytest.approx(intercept + slope * 40)
+    assert fit.table["is_client"].sum() == 1
+    assert nps.fit_peers(peers[:2]) is None
+
+
+# -- example clients -------------------------------------------------------------------------
+
+
+def _load(slug: str) -> nps.Result:
+    inputs = nps.Inputs.parse(json.loads((DATA / slug / "nps.json").read_text()))
+    frame = pd.read_csv(DATA / slug / "nps" / "responses.csv", dtype=str, keep_default_na=False, na_values=[""])
+    return nps.evaluate(inputs, {"responses": frame})
+
+
+def test_example_clients_differ_clearly_and_one_has_a_trend():
+    coffee, bank = _load("bluebird-coffee"), _load("meridian-bank")
+    assert coffee.overall.n >= 2000 and bank.overall.n >= 2000
+    assert coffee.overall.blanks > 0 and bank.overall.blanks > 0
+    assert nps.compare(coffee.overall, bank.overall).p_value < 1e-6
+    assert len(coffee.by_segment) == 3 and len(coffee.by_period) == 4
+    assert coffee.trend.significant and coffee.trend.difference > 0
+    assert not bank.trend.significant
+    assert all(p.fictional for p in nps.Inputs.parse(json.loads((DATA / "meridian-bank" / "nps.json").read_text())).peers)
+    head = nps.headline(coffee)
+    assert head["status"] in ("green", "amber", "red") and json.dumps(head)
+
+
+def test_ten_million_answers_are_fast():
+    import time
+    answers = np.random.default_rng(0).integers(0, 11, 10_000_000).astype(np.int8)
+    start = time.perf_counter()
+    s = nps.score(answers)
+    assert time.perf_counter() - start < 0.5  # goal 0.2 s; loose here for busy test machines
+    assert s.n == 10_000_000
