@@ -242,3 +242,51 @@ def test_example_clients_differ():
     assert northwind.statement_one.status == "unexplained"
     assert aurora.raw_total == pytest.approx(600_500)
     assert northwind.qualified_total == pytest.approx(3_843_500)
+
+
+# -- live view and lesson --------------------------------------------------------
+
+def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
+    from workbook import notebook as wb
+
+    room = wb.open_room("deal_qualification", "aurora-software", str(data_dir), "live")
+    room.form()
+    view = room.view
+    for name in view.sections:
+        room.section(name)
+    before = room.result.qualified_total
+    view._toggles[("AUR-101", "able")].value = True
+    assert "Saved" in view._status.value
+    assert room.result.qualified_total == pytest.approx(before + 96_000)
+    csv_path = data_dir / "clients" / "aurora-software" / "deal_qualification" / "pipeline.csv"
+    assert "AUR-101,Halcyon Plastics,Priya,120000.0,2025-06,0.8,yes,yes,yes" in csv_path.read_text()
+
+    bad = tmp_path / "bad.xlsx"
+    _frame(_deal("X1", amount=-1), _deal("X2", probability=3)).to_excel(bad, index=False)
+    view._import(str(bad))
+    assert "Not imported" in view._status.value and "row 2, amount" in view._status.value
+    assert "row 3, probability" in view._status.value
+    assert "AUR-101" in csv_path.read_text()  # nothing overwritten
+
+    good = tmp_path / "good.xlsx"
+    _frame(_deal("N1"), _deal("N2", ready="no")).rename(columns={"amount": "Value"}).to_excel(good, index=False)
+    view._mapping.value = "Value = amount"
+    view._import(str(good))
+    assert "Imported 2 deals" in view._status.value
+    assert set(room.result.deals["deal"]) == {"N1", "N2"} and ("N2", "ready") in view._toggles
+
+    view._statement1.value = "4.5"
+    assert room.result.statement_one.status == "warning"
+    view._as_of.value = "next July"
+    assert "Not saved" in view._status.value and "as_of_month" in view._status.value
+    view.wait_for_charts()
+
+
+def test_lesson_answers_check():
+    from workbook import notebook as wb
+
+    lesson = wb.lesson("deal_qualification", str(DATA.parent))
+    assert len(lesson.module.EXERCISES) >= 3 and lesson.worked_example()
+    for ex in lesson.module.EXERCISES:
+        assert lesson.check(ex.number, lesson.answer(ex.number)).correct
+    assert lesson.answer(1) == pytest.approx(162_000) and lesson.answer(3) == "AUR-103"

@@ -212,7 +212,8 @@ def test_headline_amber_without_targets():
 @pytest.mark.parametrize(
     "kw, field, allowed_part",
     [
-        (dict(market_size_usd=-1), "market_size_usd", "greater than or equal to 0"),
+        (dict(market_size_usd=-1), "market_size_usd", "zero or more"),
+        (dict(market_size_usd="big"), "market_size_usd", "zero or more"),
         (dict(allocation_basis="age"), "allocation_basis", "income"),
         (dict(positions=[{"segment": "millennials"}]), "positions[0].segment", "fast_tracker"),
         (dict(positions=[{"segment": "fast_tracker", "current_share": 24}]), "positions[0].current_share",
@@ -249,3 +250,43 @@ def test_example_clients_differ():
     assert fe.headline(coffee)["status"] == "amber"
     assert coffee.opportunity.iloc[0]["segment"] == "Pressure cooker"
     assert coffee.unallocated_share == pytest.approx(0.01)
+
+
+# -- live view and lesson --------------------------------------------------------
+
+def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
+    from workbook import notebook as wb
+
+    room = wb.open_room("female_economy", "meridian-bank", str(data_dir), "live")
+    room.form()
+    view = room.view
+    for name in view.sections:
+        room.section(name)
+    view._market_size.value = -5
+    assert "Not saved" in view._status.value and "market_size_usd" in view._status.value
+    view._shares[("fast_tracker", "target_share")].value = 12
+    assert "Saved" in view._status.value
+    assert next(p for p in room.state.inputs.positions if p.segment == "fast_tracker").target_share == 0.12
+    view._new_offer.value = "Life-change advisory"
+    view._add_offer()
+    assert view._offer.value == "Life-change advisory"
+    view._needs["life_change"].value = 3
+    view._needs["connection"].value = 2
+    assert "Managing on her own" not in room.result.unserved
+    view._new_offer.value = "Life-change advisory"
+    view._add_offer()
+    assert "at most once" in view._status.value
+    saved = json.loads((data_dir / "clients" / "meridian-bank" / "female_economy.json").read_text())
+    assert {"name": "Life-change advisory", "needs": {"life_change": 3, "connection": 2}} in saved["offers"]
+    view.wait_for_charts()
+
+
+def test_lesson_answers_check():
+    from workbook import notebook as wb
+
+    lesson = wb.lesson("female_economy", str(DATA.parent))
+    assert len(lesson.module.EXERCISES) >= 3 and lesson.worked_example()
+    for ex in lesson.module.EXERCISES:
+        assert lesson.check(ex.number, lesson.answer(ex.number)).correct
+    assert lesson.answer(1) == 10 and lesson.answer(2) == 99
+    assert lesson.answer(3) == pytest.approx(180_000_000 * 0.34 * 0.03)

@@ -244,3 +244,52 @@ def test_example_clients(slug, stage, status):
     assert result.stage.name == stage
     assert gs.headline(result)["status"] == status
     assert len(result.trajectory) >= 4
+
+
+# -- live view and lesson --------------------------------------------------------
+
+def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
+    from workbook import notebook as wb
+
+    room = wb.open_room("growth_stages", "aurora-software", str(data_dir), "live")
+    room.form()
+    view = room.view
+    for name in view.sections:
+        room.section(name)
+    view._revenue.value = 12_000_000
+    assert "Saved" in view._status.value and room.result.stage.name == "Navigation"
+    assert "Navigation" in view._stage_label.value
+    view._revenue.value = -1
+    assert "Not saved" in view._status.value and "revenue_usd" in view._status.value
+    saved = json.loads((data_dir / "clients" / "aurora-software" / "growth_stages.json").read_text())
+    assert saved["revenue_usd"] == 12_000_000
+    view._history.value = "2023, 5.6M\n2024: 9000000"
+    assert [h.revenue_usd for h in room.state.inputs.history] == [5_600_000, 9_000_000]
+    view._history.value = "2024, lots"
+    assert "history line 1" in view._status.value
+    view._answers[("people", 0)].value = 1
+    assert room.result.scores["people"] == pytest.approx(7 / 3, abs=0.01)
+    view.wait_for_charts()
+
+
+def test_parse_history_lists_every_bad_line():
+    from workbook.ui.growth_stages import parse_history
+
+    assert parse_history("2020, 1,200,000\n\n2021: 2.5m\n2022; 800k") == [
+        {"year": 2020, "revenue_usd": 1_200_000}, {"year": 2021, "revenue_usd": 2_500_000},
+        {"year": 2022, "revenue_usd": 800_000}]
+    with pytest.raises(InvalidInput) as info:
+        parse_history("x, 1\n2020\n2021, 5")
+    assert [p.field for p in info.value.problems] == ["history line 1", "history line 2"]
+
+
+def test_lesson_answers_check_and_changes():
+    from workbook import notebook as wb
+
+    lesson = wb.lesson("growth_stages", str(DATA.parent))
+    assert len(lesson.module.EXERCISES) >= 3 and lesson.worked_example()
+    for ex in lesson.module.EXERCISES:
+        assert lesson.check(ex.number, lesson.answer(ex.number)).correct
+    assert lesson.answer(1) == "Navigation" and lesson.answer(4) == 2023
+    notes = gs.changes(gs.Inputs(revenue_usd=4e6), gs.Inputs(revenue_usd=6e6))
+    assert notes == ["Revenue $4,000,000 \u2192 $6,000,000; stage Discovery \u2192 Map-Making."]

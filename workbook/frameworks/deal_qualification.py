@@ -519,3 +519,15 @@ def headline(result: Result) -> dict[str, Any]:
             "qualified_deals": int(result.deals["qualified"].sum()) if len(result.deals) else 0,
         },
     }
+
+
+def changes(previous: Inputs, current: Inputs) -> list[str]:
+    """Describe in plain words what moved in the settings (the pipeline has its own history)."""
+    notes: list[str] = []
+    if previous.as_of_month != current.as_of_month:
+        notes.append(f"Forecast date {previous.as_of_month or 'unset'} \u2192 {current.as_of_month or 'unset'}.")
+    if previous.statement1_mean != current.statement1_mean:
+        notes.append(f"Statement 1 mean {previous.statement1_mean} \u2192 {current.statement1_mean}.")
+    if previous.priority_count != current.priority_count:
+        notes.append(f"Deals listed first {previous.priority_count} \u2192 {current.priority_count}.")
+    return notes

@@ -338,6 +338,14 @@ class Inputs(BaseModel):
     positions: list[SegmentPosition] = Field(default_factory=list)
     offers: list[Offer] = Field(default_factory=list)
 
+    @field_validator("market_size_usd", mode="before")
+    @classmethod
+    def _market_size(cls, value: Any) -> Any:
+        allowed = "a number of US dollars a year, zero or more (e.g. 180000000)"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 or value == float("inf"):
+            raise PydanticCustomError("money", "must be " + allowed, {"allowed": allowed})
+        return value
+
     @field_validator("positions")
     @classmethod
     def _unique_segments(cls, value: list[SegmentPosition]) -> list[SegmentPosition]:
@@ -558,3 +566,28 @@ def headline(result: Result) -> dict[str, Any]:
 
 
 TABLES: dict[str, Any] = {}
+
+
+def changes(previous: Inputs, current: Inputs) -> list[str]:
+    """Describe in plain words what moved between two saved versions."""
+    notes: list[str] = []
+    if previous.market_size_usd != current.market_size_usd:
+        notes.append(f"Market size ${previous.market_size_usd:,.0f} \u2192 ${current.market_size_usd:,.0f}.")
+    if previous.allocation_basis != current.allocation_basis:
+        notes.append(f"Market now split by {current.allocation_basis} share (was {previous.allocation_basis}).")
+    old = {p.segment: p for p in previous.positions}
+    for pos in current.positions:
+        before = old.get(pos.segment, SegmentPosition(segment=pos.segment))
+        if (before.current_share, before.target_share) != (pos.current_share, pos.target_share):
+            notes.append(f"{segment(pos.segment).name}: share {before.current_share:.1%}/{before.target_share:.1%} "
+                         f"\u2192 {pos.current_share:.1%}/{pos.target_share:.1%} (current/target).")
+    names_before, names_after = {o.name for o in previous.offers}, {o.name for o in current.offers}
+    for name in sorted(names_after - names_before):
+        notes.append(f"New offer: {name}.")
+    for name in sorted(names_before - names_after):
+        notes.append(f"Offer removed: {name}.")
+    scored = {o.name: o.needs for o in previous.offers}
+    for o in current.offers:
+        if o.name in scored and scored[o.name] != o.needs:
+            notes.append(f"Needs re-scored for {o.name}.")
+    return notes

@@ -575,3 +575,20 @@ def headline(result: Result) -> dict[str, Any]:
 
 
 TABLES: dict[str, Any] = {}
+
+
+def changes(previous: Inputs, current: Inputs) -> list[str]:
+    """Describe in plain words what moved between two saved versions."""
+    notes: list[str] = []
+    if previous.revenue_usd != current.revenue_usd:
+        before, after = stage_for_revenue(previous.revenue_usd), stage_for_revenue(current.revenue_usd)
+        move = f"; stage {before} \u2192 {after}" if before != after else f"; still {after}"
+        notes.append(f"Revenue ${previous.revenue_usd:,.0f} \u2192 ${current.revenue_usd:,.0f}{move}.")
+    for dim in DIMENSIONS:
+        old, new = sum(getattr(previous, dim)) / 3, sum(getattr(current, dim)) / 3
+        if abs(old - new) >= 0.005:
+            notes.append(f"{dim.capitalize()} score {old:.1f} \u2192 {new:.1f}.")
+    added = {h.year for h in current.history} - {h.year for h in previous.history}
+    if added:
+        notes.append("Revenue added for " + ", ".join(map(str, sorted(added))) + ".")
+    return notes

@@ -1,0 +1,295 @@
+"""The deal-qualification room: result sections and the live widget form."""
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from ..charts import PALETTE, chart, new_figure, style_axes
+from ..errors import InvalidInput, WorkbookError
+from ..frameworks import deal_qualification as dq
+from ..html import badge, bullets, card, esc, para, table
+from .base import Context, RoomView
+
+READING_STATUS = {"consistent": "green", "warning": "red", "unexplained": "amber", "mixed": "amber",
+                  "not available": "grey"}
+TICK, CROSS = "\u2713", "\u2717"
+
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+# -- sections (shared by the live view and the report) ---------------------------
+
+def headline_section(ctx: Context) -> str:
+    """Raw against qualified forecast, and the gap."""
+    res = ctx.result
+    if res.deals.empty:
+        return card("Summary", para("No pipeline yet: import a CSV or Excel export of the open deals."))
+    share = res.gap_share or 0.0
+    status = "green" if share < dq.GAP_GREEN_BELOW else "amber" if share < dq.GAP_AMBER_BELOW else "red"
+    qualified = int(res.deals["qualified"].sum())
+    body = (f'<p style="font-size:120%">Weighted forecast <b>{_money(res.raw_total)}</b>; qualified '
+            f"<b>{_money(res.qualified_total)}</b>; gap {badge(f'{share:.0%} ({_money(res.gap)})', status)}</p>"
+            + para(f"{qualified} of {len(res.deals)} deals have a buyer who is ready, willing and able."))
+    return card("Summary", body)
+
+
+def _forecast_key(ctx: Context):
+    m = ctx.result.by_month
+    return tuple(map(tuple, m[["month", "raw", "qualified"]].to_numpy().tolist()))
+
+
+@chart(_forecast_key)
+def forecast_section(ctx: Context):
+    """Raw against qualified forecast by month."""
+    m = ctx.result.by_month
+    if m.empty:
+        return None
+    fig = new_figure(7.0, 3.0, left=0.8, top=0.55, bottom=0.5)
+    ax = fig.add_subplot()
+    x = np.arange(len(m))
+    ax.bar(x - 0.2, m["raw"] / 1e3, width=0.4, color=PALETTE["muted"], label="raw (weighted by stage)", zorder=2)
+    ax.bar(x + 0.2, m["qualified"] / 1e3, width=0.4, color=PALETTE["accent"],
+           label="qualified (ready, willing and able)", zorder=2)
+    top = float(m["raw"].max()) / 1e3 or 1.0
+    for xi, (_, row) in zip(x, m.iterrows()):
+        if row["gap"] > 0:
+            ax.text(xi, row["raw"] / 1e3 + top * 0.03, f"\u2212${row['gap'] / 1e3:,.0f}k", ha="center", fontsize=7.5,
+                    color=PALETTE["bad"])
+    ax.set_xticks(x, m["month"].tolist(), fontsize=8)
+    ax.set_ylim(0, top * 1.15)
+    ax.set_ylabel("$ thousands", fontsize=8.5)
+    ax.legend(fontsize=8, frameon=False, ncols=2, loc="lower left", bbox_to_anchor=(0, 1.0))
+    ax.set_title("Forecast by close month: raw against qualified (red: the gap)", loc="left", pad=20)
+    style_axes(ax)
+    return fig
+
+
+def deals_section(ctx: Context) -> str:
+    """Every deal with the three conditions met or missing."""
+    d = ctx.result.deals
+    if d.empty:
+        return ""
+    view = pd.DataFrame({
+        "Deal": d["deal"], "Account": d["account"], "Close": d["close_month"],
+        "Amount": d["amount"].map(_money), "Prob.": d["probability"].map("{:.0%}".format),
+        "Weighted": d["weighted"].map(_money),
+        **{c.capitalize(): d[c].map({True: TICK, False: CROSS}) for c in dq.CRITERIA},
+        "Missing": d["missing"].replace("", "\u2013"),
+    })
+    slipped = int(d["slipped"].sum())
+    note = para(f"{slipped} deal(s) were due before the forecast month and are still open.") if slipped else ""
+    return card("The pipeline, deal by deal", table(view) + note)
+
+
+def priorities_section(ctx: Context) -> str:
+    """The deals to work on first, and why."""
+    p = ctx.result.priorities
+    if p.empty:
+        return card("Deals to work on first", para("No open deal lacks a condition."))
+    view = pd.DataFrame({"#": p["rank"], "Deal": p["deal"], "Account": p["account"], "Close": p["close_month"],
+                         "Weighted": p["weighted"].map(_money), "Still missing": p["missing"],
+                         "Priority score": p["priority_score"].map(_money)})
+    return card("Deals to work on first", para(dq.PRIORITY_RULE) + table(view))
+
+
+def statement_one_section(ctx: Context) -> str:
+    """Statement 1 of the sales-marketing diagnostic beside the forecast gap."""
+    r = ctx.result.statement_one
+    return card("Do the team's views match the pipeline?",
+                f"<p>{badge(r.status, READING_STATUS[r.status])}</p>" + para(r.text) + para(
+                    "Statement 1 of the Sales and Marketing diagnostic asks whether sales usually come in close "
+                    "to the forecast; its mean answer (1-5) is entered in the settings."))
+
+
+def advice_section(ctx: Context) -> str:
+    """Recommendations for the client."""
+    return card("What to do next", bullets(ctx.result.recommendations))
+
+
+def conditions_section(ctx: Context) -> str:
+    """What ready, willing and able mean here."""
+    items = [f"{c.capitalize()}: {dq.CRITERION_MEANING[c]}." for c in dq.CRITERIA]
+    return card("Ready, willing and able", para(
+        "A forecast sale closes only when the purchaser meets all three conditions; when a forecast deal fails to "
+        "close, usually at least one of them was missing. How we check each one:") + bullets(items))
+
+
+SECTIONS = {
+    "headline": headline_section,
+    "forecast": forecast_section,
+    "priorities": priorities_section,
+    "deals": deals_section,
+    "statement_one": statement_one_section,
+    "advice": advice_section,
+    "conditions": conditions_section,
+}
+
+
+# -- the live form --------------------------------------------------------------
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """Read ``file column = our column`` pairs separated by commas or new lines."""
+    mapping = {}
+    for n, part in enumerate(text.replace("\n", ",").split(","), 1):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            raise InvalidInput.one(f"column mapping item {n}", part, "file column = our column, e.g. Value = amount")
+        src, dst = (x.strip() for x in part.split("=", 1))
+        mapping[src] = dst
+    return mapping
+
+
+def pipeline_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """A validated pipeline written back with yes/no flags."""
+    out = frame.copy()
+    for c in dq.CRITERIA:
+        out[c] = out[c].map({True: "yes", False: "no"})
+    return out
+
+
+class View(RoomView):
+    """Import the pipeline, toggle each deal's conditions and set the comparison settings."""
+
+    framework = "deal_qualification"
+    sections = SECTIONS
+
+    def _build_inputs(self) -> widgets.Widget:
+        self._syncing = False
+        doc = self.state.inputs
+        wide = {"description_width": "170px"}
+        self._path = widgets.Text(placeholder="path to a .csv or .xlsx export", description="File", style=wide,
+                                  layout=widgets.Layout(width="520px"))
+        self._upload = widgets.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, description="Upload")
+        self._upload.observe(lambda _: self._import_upload(), names="value")
+        self._mapping = widgets.Text(placeholder="optional, e.g. Value = amount, Close = close_month",
+                                     description="Rename columns", style=wide, layout=widgets.Layout(width="520px"))
+        load = widgets.Button(description="Import", icon="upload")
+        load.on_click(lambda _: self._import(self._path.value.strip()))
+        importer = widgets.VBox([
+            widgets.HTML("Columns: " + esc(", ".join(dq.REQUIRED_COLUMNS)) + " (optional: "
+                         + esc(", ".join(dq.OPTIONAL_COLUMNS)) + ")."),
+            widgets.HBox([self._path, load]), self._mapping, self._upload])
+
+        self._deal_rows = widgets.VBox()
+        self._toggles: dict[tuple[str, str], widgets.ToggleButton] = {}
+        self._build_deal_rows()
+        deals = widgets.VBox([widgets.HTML("<i>Click a condition to mark it met (green) or missing.</i>"),
+                              self._deal_rows])
+
+        self._as_of = widgets.Text(value=doc.as_of_month or "", description="Forecast month (YYYY-MM)", style=wide,
+                                   continuous_update=False)
+        self._as_of.observe(lambda ch: self._set("as_of_month", ch["new"].strip() or None), names="value")
+        self._statement1 = widgets.Text(value="" if doc.statement1_mean is None else f"{doc.statement1_mean:g}",
+                                        description="Statement 1 mean (1-5)", style=wide, continuous_update=False)
+        self._statement1.observe(lambda ch: self._set_statement1(ch["new"]), names="value")
+        self._count = widgets.IntSlider(value=doc.priority_count, min=1, max=20, description="Deals to list first",
+                                        style=wide, continuous_update=False)
+        self._count.observe(lambda ch: self._set("priority_count", ch["new"]), names="value")
+        settings = widgets.VBox([self._as_of, self._statement1, self._count])
+
+        tabs = widgets.Tab([deals, importer, settings])
+        for i, title in enumerate(("Deals", "Import pipeline", "Settings")):
+            tabs.set_title(i, title)
+        return tabs
+
+    # -- events ------------------------------------------------------------------
+    def _set(self, field: str, value) -> None:
+        if self._syncing:
+            return
+
+        def change(doc: dq.Inputs) -> dq.Inputs:
+            return dq.Inputs.model_validate({**doc.model_dump(), field: value})
+        self._apply(change)
+
+    def _set_statement1(self, text: str) -> None:
+        text = text.strip()
+        try:
+            value = float(text) if text else None
+        except ValueError:
+            self._set_status(f"Not saved: statement1_mean: got {text!r}; allowed: a mean answer from 1 to 5, "
+                             "or blank", "bad")
+            return
+        self._set("statement1_mean", value)
+
+    def _toggle(self, deal: str, criterion: str, met: bool) -> None:
+        if self._syncing:
+            return
+        frame = self.state.tables.get("pipeline")
+        if frame is None:
+            return
+        frame = frame.copy()
+        frame.loc[frame["deal"] == deal, criterion] = bool(met)
+        self._save_table(frame)
+
+    def _import(self, source: str) -> None:
+        try:
+            mapping = parse_mapping(self._mapping.value)
+            clean = self._store.import_table(self._client, self.framework, "pipeline", source,
+                                             columns=mapping or None, validator=dq.validate_pipeline)
+        except (WorkbookError, ValueError, OSError) as exc:  # unreadable files too
+            self._set_status(f"Not imported: {exc}", "bad")
+            return
+        self._use_table(clean, f"Imported {len(clean)} deals", rebuild=True)
+
+    def _import_upload(self) -> None:
+        files = self._upload.value
+        if not files:
+            return
+        item = files[0]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(item["name"]).name
+            path.write_bytes(bytes(item["content"]))
+            self._import(str(path))
+
+    def _save_table(self, frame: pd.DataFrame) -> None:
+        try:
+            clean = self._store.save_table(self._client, self.framework, "pipeline", pipeline_for_csv(frame),
+                                           validator=dq.validate_pipeline)
+        except WorkbookError as exc:
+            self._set_status(f"Not saved: {exc}", "bad")
+            return
+        self._use_table(clean, "Saved")
+
+    def _use_table(self, clean: pd.DataFrame, verb: str, rebuild: bool = False) -> None:
+        self.state.replace(tables={"pipeline": clean})
+        if rebuild:
+            self._build_deal_rows()
+        else:
+            for (deal, c), toggle in self._toggles.items():
+                toggle.button_style = "success" if toggle.value else ""
+        self._refresh()
+        self._set_status(f"{verb} {datetime.now():%H:%M:%S}", "good")
+
+    # -- keeping widgets in step with the state ----------------------------------
+    def _build_deal_rows(self) -> None:
+        frame = self.state.tables.get("pipeline")
+        self._toggles = {}
+        rows = []
+        if frame is None or frame.empty:
+            self._deal_rows.children = (widgets.HTML("<i>No deals yet: use the Import tab.</i>"),)
+            return
+        for _, deal in frame.iterrows():
+            cells = [widgets.HTML(f"<b>{esc(deal['deal'])}</b> {esc(deal['account'])} \u00b7 "
+                                  f"{_money(deal['amount'])} \u00b7 {esc(deal['close_month'])} \u00b7 "
+                                  f"{deal['probability']:.0%}", layout=widgets.Layout(width="55%"))]
+            for c in dq.CRITERIA:
+                evidence = deal.get(f"{c}_evidence", "")
+                toggle = widgets.ToggleButton(value=bool(deal[c]), description=c,
+                                              tooltip=evidence or dq.CRITERION_MEANING[c],
+                                              button_style="success" if deal[c] else "",
+                                              layout=widgets.Layout(width="80px"))
+                toggle.add_class(f"wb-{c}")
+                toggle.observe(lambda ch, d=deal["deal"], crit=c: self._toggle(d, crit, ch["new"]), names="value")
+                self._toggles[(deal["deal"], c)] = toggle
+                cells.append(toggle)
+            rows.append(widgets.HBox(cells))
+        self._deal_rows.children = tuple(rows)

@@ -1,0 +1,268 @@
+"""The five-stages-of-growth room: result sections and the live widget form."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..charts import BAND_FILLS, PALETTE, chart, new_figure, style_axes
+from ..errors import InvalidInput, Problem
+from ..frameworks import growth_stages as gs
+from ..html import badge, bullets, card, esc, para, table
+from .base import Context, RoomView
+
+BAND_STATUS = {"aligned": "green", "partly aligned": "amber", "misaligned": "red"}
+#: Soft fills for the five stages, earliest to latest.
+STAGE_FILLS = ("#f1f3f5", "#fdf0d5", "#e3eef9", "#e0f2ef", "#cfe8e4")
+
+
+# -- sections (shared by the live view and the report) ---------------------------
+
+def headline_section(ctx: Context) -> str:
+    """Stage, revenue and how well the three are aligned."""
+    res = ctx.result
+    nxt = f" Next stage: <b>{esc(res.next_stage.name)}</b> ({esc(res.next_stage.range_label)})." if res.next_stage else ""
+    body = (
+        f'<p style="font-size:120%">Stage: {badge(res.stage.name, "#264653")} &nbsp; revenue '
+        f"<b>${res.revenue_usd:,.0f}</b> ({esc(res.stage.range_label)}).{nxt}</p>"
+        f"<p>Alignment: {badge(res.band, BAND_STATUS[res.band])} &nbsp; the weakest link is "
+        f"<b>{esc(res.weakest)}</b> at <b>{res.alignment:.1f}</b> of 5.</p>"
+    )
+    return card("Summary", body)
+
+
+def _path_key(ctx: Context):
+    t = ctx.result.trajectory
+    return (ctx.result.revenue_usd, tuple(map(tuple, t[["year", "revenue_usd"]].to_numpy().tolist())))
+
+
+@chart(_path_key)
+def path_section(ctx: Context):
+    """Revenue by year placed on the five stages (log scale)."""
+    res = ctx.result
+    t = res.trajectory
+    fig = new_figure(7.0, 3.4, left=0.9, right=1.35, top=0.4, bottom=0.5)
+    ax = fig.add_subplot()
+    lo, hi = 1e5, 2e8
+    values = list(t["revenue_usd"]) + [res.revenue_usd]
+    positive = [v for v in values if v > 0]
+    if positive:
+        lo, hi = min(lo, min(positive) / 2), max(hi, max(positive) * 2)
+    edges = [lo, gs.DISCOVERY_FROM_USD, gs.MAP_MAKING_FROM_USD, gs.NAVIGATION_FROM_USD,
+             gs.ACCELERATION_ABOVE_USD, hi]
+    for stage, fill, low, high in zip(gs.STAGES, STAGE_FILLS, edges[:-1], edges[1:]):
+        ax.axhspan(low, high, color=fill, zorder=0)
+        label = f"{stage.name}\n{stage.range_label}".replace("$", r"\$")
+        ax.text(1.01, np.sqrt(low * high), label, transform=ax.get_yaxis_transform(), va="center",
+                fontsize=8, color=PALETTE["ink"], fontweight="bold" if stage.name == res.stage.name else "normal")
+    if len(t):
+        shown = t[t["revenue_usd"] > 0]
+        ax.plot(shown["year"], shown["revenue_usd"], color=PALETTE["accent"], marker="o", zorder=3)
+        for _, row in shown.iterrows():
+            ax.annotate(f"${row['revenue_usd'] / 1e6:.2g}M", (row["year"], row["revenue_usd"]), fontsize=7.5,
+                        textcoords="offset points", xytext=(0, 7), ha="center", color=PALETTE["ink"])
+        years = t["year"].tolist()
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
+    elif res.revenue_usd > 0:
+        ax.scatter([0], [res.revenue_usd], color=PALETTE["accent"], zorder=3)
+        ax.set_xticks([0], ["latest year"])
+        ax.set_xlim(-1, 1)
+    ax.set_yscale("log")
+    ax.set_ylim(lo, hi)
+    ax.set_yticks([1e5, 1e6, 5e6, 1e7, 5e7, 1e8], ["$0.1M", "$1M", "$5M", "$10M", "$50M", "$100M"])
+    ax.minorticks_off()
+    ax.set_title("Revenue by year on the five stages", loc="left")
+    style_axes(ax)
+    return fig
+
+
+def _alignment_key(ctx: Context):
+    return tuple(ctx.result.scores.items()), ctx.result.weakest
+
+
+@chart(_alignment_key)
+def alignment_section(ctx: Context):
+    """Position, product and people scores against the alignment bands."""
+    res = ctx.result
+    labels = [gs.DIMENSION_LABELS[d] for d in gs.DIMENSIONS]
+    fig = new_figure(7.0, 2.3, left=2.7, top=0.4, bottom=0.5)
+    ax = fig.add_subplot()
+    for (low, high), fill in zip([(1, gs.PARTLY_ALIGNED_FROM), (gs.PARTLY_ALIGNED_FROM, gs.ALIGNED_FROM),
+                                  (gs.ALIGNED_FROM, 5)], BAND_FILLS):
+        ax.axvspan(low, high, color=fill, zorder=0)
+    for x, name in ((2.0, "misaligned"), (3.5, "partly aligned"), (4.5, "aligned")):
+        ax.text(x, -0.75, name, ha="center", va="center", fontsize=8, color=PALETTE["ink"])
+    y = np.arange(3)
+    scores = [res.scores[d] for d in gs.DIMENSIONS]
+    colours = [PALETTE["bad"] if d == res.weakest else PALETTE["accent"] for d in gs.DIMENSIONS]
+    ax.barh(y, [s - 1 for s in scores], left=1, color=colours, height=0.55, zorder=2)
+    for yi, s in zip(y, scores):
+        ax.text(s + 0.05, yi, f"{s:.1f}", va="center", fontsize=8, color=PALETTE["ink"])
+    ax.set_yticks(y, labels)
+    ax.set_xlim(1, 5.3)
+    ax.set_ylim(2.5, -1.1)
+    ax.set_xticks(range(1, 6))
+    ax.set_xlabel("Mean answer, 1 to 5 (the red bar is the weakest link)", fontsize=8.5)
+    ax.set_title("Alignment of position, product and people", loc="left")
+    style_axes(ax)
+    return fig
+
+
+def advice_section(ctx: Context) -> str:
+    """The stage described, its typical failure, the advice and the way on."""
+    res, stage = ctx.result, ctx.result.stage
+    failure_title = "Most common cause of failure" if stage.failure_in_source else "What to watch"
+    for_client = [res.recommendations[0]]
+    if res.weakest_is_stage_risk and res.band != "aligned" and stage.failure_in_source:
+        for_client.append(f"The weak {res.weakest} score is exactly where {stage.name} companies most often "
+                          "fail (see above): deal with it first.")
+    parts = [para(stage.description), f"<h4>{esc(failure_title)}</h4>", para(stage.failure_cause),
+             "<h4>Advice</h4>", para(stage.advice), "<h4>Moving on</h4>", para(stage.next_step),
+             "<h4>For this client</h4>", bullets(for_client)]
+    return card(f"The {stage.name} stage", "".join(parts))
+
+
+def answers_section(ctx: Context) -> str:
+    """The nine answers behind the scores."""
+    rows = []
+    for dim in gs.DIMENSIONS:
+        for text, answer in zip(gs.QUESTIONS[dim], getattr(ctx.inputs, dim)):
+            rows.append({"Dimension": dim, "Statement": text, "Answer (1-5)": answer})
+    import pandas as pd
+
+    return card("The answers", table(pd.DataFrame(rows), "{:.0f}"))
+
+
+def stages_section(ctx: Context) -> str:
+    """The five stages for reference."""
+    return card("The five stages at a glance", table(ctx.result.stage_table) + para(
+        "The revenue ranges describe a typical technology start-up; the article notes the path applies to any "
+        "business or product line, so for other industries read them as a rough guide."))
+
+
+SECTIONS = {
+    "headline": headline_section,
+    "path": path_section,
+    "alignment": alignment_section,
+    "advice": advice_section,
+    "answers": answers_section,
+    "stages": stages_section,
+}
+
+
+# -- the live form --------------------------------------------------------------
+
+def parse_history(text: str) -> list[dict]:
+    """Read ``year, revenue`` lines (``2024, 7500000`` or ``2024: 7.5M``) into history items.
+
+    Raises
+    ------
+    InvalidInput
+        Naming every line that cannot be read.
+    """
+    items, problems = [], []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = [p for p in line.replace(":", ",").replace(";", ",").split(",", 1)]
+        try:
+            year = int(parts[0].strip())
+            raw = parts[1].strip().replace("$", "").replace(" ", "").replace("_", "")
+            scale = 1.0
+            if raw[-1:].lower() in ("m", "k"):
+                scale = 1e6 if raw[-1].lower() == "m" else 1e3
+                raw = raw[:-1]
+            revenue = float(raw.replace(",", "")) * scale
+        except (ValueError, IndexError):
+            problems.append(Problem(f"history line {n}", line, "a year and a revenue, e.g. 2024, 7500000 or 2024: 7.5M"))
+            continue
+        items.append({"year": year, "revenue_usd": revenue})
+    if problems:
+        raise InvalidInput(problems, context="revenue history")
+    return items
+
+
+def format_history(inputs: gs.Inputs) -> str:
+    """The history as editable ``year, revenue`` lines."""
+    return "\n".join(f"{h.year}, {h.revenue_usd:,.0f}" for h in sorted(inputs.history, key=lambda h: h.year))
+
+
+class View(RoomView):
+    """Enter revenue and its history, and answer the nine alignment questions."""
+
+    framework = "growth_stages"
+    sections = SECTIONS
+
+    def _build_inputs(self) -> widgets.Widget:
+        self._syncing = False
+        doc = self.state.inputs
+        self._revenue = widgets.FloatText(value=doc.revenue_usd, description="Revenue ($)",
+                                          style={"description_width": "110px"},
+                                          layout=widgets.Layout(width="300px"))
+        self._revenue.observe(lambda ch: self._set_revenue(ch["new"]), names="value")
+        self._stage_label = widgets.HTML()
+        use_profile = widgets.Button(description="Use profile revenue", icon="download",
+                                     disabled=self.state.profile.revenue_usd is None)
+        use_profile.on_click(lambda _: self._use_profile())
+        self._history = widgets.Textarea(value=format_history(doc), continuous_update=False,
+                                         placeholder="one year per line, e.g.\n2023, 5600000\n2024, 7.5M",
+                                         layout=widgets.Layout(width="320px", height="120px"))
+        self._history.observe(lambda ch: self._set_history(ch["new"]), names="value")
+        self._answers: dict[tuple[str, int], widgets.ToggleButtons] = {}
+        groups = []
+        for dim in gs.DIMENSIONS:
+            rows = [widgets.HTML(f"<b>{esc(gs.DIMENSION_LABELS[dim])}</b>")]
+            for i, text in enumerate(gs.QUESTIONS[dim]):
+                buttons = widgets.ToggleButtons(options=[(str(k), k) for k in range(1, 6)],
+                                                value=getattr(doc, dim)[i], style={"button_width": "34px"})
+                buttons.add_class(f"wb-{dim}-{i + 1}")
+                buttons.observe(lambda ch, d=dim, idx=i: self._answer(d, idx, ch["new"]), names="value")
+                self._answers[(dim, i)] = buttons
+                rows.append(widgets.HBox([widgets.HTML(esc(text), layout=widgets.Layout(width="62%")), buttons]))
+            groups.append(widgets.VBox(rows))
+        revenue_box = widgets.VBox([
+            widgets.HBox([self._revenue, use_profile]), self._stage_label,
+            widgets.HTML("<b>Revenue by year</b> (for the path chart; saved when you leave the box)"),
+            self._history])
+        questions = widgets.VBox([widgets.HTML("<i>1 = strongly disagree \u2026 5 = strongly agree</i>"), *groups])
+        tabs = widgets.Tab([revenue_box, questions])
+        tabs.set_title(0, "Revenue")
+        tabs.set_title(1, "Alignment (9 questions)")
+        self._after_change()
+        return tabs
+
+    # -- events ------------------------------------------------------------------
+    def _set_revenue(self, value: float) -> None:
+        if self._syncing:
+            return
+
+        def change(doc: gs.Inputs) -> None:
+            doc.revenue_usd = value
+        self._apply(change)
+
+    def _use_profile(self) -> None:
+        revenue = self.state.profile.revenue_usd
+        if revenue is not None:
+            self._revenue.value = float(revenue)
+
+    def _set_history(self, text: str) -> None:
+        if self._syncing:
+            return
+
+        def change(doc: gs.Inputs) -> gs.Inputs:
+            return gs.Inputs.model_validate({**doc.model_dump(), "history": parse_history(text)})
+        self._apply(change)
+
+    def _answer(self, dim: str, idx: int, value: int | None) -> None:
+        if self._syncing or value is None:
+            return
+
+        def change(doc: gs.Inputs) -> None:
+            getattr(doc, dim)[idx] = value
+        self._apply(change)
+
+    def _after_change(self) -> None:
+        res = self.state.result
+        self._stage_label.value = (f"&nbsp; \u2192 stage <b class='wb-stage'>{esc(res.stage.name)}</b> "
+                                   f"({esc(res.stage.range_label)})")
