@@ -71,6 +71,27 @@ REGISTRY: tuple[Framework, ...] = (
         notebook="sales_marketing.ipynb",
         headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
     ),
+    Framework(
+        name="female_economy",
+        title="The female economy",
+        citation='Michael J. Silverstein and Kate Sayre, "The Female Economy", Harvard Business Review, September 2009',
+        notebook="female_economy.ipynb",
+        headline_metrics=("total_at_stake_usd", "top_segment", "unserved_segments"),
+    ),
+    Framework(
+        name="growth_stages",
+        title="Five stages of growth",
+        citation='"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article)',
+        notebook="growth_stages.ipynb",
+        headline_metrics=("stage", "weakest", "position", "product", "people"),
+    ),
+    Framework(
+        name="deal_qualification",
+        title="Deal qualification: ready, willing and able",
+        citation='"To close, a purchaser must be ready, willing and able", Cheap Marketing Shop blog, July 2006',
+        notebook="deal_qualification.ipynb",
+        headline_metrics=("raw_forecast_usd", "qualified_forecast_usd", "gap_share"),
+    ),
 )
 
 
