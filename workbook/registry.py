@@ -72,6 +72,30 @@ REGISTRY: tuple[Framework, ...] = (
         headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
     ),
     Framework(
+        name="value_proposition",
+        title="Customer value propositions",
+        citation=('James C. Anderson, James A. Narus and Wouter van Rossum, "Customer Value Propositions in '
+                  'Business Markets", Harvard Business Review, March 2006'),
+        notebook="value_proposition.ipynb",
+        headline_metrics=("net_value_usd", "favorable_differences", "points_of_contention", "current_pitch"),
+    ),
+    Framework(
+        name="purpose_brands",
+        title="Purpose brands and jobs to be done",
+        citation=('Clayton M. Christensen, Scott Cook and Taddy Hall, "Marketing Malpractice: The Cause and '
+                  'the Cure", Harvard Business Review, December 2005'),
+        notebook="purpose_brands.ipynb",
+        headline_metrics=("brands", "jobs", "stretched_brands", "stretched_product_share"),
+    ),
+    Framework(
+        name="brand_communities",
+        title="Brand communities",
+        citation=('Susan Fournier and Lara Lee, "Getting Brand Communities Right", Harvard Business Review, '
+                  'April 2009'),
+        notebook="brand_communities.ipynb",
+        headline_metrics=("dominant_form", "pool_score", "web_score", "hub_score"),
+    ),
+    Framework(
         name="female_economy",
         title="The female economy",
         citation='Michael J. Silverstein and Kate Sayre, "The Female Economy", Harvard Business Review, September 2009',

@@ -218,3 +218,79 @@ def test_example_script_reproduces_committed_files(tmp_path):
     for slug in CLIENTS:
         rel = Path("clients") / slug / f"{bc.NAME}.json"
         assert (tmp_path / rel).read_text() == (ROOT / "data" / rel).read_text()
+
+
+# --- live view, report sections and lesson ---------------------------------------
+
+@pytest.fixture()
+def copy_data(tmp_path):
+    import shutil
+    dest = tmp_path / "data"
+    shutil.copytree(ROOT / "data", dest, ignore=shutil.ignore_patterns(".lock", ".history"))
+    return dest
+
+
+@pytest.mark.parametrize("slug", CLIENTS)
+def test_every_section_renders_for_every_example_client(slug, copy_data):
+    from matplotlib.figure import Figure
+    from workbook import notebook as wb
+    from workbook.ui import brand_communities as ui
+    room = wb.open_room(bc.NAME, slug, str(copy_data), "report")
+    for name, renderer in ui.SECTIONS.items():
+        out = renderer(room.state.context)
+        assert out is None or isinstance(out, (Figure, str)), name
+
+
+def test_view_answers_save_and_update(copy_data):
+    from workbook.store import Store
+    from workbook.ui import brand_communities as ui
+    store = Store(copy_data)
+    view = ui.View(store, "bluebird-coffee")
+    view.form()
+    assert view._answers["hub_1"].value == 5
+    for sid in ("pool_1", "pool_2", "pool_3", "pool_4"):
+        view._answers[sid].value = 5
+    assert view.state.result.dominant == "pool"
+    assert store.load("bluebird-coffee", bc.NAME, bc.Inputs).answers["pool_4"] == 5
+    assert "Pool" in view._progress.value and "Saved" in view._status.value
+    view._target.value = "web"
+    assert store.load("bluebird-coffee", bc.NAME, bc.Inputs).target_form == "web"
+    view._answer("pool_1", 9)
+    assert "Not saved" in view._status.value and "answers.pool_1" in view._status.value
+    assert store.load("bluebird-coffee", bc.NAME, bc.Inputs).answers["pool_1"] == 5
+
+
+def test_fresh_client_view_and_sections(copy_data):
+    from workbook.store import Store
+    from workbook.ui import brand_communities as ui
+    from workbook.ui.base import RoomState
+    store = Store(copy_data)
+    store.create_client("newco", {"name": "Newco", "fictional": True})
+    state = RoomState.load(bc.NAME, store, "newco")
+    assert state.result.dominant is None
+    assert ui.scores_section(state.context) is None
+    assert "Answer the questionnaire" in ui.guidance_section(state.context)
+    view = ui.View(store, "newco")
+    view.form()
+    view._answers["web_1"].value = 4
+    assert view.state.result.dominant == "web"
+
+
+def test_lesson_answers_come_from_the_example_client():
+    from workbook.teaching import Lesson
+    lesson = Lesson(bc.NAME, str(ROOT / "data"))
+    assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
+    assert lesson.check(1, 4).correct is True
+    assert lesson.check(2, "Hub").correct is True
+    assert lesson.check(3, "web").correct is True
+    assert lesson.check(4, "hub").correct is False
+    assert "Step 1" in lesson.worked_example()
+
+
+def test_changes_describe_what_moved():
+    before = bc.Inputs(answers={"pool_1": 2, "hub_1": 4})
+    after = bc.Inputs(answers={"pool_1": 5, "hub_1": 4}, target_form="pool")
+    notes = bc.changes(before, after)
+    assert notes[0].startswith("1 answer(s) moved (pool_1 2")
+    assert "Target form changed from not decided to pool." in notes
+    assert "Dominant form moved from hub to pool." in notes

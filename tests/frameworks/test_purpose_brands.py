@@ -200,3 +200,73 @@ def test_example_script_reproduces_committed_files(tmp_path):
     for slug in CLIENTS:
         rel = Path("clients") / slug / f"{pb.NAME}.json"
         assert (tmp_path / rel).read_text() == (ROOT / "data" / rel).read_text()
+
+
+# --- live view, report sections and lesson ---------------------------------------
+
+@pytest.fixture()
+def copy_data(tmp_path):
+    import shutil
+    dest = tmp_path / "data"
+    shutil.copytree(ROOT / "data", dest, ignore=shutil.ignore_patterns(".lock", ".history"))
+    return dest
+
+
+@pytest.mark.parametrize("slug", CLIENTS)
+def test_every_section_renders_for_every_example_client(slug, copy_data):
+    from matplotlib.figure import Figure
+    from workbook import notebook as wb
+    from workbook.ui import purpose_brands as ui
+    room = wb.open_room(pb.NAME, slug, str(copy_data), "report")
+    for name, renderer in ui.SECTIONS.items():
+        out = renderer(room.state.context)
+        assert out is None or isinstance(out, (Figure, str)), name
+
+
+def test_view_edits_the_portfolio(copy_data):
+    from workbook.store import Store
+    from workbook.ui import purpose_brands as ui
+    store = Store(copy_data)
+    view = ui.View(store, "northwind-tools")
+    view.form()
+    assert len(view._brands.children) == 3
+    # Give the circular saw its own purpose brand, endorsed by Northwind.
+    view._new_brand.value, view._new_product.value = "Trimcut", "Track saw"
+    view._new_job.value = "make straight cuts in sheet goods on site"
+    view._add_brand()
+    view._endorse("Trimcut", "Northwind")
+    index = [p.name for p in view.state.inputs.brand("Northwind").products].index("Circular saw")
+    view._remove_product("Northwind", index)
+    saved = store.load("northwind-tools", pb.NAME, pb.Inputs)
+    assert saved.brand("Trimcut").endorsed_by == "Northwind"
+    assert places(view.state.result)["Trimcut"] == pb.ONE_PRODUCT_ONE_JOB
+    assert view.state.result.brands.set_index("brand").loc["Northwind", "jobs"] == 3
+    assert len(view._brands.children) == 4 and "Saved" in view._status.value
+    # Renaming the endorser follows through to its purpose brands.
+    view._rename("Northwind", "Northwind Pro")
+    assert store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Riptide").endorsed_by == "Northwind Pro"
+    # A blank job is refused and nothing is saved.
+    view._add_product("Truline", "Rotary laser", "  ")
+    assert "Not saved" in view._status.value and "job" in view._status.value
+    assert len(store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Truline").products) == 1
+    view._remove_brand("Northwind Pro")
+    assert store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Riptide").endorsed_by is None
+
+
+def test_lesson_answers_come_from_the_example_client():
+    from workbook.teaching import Lesson
+    lesson = Lesson(pb.NAME, str(ROOT / "data"))
+    assert lesson.client == "northwind-tools" and len(lesson.module.EXERCISES) >= 3
+    assert lesson.answer(1) == 4
+    assert lesson.check(2, "riptide").correct is True
+    assert lesson.check(3, "Northwind").correct is True
+    assert lesson.check(4, ["Hole Hawg", "Sawzall"]).correct is True
+    assert "Step 1" in lesson.worked_example()
+
+
+def test_changes_describe_what_moved():
+    before = pb.Inputs.model_validate({"brands": [brand("A", ("a", "j1")), brand("B", ("b", "j2"))]})
+    after = pb.Inputs.model_validate({"brands": [brand("A", ("a", "j1"), ("a2", "j9")), brand("C", ("c", "j3"))]})
+    notes = pb.changes(before, after)
+    assert "New brand: C." in notes and "Brand removed: B." in notes
+    assert "A moved from one product, one job to many jobs, one brand." in notes and "A: +1 product(s)." in notes

@@ -300,3 +300,83 @@ def test_result_tables_are_dataframes():
     r = vp.evaluate(_load("northwind-tools"))
     assert isinstance(r.elements, pd.DataFrame) and len(r.elements) == 7
     assert r.counts == {"favorable": 3, "unfavorable": 2, "parity": 1, "contention": 1}
+
+
+# --- live view, report sections and lesson ---------------------------------------
+
+@pytest.fixture()
+def copy_data(tmp_path):
+    import shutil
+    dest = tmp_path / "data"
+    shutil.copytree(ROOT / "data", dest, ignore=shutil.ignore_patterns(".lock", ".history"))
+    return dest
+
+
+@pytest.mark.parametrize("slug", CLIENTS)
+def test_every_section_renders_for_every_example_client(slug, copy_data):
+    from matplotlib.figure import Figure
+    from workbook import notebook as wb
+    from workbook.ui import value_proposition as ui
+    room = wb.open_room(vp.NAME, slug, str(copy_data), "report")
+    for name, renderer in ui.SECTIONS.items():
+        out = renderer(room.state.context)
+        assert out is None or isinstance(out, (Figure, str)), name
+
+
+def test_view_edits_save_and_bad_numbers_are_refused(copy_data):
+    from workbook.store import Store
+    from workbook.ui import value_proposition as ui
+    store = Store(copy_data)
+    view = ui.View(store, "aurora-software")
+    view.form()
+    assert len(view._rows.children) == 7
+    view._new_name.value = "Faster onboarding"
+    view._add()
+    assert len(view._rows.children) == 8
+    view._set("Faster onboarding", "supplier_view", "favorable")
+    view._set("Faster onboarding", "customer_view", "favorable")
+    view._set_number("Faster onboarding", "quantity", "1,000")
+    view._set_number("Faster onboarding", "unit_value_usd", "$500")
+    saved = store.load("aurora-software", vp.NAME, vp.Inputs)
+    assert saved.element("Faster onboarding").quantity == 1000
+    assert view.state.result.focus[0] == "Faster onboarding"
+    assert "Saved" in view._status.value
+    view._set_number("Faster onboarding", "quantity", "lots")
+    assert "Not saved" in view._status.value and "lots" in view._status.value
+    assert store.load("aurora-software", vp.NAME, vp.Inputs).element("Faster onboarding").quantity == 1000
+    view._new_name.value = "faster ONBOARDING"
+    view._add()
+    assert "Not saved" in view._status.value and len(view._rows.children) == 8
+    view._remove("Faster onboarding")
+    assert len(store.load("aurora-software", vp.NAME, vp.Inputs).elements) == 7
+
+
+def test_parse_number():
+    from workbook.ui.value_proposition import parse_number
+    assert parse_number(" $1,250.5 ", "q") == 1250.5 and parse_number("", "q") is None
+    for bad in ("-3", "abc", "inf"):
+        with pytest.raises(InvalidInput) as e:
+            parse_number(bad, "Uptime: quantity")
+        assert e.value.field == "Uptime: quantity" and e.value.value == bad
+
+
+def test_lesson_answers_come_from_the_example_client():
+    from workbook.teaching import Lesson
+    lesson = Lesson(vp.NAME, str(ROOT / "data"))
+    assert lesson.client == "aurora-software" and len(lesson.module.EXERCISES) >= 3
+    assert lesson.answer(1) == 201_000
+    assert lesson.check(2, "payroll integration").correct is True
+    assert lesson.check(3, ["Overtime hours avoided", "Agency nurse shifts avoided"]).correct is True
+    assert lesson.check(4, "value presumption").correct is False
+    assert "Step 1" in lesson.worked_example()
+
+
+def test_changes_describe_what_moved():
+    before = vp.Inputs(elements=[el("A", quantity=1, unit_value=10), el("B", "parity", "parity")])
+    after = vp.Inputs(current_pitch="resonating_focus",
+                      elements=[el("A", "favorable", "parity", 1, 10), el("C", quantity=2, unit_value=10)])
+    notes = vp.changes(before, after)
+    assert "New element: C." in notes and "Element removed: B." in notes
+    assert any("A moved from favorable point of difference to point of contention" in n for n in notes)
+    assert any("Current pitch changed" in n for n in notes)
+    assert vp.changes(before, before) == []

@@ -363,6 +363,22 @@ def _recommendations(inputs: Inputs, scores: pd.DataFrame, dom: str | None,
     return recs
 
 
+def changes(previous: Inputs, current: Inputs) -> list[str]:
+    """Describe in plain words what moved between two saved versions."""
+    notes: list[str] = []
+    moved = [f"{k} {previous.answers.get(k, '-')}\u2192{current.answers.get(k, '-')}"
+             for k in STATEMENT_IDS if previous.answers.get(k) != current.answers.get(k)]
+    if moved:
+        notes.append(f"{len(moved)} answer(s) moved ({', '.join(moved[:6])}{', ...' if len(moved) > 6 else ''}).")
+    if previous.target_form != current.target_form:
+        notes.append(f"Target form changed from {previous.target_form or 'not decided'} "
+                     f"to {current.target_form or 'not decided'}.")
+    old, new = evaluate(previous), evaluate(current)
+    if old.dominant != new.dominant:
+        notes.append(f"Dominant form moved from {old.dominant or 'none'} to {new.dominant or 'none'}.")
+    return notes
+
+
 def headline(result: Result) -> dict:
     """Short JSON-safe summary for the executive summary.
 

@@ -26,7 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from workbook.errors import from_pydantic
+from workbook.errors import InvalidInput, from_pydantic
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +232,58 @@ class Inputs(BaseModel):
                             "at least one product, or purpose brands that name this brand as endorser")
         return brands
 
+    def brand(self, name: str) -> Brand:
+        """Return the brand called ``name`` (raises :class:`InvalidInput` naming the brands)."""
+        for b in self.brands:
+            if b.name == name:
+                return b
+        raise InvalidInput.one("brand", name, "one of " + (", ".join(b.name for b in self.brands) or "(none yet)"))
+
+    def add_brand(self, name: str, product: str, job: str) -> Brand:
+        """Add a brand with its first product, refusing blank or repeated names."""
+        clean = (name or "").strip()
+        taken = [b.name for b in self.brands]
+        if not clean or len(clean) > MAX_NAME_CHARS or clean.casefold() in {t.casefold() for t in taken}:
+            raise InvalidInput.one("brand name", name, f"1 to {MAX_NAME_CHARS} characters, not already used"
+                                   + (f" (taken: {', '.join(taken)})" if taken else ""))
+        new = Brand(name=clean, products=[_product(product, job)])
+        self.brands.append(new)
+        return new
+
+    def rename_brand(self, old: str, new: str) -> None:
+        """Rename a brand and every reference to it as an endorser."""
+        target = self.brand(old)
+        clean = (new or "").strip()
+        taken = [b.name for b in self.brands if b is not target]
+        if not clean or len(clean) > MAX_NAME_CHARS or clean.casefold() in {t.casefold() for t in taken}:
+            raise InvalidInput.one("brand name", new, f"1 to {MAX_NAME_CHARS} characters, not already used"
+                                   + (f" (taken: {', '.join(taken)})" if taken else ""))
+        for b in self.brands:
+            if b.endorsed_by and b.endorsed_by.casefold() == old.casefold():
+                b.endorsed_by = clean
+        target.name = clean
+
+    def remove_brand(self, name: str) -> None:
+        """Remove a brand; purpose brands it endorsed become stand-alone brands."""
+        target = self.brand(name)
+        for b in self.brands:
+            if b.endorsed_by and b.endorsed_by.casefold() == name.casefold():
+                b.endorsed_by = None
+        self.brands.remove(target)
+
+
+def _product(name: str, job: str) -> Product:
+    """A product, or :class:`InvalidInput` naming the blank or too long field."""
+    for field, value, limit in (("product name", name, MAX_NAME_CHARS), ("job", job, MAX_JOB_CHARS)):
+        if not (value or "").strip() or len(value.strip()) > limit:
+            raise InvalidInput.one(field, value, f"1 to {limit} characters")
+    return Product(name=name.strip(), job=job.strip())
+
+
+def new_product(name: str, job: str) -> Product:
+    """Build a product from form text; :class:`InvalidInput` when a field is blank or too long."""
+    return _product(name, job)
+
 
 TABLES: dict[str, Any] = {}
 
@@ -395,6 +447,27 @@ def _recommendations(inputs: Inputs, brands: pd.DataFrame, jobs: pd.DataFrame) -
     if not recs and len(brands):
         recs.append("Every brand stands for one job: keep new products inside each brand's job.")
     return recs
+
+
+def changes(previous: Inputs, current: Inputs) -> list[str]:
+    """Describe in plain words what moved between two saved versions."""
+    notes: list[str] = []
+    before = {b.name: b for b in previous.brands}
+    now = {b.name: b for b in current.brands}
+    for name in now.keys() - before.keys():
+        notes.append(f"New brand: {name}.")
+    for name in before.keys() - now.keys():
+        notes.append(f"Brand removed: {name}.")
+    old_place = dict(zip(*[evaluate(previous).brands[c] for c in ("brand", "place")]))
+    for row in evaluate(current).brands.itertuples():
+        if row.brand in old_place and old_place[row.brand] != row.place:
+            notes.append(f"{row.brand} moved from {PATH[old_place[row.brand]].label.lower()} "
+                         f"to {PATH[row.place].label.lower()}.")
+    for name in now.keys() & before.keys():
+        added = len(now[name].products) - len(before[name].products)
+        if added:
+            notes.append(f"{name}: {added:+d} product(s).")
+    return sorted(notes)
 
 
 def headline(result: Result) -> dict:

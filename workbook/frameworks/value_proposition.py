@@ -239,6 +239,36 @@ class Inputs(BaseModel):
             seen[key] = i
         return elements
 
+    def element(self, name: str) -> Element:
+        """Return the element called ``name``.
+
+        Raises
+        ------
+        InvalidInput
+            Naming the elements there are.
+        """
+        for el in self.elements:
+            if el.name == name:
+                return el
+        raise InvalidInput.one("element", name, "one of " + (", ".join(e.name for e in self.elements) or "(none yet)"))
+
+    def add_element(self, name: str) -> Element:
+        """Add an element (a point of parity until its views are set), refusing blank or repeated names."""
+        clean = (name or "").strip()
+        taken = [e.name for e in self.elements]
+        if not clean or len(clean) > MAX_NAME_CHARS or clean.casefold() in {t.casefold() for t in taken}:
+            raise InvalidInput.one("element name", name, f"1 to {MAX_NAME_CHARS} characters, not already used"
+                                   + (f" (taken: {', '.join(taken)})" if taken else ""))
+        if len(self.elements) >= MAX_ELEMENTS:
+            raise InvalidInput.one("elements", len(self.elements), f"at most {MAX_ELEMENTS} elements")
+        el = Element(name=clean)
+        self.elements.append(el)
+        return el
+
+    def remove_element(self, name: str) -> None:
+        """Remove the element called ``name``."""
+        self.elements.remove(self.element(name))
+
 
 TABLES: dict[str, Any] = {}
 
@@ -487,7 +517,10 @@ def _recommendations(inputs: Inputs, pitch: PropositionType, focus: tuple[str, .
                      focus_parity: str | None, total_fav: float, total_unfav: float,
                      table: pd.DataFrame) -> list[str]:
     recs = []
-    if focus:
+    if focus and total_fav - total_unfav <= 0:
+        recs.append(f"The strongest favorable difference ({focus[0]}) does not yet outweigh the "
+                    "unfavorable ones, so there is no case to lead with.")
+    elif focus:
         lead = " and ".join(focus)
         tail = f", while showing parity on {focus_parity}" if focus_parity else ""
         recs.append(f"Lead the pitch with {lead}{tail}.")
@@ -513,6 +546,30 @@ def _recommendations(inputs: Inputs, pitch: PropositionType, focus: tuple[str, .
             "or improve the offering before pitching against this alternative."
         )
     return recs
+
+
+def changes(previous: Inputs, current: Inputs) -> list[str]:
+    """Describe in plain words what moved between two saved versions."""
+    notes: list[str] = []
+    before = {e.name: e for e in previous.elements}
+    now = {e.name: e for e in current.elements}
+    for name in now.keys() - before.keys():
+        notes.append(f"New element: {name}.")
+    for name in before.keys() - now.keys():
+        notes.append(f"Element removed: {name}.")
+    old_res, new_res = evaluate(previous), evaluate(current)
+    old_kind = dict(zip(old_res.elements["element"], old_res.elements["kind"]))
+    for row in new_res.elements.itertuples():
+        if row.element in old_kind and old_kind[row.element] != row.kind:
+            notes.append(f"{row.element} moved from {KIND_LABELS[old_kind[row.element]]} to {KIND_LABELS[row.kind]}.")
+    if previous.current_pitch != current.current_pitch:
+        notes.append(f"Current pitch changed from {PROPOSITION_TYPES[previous.current_pitch].label.lower()} "
+                     f"to {PROPOSITION_TYPES[current.current_pitch].label.lower()}.")
+    if abs(old_res.net_value_usd - new_res.net_value_usd) >= 0.5:
+        notes.append(f"Net value moved from {usd(old_res.net_value_usd)} to {usd(new_res.net_value_usd)}.")
+    if old_res.focus != new_res.focus:
+        notes.append("Resonating focus is now " + (" and ".join(new_res.focus) or "empty") + ".")
+    return notes
 
 
 def headline(result: Result) -> dict:

@@ -1,0 +1,249 @@
+"""The purpose-brands room: result sections and the live portfolio editor."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
+from ..frameworks import purpose_brands as pb
+from ..html import badge, bullets, card, esc, para, table
+from .base import Context, RoomView
+
+PLACE_COLOURS = {pb.ONE_PRODUCT_ONE_JOB: PALETTE["good"], pb.MANY_PRODUCTS_ONE_JOB: PALETTE["accent"],
+                 pb.MANY_JOBS_ONE_BRAND: PALETTE["bad"], pb.ENDORSER: PALETTE["muted"]}
+NO_ENDORSER = "(none)"
+
+
+# -- sections (shared by the live view and the report) ---------------------------
+
+def headline_section(ctx: Context) -> str:
+    """Status and one-line reading of the portfolio."""
+    h = pb.headline(ctx.result)
+    company = ctx.inputs.company or ctx.profile.name
+    return card("Summary", para(f"Portfolio of {company}: {len(ctx.result.brands)} brand(s), "
+                                f"{len(ctx.result.jobs)} job(s).")
+                + f'<p style="font-size:115%">{badge(h["status"].upper(), h["status"])} &nbsp; {esc(h["summary"])}</p>')
+
+
+def _matrix_key(ctx: Context):
+    m, b = ctx.result.matrix, ctx.result.brands
+    return (tuple(m.index), tuple(m.columns), tuple(map(tuple, m.to_numpy().tolist())),
+            tuple(zip(b["brand"], b["place"])))
+
+
+def _wrap(text: str, width: int = 22) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "\n".join(lines[:4]) + ("\u2026" if len(lines) > 4 else "")
+
+
+@chart(_matrix_key)
+def matrix_section(ctx: Context):
+    """Jobs by brands: a brand whose column has several dots is stretched across jobs."""
+    m = ctx.result.matrix
+    if m.empty:
+        return None
+    place = dict(zip(ctx.result.brands["brand"], ctx.result.brands["place"]))
+    brands, jobs = list(m.index), list(m.columns)
+    job_labels = [_wrap(j, 34) for j in jobs]
+    left = label_margin([max(x.split("\n"), key=len) for x in job_labels], 8) + 0.1
+    lines = max(x.count("\n") + 1 for x in job_labels)
+    fig = new_figure(min(7.0, left + 0.4 + 1.1 * len(brands)), 1.6 + (0.28 + 0.12 * lines) * len(jobs),
+                     left=left, top=0.95, bottom=0.75, right=0.3)
+    ax = fig.add_subplot()
+    for i, brand in enumerate(brands):
+        colour = PLACE_COLOURS[place[brand]]
+        filled = [j for j, job in enumerate(jobs) if m.loc[brand, job]]
+        if len(filled) > 1:
+            ax.plot([i, i], [min(filled), max(filled)], color=colour, linewidth=3, alpha=0.45, zorder=2)
+        for j in filled:
+            n = int(m.loc[brand, jobs[j]])
+            ax.scatter(i, j, s=170 + 110 * (n - 1), color=colour, zorder=3)
+            ax.text(i, j, str(n), ha="center", va="center", fontsize=8, color="white", zorder=4)
+        ax.text(i, len(jobs) - 0.35, _wrap(pb.PATH[place[brand]].label, 12), ha="center", va="top",
+                fontsize=7.5, color=colour)
+    ax.set_yticks(range(len(jobs)), job_labels, fontsize=8)
+    ax.set_xticks(range(len(brands)), [_wrap(b, 14) for b in brands])
+    ax.xaxis.tick_top()
+    ax.set_xlim(-0.6, len(brands) - 0.4)
+    ax.set_ylim(len(jobs) - 0.5, -0.5)
+    ax.grid(color=PALETTE["grid"], zorder=0)
+    ax.set_axisbelow(True)
+    fig.text(0.02, 0.985, "Products per job, brand by brand", ha="left", va="top", fontsize=10.5,
+             color=PALETTE["ink"])
+    fig.text(0.02, 0.985 - 0.2 / fig.get_figheight(), "A brand with dots in several rows is stretched across jobs",
+             ha="left", va="top", fontsize=8, color=PALETTE["muted"])
+    style_axes(ax)
+    for side in ("bottom", "top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    return fig
+
+
+def brands_section(ctx: Context) -> str:
+    """Each brand's place on the path and the advice for it."""
+    b = ctx.result.brands
+    if b.empty:
+        return card("Brands on the path", para("No brand has been entered yet."))
+    view = b[["brand", "endorsed_by", "products", "jobs", "label", "advice"]].rename(columns={
+        "brand": "Brand", "endorsed_by": "Endorsed by", "products": "Products", "jobs": "Jobs",
+        "label": "Place on the path", "advice": "Advice"})
+    return card("Brands on the path", table(view) + "<h4>Recommendations</h4>" + bullets(ctx.result.recommendations))
+
+
+def path_section(ctx: Context) -> str:
+    """The article's path, with the client's brands placed on it."""
+    at = {k: [r.brand for r in ctx.result.brands.itertuples() if r.place == k] for k in pb.PATH_ORDER}
+    rows = []
+    for key in pb.PATH_ORDER:
+        p = pb.PATH[key]
+        rows.append({"Place": p.label, "What it looks like": p.shape,
+                     "Examples from the article": "; ".join(p.examples) or "\u2013",
+                     "Client's brands here": ", ".join(at[key]) or "\u2013"})
+    return card("The purpose-brand path", para(
+        "Strong brands start with one product for one job. A brand can then carry more products for the same "
+        "job. Once a brand is stretched over different jobs it should step back as an endorser and let new "
+        "purpose brands each own a job.") + table(pd.DataFrame(rows)))
+
+
+def jobs_section(ctx: Context) -> str:
+    """Every job, the brands customers can hire for it and how many products."""
+    j = ctx.result.jobs
+    if j.empty:
+        return ""
+    return card("Jobs in the portfolio", table(j.rename(columns={"job": "Job", "brands": "Brands",
+                                                                 "products": "Products"})))
+
+
+SECTIONS = {
+    "headline": headline_section,
+    "matrix": matrix_section,
+    "brands": brands_section,
+    "path": path_section,
+    "jobs": jobs_section,
+}
+
+
+# -- the live form --------------------------------------------------------------
+
+class View(RoomView):
+    """Edit the portfolio: brands, their products and the job each product is hired for."""
+
+    framework = "purpose_brands"
+    sections = SECTIONS
+
+    def _build_inputs(self) -> widgets.Widget:
+        self._company = widgets.Text(self.state.inputs.company, description="Company", continuous_update=False,
+                                     layout=widgets.Layout(width="50%"))
+        self._company.observe(lambda c: self._set_company(c["new"]), names="value")
+        self._brands = widgets.VBox()
+        lay = widgets.Layout
+        self._new_brand = widgets.Text(placeholder="New brand", layout=lay(width="180px"))
+        self._new_product = widgets.Text(placeholder="its first product", layout=lay(width="180px"))
+        self._new_job = widgets.Combobox(placeholder="the job it is hired to do", layout=lay(width="300px"))
+        add = widgets.Button(description="Add brand", icon="plus")
+        add.on_click(lambda _: self._add_brand())
+        self._rebuild()
+        return widgets.VBox([
+            self._company,
+            widgets.HTML("<b>Brands</b> <i>(say each job from the customer's side; pick an existing job from the "
+                         "list when two products do the same job)</i>"),
+            self._brands, widgets.HBox([self._new_brand, self._new_product, self._new_job, add]),
+        ])
+
+    # -- building ------------------------------------------------------------------
+    def _jobs(self) -> list[str]:
+        return list(self.state.result.jobs["job"])
+
+    def _rebuild(self) -> None:
+        self._brands.children = [self._brand_box(b) for b in self.state.inputs.brands]
+        self._new_job.options = self._jobs()
+
+    def _brand_box(self, brand: pb.Brand) -> widgets.Widget:
+        lay = widgets.Layout
+        name = brand.name
+        others = [b.name for b in self.state.inputs.brands if b.name != name and not b.endorsed_by]
+        title = widgets.Text(name, continuous_update=False, layout=lay(width="200px"))
+        title.observe(lambda c: self._rename(name, c["new"]), names="value")
+        endorser = widgets.Dropdown(options=[NO_ENDORSER, *others], value=brand.endorsed_by or NO_ENDORSER,
+                                    description="endorsed by", layout=lay(width="250px"))
+        endorser.style.description_width = "80px"
+        endorser.observe(lambda c: self._endorse(name, c["new"]), names="value")
+        remove = widgets.Button(icon="trash", tooltip=f"Remove brand {name}", layout=lay(width="36px"))
+        remove.on_click(lambda _: self._remove_brand(name))
+        place = self.state.result.brands.set_index("brand").loc[name, "label"]
+        rows = [widgets.HBox([title, endorser, remove, widgets.HTML(f"&nbsp;<i>{esc(place)}</i>")])]
+        for i, product in enumerate(brand.products):
+            rows.append(self._product_row(name, i, product))
+        new_product = widgets.Text(placeholder="add a product", layout=lay(width="200px"))
+        new_job = widgets.Combobox(placeholder="job", options=self._jobs(), layout=lay(width="320px"))
+        add = widgets.Button(icon="plus", tooltip="Add product", layout=lay(width="36px"))
+        add.on_click(lambda _: self._add_product(name, new_product.value, new_job.value))
+        rows.append(widgets.HBox([widgets.HTML("&nbsp;", layout=lay(width="24px")), new_product, new_job, add]))
+        box = widgets.VBox(rows, layout=lay(border="1px solid #e4e7eb", padding="2px 4px", margin="3px 0"))
+        box.add_class("wb-brand")
+        return box
+
+    def _product_row(self, brand: str, index: int, product: pb.Product) -> widgets.Widget:
+        lay = widgets.Layout
+        name = widgets.Text(product.name, continuous_update=False, layout=lay(width="200px"))
+        job = widgets.Combobox(value=product.job, options=self._jobs(), continuous_update=False,
+                               layout=lay(width="320px"))
+        name.observe(lambda c: self._set_product(brand, index, "name", c["new"]), names="value")
+        job.observe(lambda c: self._set_product(brand, index, "job", c["new"]), names="value")
+        remove = widgets.Button(icon="trash", tooltip="Remove product", layout=lay(width="36px"))
+        remove.on_click(lambda _: self._remove_product(brand, index))
+        return widgets.HBox([widgets.HTML("&nbsp;\u2022", layout=lay(width="24px")), name, job, remove])
+
+    # -- events --------------------------------------------------------------------
+    def _changed(self, change) -> None:
+        if self._apply(change):
+            self._rebuild()
+
+    def _set_company(self, value: str) -> None:
+        def change(doc: pb.Inputs) -> None:
+            doc.company = value
+        self._apply(change)
+
+    def _add_brand(self) -> None:
+        name, product, job = self._new_brand.value, self._new_product.value, self._new_job.value
+
+        def change(doc: pb.Inputs) -> None:
+            doc.add_brand(name, product, job)
+        if self._apply(change):
+            self._new_brand.value = self._new_product.value = self._new_job.value = ""
+            self._rebuild()
+
+    def _rename(self, old: str, new: str) -> None:
+        self._changed(lambda doc: doc.rename_brand(old, new))
+
+    def _endorse(self, name: str, endorser: str) -> None:
+        def change(doc: pb.Inputs) -> None:
+            doc.brand(name).endorsed_by = None if endorser == NO_ENDORSER else endorser
+        self._changed(change)
+
+    def _remove_brand(self, name: str) -> None:
+        self._changed(lambda doc: doc.remove_brand(name))
+
+    def _add_product(self, brand: str, product: str, job: str) -> None:
+        def change(doc: pb.Inputs) -> None:
+            doc.brand(brand).products.append(pb.new_product(product, job))
+        self._changed(change)
+
+    def _set_product(self, brand: str, index: int, field: str, value: str) -> None:
+        def change(doc: pb.Inputs) -> None:
+            current = doc.brand(brand).products[index]
+            updated = {"name": current.name, "job": current.job, field: value}
+            doc.brand(brand).products[index] = pb.new_product(updated["name"], updated["job"])
+        self._changed(change)
+
+    def _remove_product(self, brand: str, index: int) -> None:
+        def change(doc: pb.Inputs) -> None:
+            del doc.brand(brand).products[index]
+        self._changed(change)
