@@ -172,18 +172,44 @@ def report_cmd(client: str,
     typer.echo(f"Report for {client}: {result.html}" + (f"\n  PDF: {result.pdf}" if result.pdf else ""))
 
 
+def _names(value: Optional[str]) -> Optional[list[str]]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _run_batch(data_dir: str, reports_dir: str, **kw) -> int:
+    from .batch import describe, failure_table, run_batch
+
+    result = run_batch(data_dir, reports_dir, **kw)
+    typer.echo(describe(result))
+    table = failure_table(result)
+    if table:
+        typer.echo("\nFailures:\n" + table, err=True)
+    typer.echo(f"Reports are in {Path(reports_dir).resolve()}/")
+    return 0 if result.ok else 1
+
+
+@app.command("batch")
+def batch_cmd(clients: Optional[str] = typer.Option(None, "--clients", help="Comma-separated client slugs (default: all)."),
+              frameworks: Optional[str] = typer.Option(None, "--frameworks", help="Comma-separated frameworks (default: all)."),
+              workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local warm workers (default: cores)."),
+              scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+              force: bool = typer.Option(False, "--force", help="Rerun notebooks whose inputs have not changed."),
+              pdf: bool = typer.Option(True, help="Also print each client's PDF."),
+              timeout: float = typer.Option(300.0, "--timeout", min=1, help="Seconds one notebook may run."),
+              data_dir: str = DATA_OPT, reports_dir: str = REPORTS_OPT) -> None:
+    """Build every chosen client's report: framework pages, executive summary, combined HTML and PDF."""
+    code = _run_batch(data_dir, reports_dir, clients=_names(clients), frameworks=_names(frameworks),
+                      workers=workers, scheduler=scheduler, force=force, pdf=pdf, timeout=timeout)
+    raise typer.Exit(code)
+
+
 @app.command("demo")
 def demo_cmd(data_dir: str = DATA_OPT, reports_dir: str = REPORTS_OPT,
              pdf: bool = typer.Option(True, help="Also print PDFs.")) -> None:
-    """Build the fictional example clients' reports."""
-    from .report import build_client_report
-
+    """Build the fictional example clients' reports (with the batch runner)."""
     store = _store(data_dir)
     examples = [s for s in store.list_clients() if store.load_profile(s).fictional]
-    for slug in examples:
-        result = build_client_report(slug, data_dir, reports_dir, pdf=pdf)
-        typer.echo(f"{slug:<20} {result.html}" + (f"  {result.pdf}" if result.pdf else ""))
-    typer.echo(f"Example reports are in {Path(reports_dir).resolve()}/")
+    raise typer.Exit(_run_batch(data_dir, reports_dir, clients=examples, pdf=pdf))
 
 
 def main() -> None:

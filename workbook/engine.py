@@ -66,6 +66,11 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "workbook",
 )
 
+#: Optional modules that cost seconds to import and that notebooks here never need.
+#: ``rfc3987_syntax`` (an IRI grammar jsonschema loads when present, for a format
+#: check nbformat does not use) takes about 3.5 s; it is blocked in warm workers.
+SLOW_OPTIONAL_IMPORTS: tuple[str, ...] = ("rfc3987_syntax",)
+
 #: Seconds a timed-out cell gets to stop after an interrupt before it is killed.
 INTERRUPT_GRACE = 2.0
 
@@ -323,9 +328,17 @@ def _warm_caches(shell) -> None:
 _SHELL = None
 
 
+def block_slow_imports() -> None:
+    """Make :data:`SLOW_OPTIONAL_IMPORTS` unavailable (their importers fall back cleanly)."""
+    for name in SLOW_OPTIONAL_IMPORTS:
+        if os.environ.get("WORKBOOK_ALLOW_SLOW_IMPORTS") != "1":
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 def prepare(preload: tuple[str, ...] | list[str] = DEFAULT_PRELOAD) -> None:
     """Import ``preload`` and build the shell; idempotent.  Runs in a worker."""
     global _SHELL
+    block_slow_imports()
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in preload:
         try:
@@ -335,6 +348,11 @@ def prepare(preload: tuple[str, ...] | list[str] = DEFAULT_PRELOAD) -> None:
     if _SHELL is None:
         _SHELL = _make_shell()
         _warm_caches(_SHELL)
+    if "WarmEngine" not in globals():
+        try:
+            _define_engines()
+        except ImportError:  # pragma: no cover - papermill is a dependency
+            log.warning("papermill is not importable; only WarmWorker.execute works")
 
 
 class _FdCapture:
@@ -383,9 +401,9 @@ def _child(conn: Connection, cells: list[tuple[int, str, list[str]]], opts: dict
         shell = _SHELL
         allow_errors = bool(opts.get("allow_errors"))
         for index, source, tags in cells:
-            conn.send(("start", index, time.time()))
-            _CAPTURE.begin(index)
             count = shell.execution_count
+            conn.send(("start", index, count))
+            _CAPTURE.begin(index)
             t0 = time.perf_counter()
             try:
                 shell.run_cell(source, store_history=True, silent=False)
@@ -456,6 +474,7 @@ def run_forked(
     run.timings["fork"] = time.perf_counter() - t_fork
     started_at = time.monotonic()
     current: int | None = None
+    counts: dict[int, int] = {}
     cell_started = started_at
     emit = on_event or (lambda event: None)
     end_reason: str | None = None
@@ -479,6 +498,7 @@ def run_forked(
             kind = msg[0]
             if kind == "start":
                 current = msg[1]
+                counts[current] = msg[2]
                 cell_started = time.monotonic()
                 emit(("start", current))
             elif kind == "done":
@@ -505,11 +525,11 @@ def run_forked(
                 break
         if end_reason == "timeout":
             limit = execution_timeout if current is not None and execution_timeout else notebook_timeout
-            _stop_timed_out(pid, conn, run, current, limit, emit)
+            _stop_timed_out(pid, conn, run, current, limit, emit, counts.get(current))
         elif end_reason == "dead":
             _, status = os.waitpid(pid, 0)
             pid = 0
-            _report_dead(run, current, cells, _describe_exit(status), emit)
+            _report_dead(run, current, cells, _describe_exit(status), emit, counts.get(current))
     finally:
         conn.close()
         if pid:
@@ -530,7 +550,7 @@ def _reap(pid: int) -> None:
         pass
 
 
-def _stop_timed_out(pid, conn, run, current, limit, emit) -> None:
+def _stop_timed_out(pid, conn, run, current, limit, emit, count=None) -> None:
     """Interrupt the running cell, keep its outputs, and mark it timed out."""
     evalue = f"Cell execution timed out after {limit:g} seconds and was stopped."
     cell = None
@@ -558,7 +578,7 @@ def _stop_timed_out(pid, conn, run, current, limit, emit) -> None:
         run.error = (None, "CellTimeoutError", evalue)
         return
     if cell is None:
-        cell = CellRun(current, [], None, True, limit or 0.0)
+        cell = CellRun(current, [], count, True, limit or 0.0)
     cell.failed = True
     cell.outputs = [o for o in cell.outputs if o["output_type"] != "error"]
     cell.outputs.append({"output_type": "error", "ename": "CellTimeoutError", "evalue": evalue,
@@ -568,14 +588,14 @@ def _stop_timed_out(pid, conn, run, current, limit, emit) -> None:
     emit(("done", cell))
 
 
-def _report_dead(run, current, cells, how, emit) -> None:
+def _report_dead(run, current, cells, how, emit, count=None) -> None:
     evalue = f"The kernel died ({how}) while running this cell."
     if current is None:
         current = cells[len(run.cells)][0] if len(run.cells) < len(cells) else None
     if current is None:
         run.error = (None, "DeadKernelError", evalue)
         return
-    cell = CellRun(current, [], None, True, 0.0)
+    cell = CellRun(current, [], count, True, 0.0)
     cell.outputs.append({"output_type": "error", "ename": "DeadKernelError", "evalue": evalue,
                          "traceback": [f"DeadKernelError: {evalue}"]})
     run.cells[current] = cell
@@ -670,10 +690,12 @@ class WarmWorker:
         imports (for example to build and warm an HTML exporter).
     env:
         Extra environment variables for the worker.
+    stderr:
+        Where the worker's own messages go (a file object; default: inherited).
     """
 
     def __init__(self, preload=DEFAULT_PRELOAD, warmups=(), env: dict | None = None,
-                 startup_timeout: float = 120.0) -> None:
+                 startup_timeout: float = 120.0, wait: bool = True, stderr=None) -> None:
         ours, theirs = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)
         child_env = dict(os.environ)
@@ -685,12 +707,22 @@ class WarmWorker:
         code = "from workbook.engine import _serve_main; _serve_main()"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", code, str(theirs.fileno()), ",".join(preload), ",".join(warmups)],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=child_env,
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=child_env,
             start_new_session=True, close_fds=True)
         theirs.close()
         self.conn = Connection(ours.detach())
         self._lock = threading.Lock()
-        if not self.conn.poll(startup_timeout):
+        self._startup_timeout = startup_timeout
+        self.pid: int | None = None
+        self.startup_seconds: float | None = None
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> "WarmWorker":
+        """Block until the worker has imported its modules and warmed up."""
+        if self.pid is not None:
+            return self
+        if not self.conn.poll(self._startup_timeout):
             self.close()
             raise WorkerDied("warm worker did not start in time")
         try:
@@ -700,9 +732,11 @@ class WarmWorker:
             raise WorkerDied("warm worker failed to start") from exc
         self.pid = info["pid"]
         self.startup_seconds = info["startup"]
+        return self
 
     # -- requests ---------------------------------------------------------
     def _request(self, request: tuple, on_event=None, timeout: float | None = None):
+        self.wait_ready()
         with self._lock:
             try:
                 self.conn.send(request)
@@ -795,14 +829,19 @@ atexit.register(shutdown_workers)
 # --------------------------------------------------------------------------
 
 
-def code_cells(nb) -> list[tuple[int, str, list[str]]]:
-    """The cells a kernel would run: code, not empty, not tagged ``skip-execution``."""
+def code_cells(nb, skip_tags=()) -> list[tuple[int, str, list[str]]]:
+    """The cells a kernel would run: code, not empty, not tagged ``skip-execution``.
+
+    Cells carrying any of ``skip_tags`` are left out too (the batch runner
+    skips ``live`` and ``teaching`` cells, which reports drop anyway).
+    """
     out = []
+    skip = {"skip-execution", *skip_tags}
     for index, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             continue
         tags = list(cell.get("metadata", {}).get("tags", []))
-        if not cell.source.strip() or "skip-execution" in tags:
+        if not cell.source.strip() or skip.intersection(tags):
             continue
         out.append((index, cell.source, tags))
     return out
@@ -862,9 +901,6 @@ def _ipc_kernel_manager_class():
     return IPCKernelManager
 
 
-IPCKernelManager = _ipc_kernel_manager_class()
-
-
 # papermill loads this module through its entry point *while papermill itself is
 # being imported*; the engine classes are therefore built on first access (PEP
 # 562 ``__getattr__``) from the already-defined parts of ``papermill.engines``.
@@ -877,20 +913,21 @@ def _define_engines() -> None:
 
         Accepts papermill's ``execution_timeout`` (seconds per cell) and
         ``start_timeout``, plus ``notebook_timeout`` (seconds for the whole
-        notebook) and ``allow_errors``.
+        notebook), ``allow_errors`` and ``skip_tags`` (cells with these tags
+        are not executed).
         """
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None,
-                                     notebook_timeout=None, allow_errors=False, **kwargs):
+                                     notebook_timeout=None, allow_errors=False, skip_tags=(), **kwargs):
             nb = nb_man.nb
             language = (nb.metadata.get("kernelspec", {}).get("language")
                         or nb.metadata.get("language_info", {}).get("name") or "python")
             if language != "python":
                 raise ValueError(f"the workbook engine runs Python notebooks only, not {language!r}")
             execution_timeout = execution_timeout or kwargs.get("timeout")
-            cells = code_cells(nb)
+            cells = code_cells(nb, skip_tags)
             runnable = {index for index, _, _ in cells}
             state = {"next": 0}
 
@@ -949,7 +986,7 @@ def _define_engines() -> None:
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-            kwargs.setdefault("kernel_manager_class", IPCKernelManager)
+            kwargs.setdefault("kernel_manager_class", __getattr__("IPCKernelManager"))
             return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
     for klass in (WarmEngine, IPCEngine):
@@ -963,8 +1000,14 @@ def __getattr__(name: str):
     if name in ("WarmEngine", "IPCEngine"):
         _define_engines()
         return globals()[name]
+    if name == "IPCKernelManager":
+        globals()[name] = _ipc_kernel_manager_class()
+        return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-if "WarmEngine" not in globals():
+# Register with papermill now if it is loaded; otherwise its entry point (or the
+# first access to ``WarmEngine``) does it.  Importing papermill here would cost
+# a process that only drives workers a second or more.
+if "papermill.engines" in sys.modules and "WarmEngine" not in globals():
     _define_engines()

@@ -1,0 +1,229 @@
+"""The batch runner: failure isolation, timeout, resume, Dask, report content; the executive summary."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from typer.testing import CliRunner
+
+from workbook import batch, registry
+from workbook.cli import app
+from workbook.frameworks import summary as logic
+from workbook.registry import Framework
+from workbook.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data" / "clients"
+
+
+def make_data(tmp_path: Path, clients=("aurora-software", "bluebird-coffee")) -> Path:
+    """A data folder with copies of example clients (profile and sales_marketing only)."""
+    data = tmp_path / "data"
+    for slug in clients:
+        dest = data / "clients" / slug
+        dest.mkdir(parents=True)
+        shutil.copy(EXAMPLES / slug / "profile.json", dest / "profile.json")
+        shutil.copy(EXAMPLES / slug / "sales_marketing.json", dest / "sales_marketing.json")
+    return data
+
+
+def tiny_notebook(path: Path, body: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nb.cells = [nbformat.v4.new_code_cell('client = "x"\ndata_dir = "."\nmode = "live"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_markdown_cell("## A test framework"),
+                nbformat.v4.new_code_cell("print('starting', client)"),
+                nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture
+def extra_frameworks(tmp_path, monkeypatch):
+    """Register two misbehaving frameworks: one hangs, one kills its kernel."""
+    hang = tiny_notebook(tmp_path / "hang.ipynb", "while True:\n    pass")
+    crash = tiny_notebook(tmp_path / "crash.ipynb", "import os\nos._exit(3)")
+    extra = (Framework("hang", "Hanging framework", "test", str(hang)),
+             Framework("crash", "Crashing framework", "test", str(crash)))
+    monkeypatch.setattr(registry, "REGISTRY", registry.REGISTRY + extra)  # absolute notebook paths
+    return extra
+
+
+def listening_sockets(stop: threading.Event, found: list) -> None:
+    import psutil
+
+    me = psutil.Process()
+    while not stop.is_set():
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                found += [c for c in proc.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
+            except psutil.Error:
+                pass
+        stop.wait(0.1)
+
+
+def test_failures_are_isolated_reported_and_resumed(tmp_path, extra_frameworks):
+    data = make_data(tmp_path, ("aurora-software", "bluebird-coffee", "meridian-bank"))
+    store = Store(data)
+    # aurora also has the hanging framework, bluebird the crashing one, meridian bad data
+    (data / "clients" / "aurora-software" / "hang.json").write_text("{}")
+    (data / "clients" / "bluebird-coffee" / "crash.json").write_text("{}")
+    bad = data / "clients" / "meridian-bank" / "sales_marketing.json"
+    doc = json.loads(bad.read_text())
+    doc["respondents"][0]["answers"][0] = 11
+    bad.write_text(json.dumps(doc))
+    reports = tmp_path / "reports"
+
+    stop, listening = threading.Event(), []
+    watcher = threading.Thread(target=listening_sockets, args=(stop, listening))
+    watcher.start()
+    try:
+        result = batch.run_batch(data, reports, workers=2, timeout=2, pdf=False, progress=False)
+    finally:
+        stop.set()
+        watcher.join()
+    assert listening == [], "nothing may listen on a network address during a local batch"
+
+    failed = {(o.client, o.framework): o for o in result.failures}
+    assert set(failed) == {("aurora-software", "hang"), ("bluebird-coffee", "crash"),
+                           ("meridian-bank", "sales_marketing")}
+    assert failed["aurora-software", "hang"].error.startswith("CellTimeoutError")
+    assert failed["aurora-software", "hang"].cell == 4  # In [4]: parameters, injected parameters, print
+    assert failed["bluebird-coffee", "crash"].error.startswith("DeadKernelError")
+    assert failed["bluebird-coffee", "crash"].cell == 4
+    assert "answers" in failed["meridian-bank", "sales_marketing"].error
+    table = batch.failure_table(result)
+    assert "aurora-software  hang" in table and "CellTimeoutError" in table and len(table.splitlines()) == 5
+
+    # the others went through: pages, headlines, summary, combined report
+    for slug in ("aurora-software", "bluebird-coffee"):
+        out = reports / slug
+        assert (out / "sales_marketing.html").is_file()
+        assert json.loads((out / "sales_marketing.headline.json").read_text())["status"] in logic.STATUS_RANK
+        html = (out / "report.html").read_text()
+        assert html.index("Executive summary") < html.index("Sales and Marketing relationship")
+        for forbidden in ("Traceback", "room.section(", "widget-view", "CellTimeoutError", "In&nbsp;["):
+            assert forbidden not in html
+        assert len(html.encode()) < 2_000_000
+    assert not (reports / "aurora-software" / "hang.html").exists()
+    assert (reports / "meridian-bank" / "report.html").is_file()  # summary only, saying no result
+    assert "No result in this report" in (reports / "meridian-bank" / "summary.html").read_text()
+    assert (reports / "portfolio.html").is_file()
+
+    # resume: nothing changed for the good pages, so only the failed ones run again
+    runner = CliRunner()
+    res = runner.invoke(app, ["batch", "--data-dir", str(data), "--reports-dir", str(reports),
+                              "--frameworks", "sales_marketing", "--workers", "1", "--no-pdf"])
+    assert res.exit_code == 1, res.output  # meridian's data is still bad
+    assert "0 notebook(s) run, 5 up to date, 1 failed" in res.output  # 2 pages and 3 summaries
+
+    # change one client's inputs: only that page (and its summary) is rebuilt
+    store.save_profile("bluebird-coffee", {**store.load_profile("bluebird-coffee").model_dump(), "notes": "edited"})
+    bad.write_text((EXAMPLES / "meridian-bank" / "sales_marketing.json").read_text())
+    result = batch.run_batch(data, reports, frameworks=["sales_marketing"], workers=1, pdf=False, progress=False)
+    ran = {(o.client, o.framework) for o in result.executed()}
+    assert ran == {("bluebird-coffee", "sales_marketing"), ("bluebird-coffee", "summary"),
+                   ("meridian-bank", "sales_marketing"), ("meridian-bank", "summary")}
+    assert result.ok
+    result = batch.run_batch(data, reports, clients=["aurora-software"], frameworks=["sales_marketing"],
+                             force=True, workers=1, pdf=False, progress=False)
+    assert {(o.framework, o.skipped) for o in result.outcomes} == {("sales_marketing", False), ("summary", False)}
+
+
+def test_dask_cluster_runs_the_same_batch(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    data = make_data(tmp_path, ("aurora-software",))
+    reports = tmp_path / "reports"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=":0") as cluster:
+        result = batch.run_batch(data, reports, scheduler=cluster.scheduler_address, pdf=False, progress=False)
+    batch.close_dask_workers()
+    assert result.ok, batch.failure_table(result)
+    assert {o.framework for o in result.executed()} == {"sales_marketing", "summary"}
+    assert (reports / "aurora-software" / "report.html").is_file()
+
+
+def test_pdf_has_cover_contents_and_page_numbers(tmp_path):
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler-utils")
+    data = make_data(tmp_path, ("aurora-software",))
+    reports = tmp_path / "reports"
+    result = batch.run_batch(data, reports, workers=1, progress=False)
+    assert result.ok and result.pdfs == 1
+    pdf = reports / "aurora-software" / "report.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")
+    assert "Aurora Software" in pages[0] and "Contents" in pages[0]
+    assert "Executive summary" in pages[1]
+    assert "page 1 of" in pages[0] and f"page {len(pages) - 1} of {len(pages) - 1}" in text
+    for forbidden in ("Traceback", "room.", "import "):
+        assert forbidden not in text
+    again = batch.run_batch(data, reports, workers=1, progress=False)
+    assert again.pdfs == 0 and not again.executed()  # nothing changed: no notebook, no PDF
+
+
+# -- the executive summary's logic and widget ---------------------------------------
+
+FRAMEWORKS = [("sales_marketing", "Sales and Marketing"), ("nps", "Net Promoter"),
+              ("deal_qualification", "Deal qualification"), ("growth_stages", "Growth")]
+
+
+def test_cross_framework_reading_and_plan():
+    headlines = {
+        "sales_marketing": {"status": "red", "summary": "Undefined.", "metrics": {"relationship_type": "Undefined"}},
+        "nps": {"status": "amber", "summary": "NPS down.", "metrics": {"nps": 5, "trend_points": -12}},
+        "deal_qualification": {"status": "green", "summary": "Fine.", "metrics": {"gap_share": 0.05}},
+    }
+    result = logic.evaluate(logic.Inputs(), headlines, FRAMEWORKS)
+    assert result.overall == "red"
+    assert [ln.status for ln in result.lines] == ["red", "amber", "green", "grey"]
+    assert not result.lines[3].available
+    texts = [r.text for r in result.readings]
+    assert any("Undefined" in t and "fell 12 points" in t for t in texts)
+    assert not any("forecast" in t for t in texts)  # the qualified pipeline is fine
+    assert result.plan == result.proposed and result.plan[0].priority == 1
+    assert [a.priority for a in result.plan] == sorted(a.priority for a in result.plan)
+    edited = logic.Inputs(edited=True, actions=[logic.Action(action="Call the CEO", owner="Ann", priority=1)])
+    assert [a.action for a in logic.evaluate(edited, headlines, FRAMEWORKS).plan] == ["Call the CEO"]
+    assert logic.headline(result)["metrics"]["red"] == 1
+    with pytest.raises(logic.InvalidInput) as err:
+        logic.validate_action({"action": "", "timeframe": "someday"})
+    assert {p.field for p in err.value.problems} == {"action", "timeframe"}
+
+
+def test_portfolio_orders_clients_by_reds():
+    hs = {"a": {"nps": {"status": "green", "metrics": {"nps": 40}}},
+          "b": {"nps": {"status": "red", "metrics": {"nps": -20}}}}
+    frame = logic.portfolio_frame([("a", "Alpha"), ("b", "Beta")], hs, [("nps", "Net Promoter", ("nps",))])
+    assert list(frame["client"]) == ["Beta", "Alpha"]
+    assert list(frame["Net Promoter: nps"]) == [-20, 40]
+
+
+def test_action_plan_widget_autosaves(tmp_path):
+    from workbook.ui.summary import ActionPlanView, SummaryState
+
+    data = make_data(tmp_path, ("aurora-software",))
+    store = Store(data)
+    headlines = {"sales_marketing": {"status": "red", "summary": "x", "metrics": {}}}
+    state = SummaryState("aurora-software", store.load_profile("aurora-software"), logic.Inputs(), headlines,
+                         FRAMEWORKS[:1])
+    view = ActionPlanView(store, state)
+    box = view.widget()
+    rows = box.children[0].children
+    assert len(rows) == len(state.result.proposed) == 1
+    text = rows[0].children[1]
+    text.value = "Weekly joint pipeline meeting"
+    saved = store.load("aurora-software", "summary", logic.Inputs)
+    assert saved.edited and saved.actions[0].action == "Weekly joint pipeline meeting"
+    assert "Saved" in box.children[-1].value
+    text.value = "   "  # invalid: nothing saved, the reason is shown
+    assert "Not saved" in box.children[-1].value and "action" in box.children[-1].value
+    assert store.load("aurora-software", "summary", logic.Inputs).actions[0].action == "Weekly joint pipeline meeting"
+    box.children[1].children[0].click()  # add a line
+    assert len(store.load("aurora-software", "summary", logic.Inputs).actions) == 2

@@ -1,0 +1,396 @@
+"""Executive summary: every framework's headline on one page, read together.
+
+Pure logic: headline dicts in (as each framework notebook recorded them with
+``room.record()``), a result out. Nothing here recomputes a framework or reads
+a report. Three pieces:
+
+- the status line of each framework (traffic light, one plain sentence);
+- cross-framework readings: patterns that only show when two frameworks are
+  read side by side (for example an Undefined Sales-Marketing relationship
+  alongside a falling Net Promoter Score), each with a proposed action;
+- a prioritised action plan with owners and time frames. Proposals come from
+  the readings and from every amber or red framework; once the consultant edits
+  the plan (saved as ``Inputs``) their version is the plan.
+
+:func:`portfolio_frame` and :func:`portfolio_chart` give the consultancy's view
+across all clients.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, Mapping, Sequence
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InvalidInput, from_pydantic
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("red", "amber", "green", "grey")
+#: Order used to sort and to pick the overall status (worst first).
+STATUS_RANK = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+STATUS_WORDS = {"red": "act now", "amber": "needs attention", "green": "on track", "grey": "no result"}
+TIMEFRAMES = ("Next 30 days", "Next 90 days", "Next 6 months", "Next 12 months")
+PRIORITIES = {1: "High", 2: "Medium", 3: "Low"}
+MAX_ACTIONS = 40
+
+#: What to do first when a framework is amber or red: (action, owner, time frame).
+FRAMEWORK_ACTIONS: dict[str, tuple[str, str, str]] = {
+    "sales_marketing": ("Agree shared definitions, a lead handoff and one joint pipeline review between Sales "
+                        "and Marketing", "Heads of Sales and Marketing", "Next 90 days"),
+    "value_proposition": ("Rebuild the value proposition around the one or two differences customers value "
+                          "most, backed by customer value research", "Head of Marketing", "Next 90 days"),
+    "purpose_brands": ("Map each brand to the job customers hire it for; plan purpose brands under an "
+                       "endorser for stretched brands", "Brand manager", "Next 6 months"),
+    "clv": ("Segment customers by lifetime value and give the top segment a named owner", "Head of Customer "
+            "Success", "Next 90 days"),
+    "nps": ("Call back detractors from the latest survey and fix the top reason they give",
+            "Head of Customer Service", "Next 30 days"),
+    "female_economy": ("Design one focused offer for the largest under-served segment", "Head of Product",
+                       "Next 6 months"),
+    "brand_communities": ("Choose the community form that fits the brand (pool, web or hub) and staff it",
+                          "Community manager", "Next 6 months"),
+    "growth_stages": ("Close the gap in the weakest of position, product and people for the current stage",
+                      "Chief executive", "Next 6 months"),
+    "deal_qualification": ("Qualify every forecast deal on ready, willing and able before it counts",
+                           "Head of Sales", "Next 30 days"),
+}
+
+
+class Action(BaseModel):
+    """One line of the action plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field(min_length=1, max_length=300)
+    owner: str = Field("", max_length=80)
+    timeframe: Literal[TIMEFRAMES] = "Next 90 days"  # type: ignore[valid-type]
+    priority: int = Field(2, ge=1, le=3)
+    source: str = Field("", max_length=80)
+    done: bool = False
+
+    @field_validator("action", "owner", "source")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class Inputs(BaseModel):
+    """The consultant's edits to the summary, saved as ``summary.json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = 1
+    edited: bool = False
+    actions: list[Action] = Field(default_factory=list, max_length=MAX_ACTIONS)
+    note: str = Field("", max_length=2000)
+
+
+TABLES: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One framework's row on the summary page."""
+
+    framework: str
+    title: str
+    status: str
+    summary: str
+    metrics: dict
+    available: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A cross-framework pattern in plain words, with the action it suggests."""
+
+    rule: str
+    frameworks: tuple[str, ...]
+    text: str
+    action: Action | None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The executive summary of one client."""
+
+    lines: tuple[Line, ...]
+    overall: str
+    counts: dict[str, int]
+    readings: tuple[Reading, ...]
+    proposed: tuple[Action, ...]
+    plan: tuple[Action, ...]
+    note: str
+    edited: bool = False
+
+    @property
+    def plan_table(self) -> pd.DataFrame:
+        """The plan as a table: priority, action, owner, time frame, done."""
+        rows = [{"Priority": PRIORITIES[a.priority], "Action": a.action, "Owner": a.owner or "\u2013",
+                 "When": a.timeframe, "Done": "yes" if a.done else ""} for a in self.plan]
+        columns = ["Priority", "Action", "Owner", "When"] + (["Done"] if any(a.done for a in self.plan) else [])
+        return pd.DataFrame(rows, columns=["Priority", "Action", "Owner", "When", "Done"])[columns]
+
+
+# -- headline access ------------------------------------------------------------
+
+def _metric(headlines: Mapping[str, dict], framework: str, key: str) -> Any:
+    return (headlines.get(framework) or {}).get("metrics", {}).get(key)
+
+
+def _num(headlines: Mapping[str, dict], framework: str, key: str) -> float | None:
+    value = _metric(headlines, framework, key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        return None
+    return float(value)
+
+
+def _status(headlines: Mapping[str, dict], framework: str) -> str | None:
+    h = headlines.get(framework)
+    return None if h is None else _clean_status(h.get("status"))
+
+
+def _clean_status(value: Any) -> str:
+    return value if value in STATUS_RANK else "grey"
+
+
+# -- cross-framework rules --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """A pattern across frameworks: ``when`` decides, ``says`` words it."""
+
+    name: str
+    frameworks: tuple[str, ...]
+    when: Callable[[Mapping[str, dict]], bool]
+    says: Callable[[Mapping[str, dict]], str]
+    action: tuple[str, str, str, int] | None = None  # action, owner, time frame, priority
+
+
+def _weak_relationship(h) -> bool:
+    return _metric(h, "sales_marketing", "relationship_type") in ("Undefined", "Defined")
+
+
+def _nps_falling(h) -> bool:
+    trend = _num(h, "nps", "trend_points")
+    return trend is not None and trend < 0
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("relationship_and_loyalty", ("sales_marketing", "nps"),
+         lambda h: _weak_relationship(h) and _nps_falling(h),
+         lambda h: (f"Sales and Marketing have an {_metric(h, 'sales_marketing', 'relationship_type')} relationship "
+                    f"while the Net Promoter Score fell {abs(_num(h, 'nps', 'trend_points')):.0f} points: customers "
+                    "may be feeling the gaps between the two teams. Fix the handoffs before pushing for more sales."),
+         ("Run a joint Sales and Marketing review of the customer journey, starting with the detractors' "
+          "complaints", "Heads of Sales and Marketing", "Next 30 days", 1)),
+    Rule("relationship_and_forecast", ("sales_marketing", "deal_qualification"),
+         lambda h: _weak_relationship(h) and (_num(h, "deal_qualification", "gap_share") or 0) >= 0.15,
+         lambda h: (f"{_num(h, 'deal_qualification', 'gap_share'):.0%} of the weighted forecast rests on buyers who "
+                    "are not ready, willing and able, and Sales and Marketing work as an "
+                    f"{_metric(h, 'sales_marketing', 'relationship_type')} relationship: the forecast problem is "
+                    "shared, so both teams should qualify leads and deals on the same criteria."),
+         ("Agree one set of lead and deal qualification criteria used by both Sales and Marketing",
+          "Head of Sales", "Next 30 days", 1)),
+    Rule("value_and_pipeline", ("value_proposition", "deal_qualification"),
+         lambda h: _status(h, "value_proposition") == "red" and _status(h, "deal_qualification") in ("amber", "red"),
+         lambda h: ("The offering has no clear value case against the next best alternative and much of the "
+                    "pipeline lacks willing buyers: buyers may hesitate because the value is not shown to them."),
+         ("Quantify the value of the main point of difference with two or three customers and use it in every "
+          "proposal", "Head of Marketing", "Next 90 days", 1)),
+    Rule("concentrated_value_unhappy_customers", ("clv", "nps"),
+         lambda h: (_num(h, "clv", "top_10_share") or 0) >= 0.4 and _status(h, "nps") in ("amber", "red"),
+         lambda h: (f"The top tenth of customers hold {_num(h, 'clv', 'top_10_share'):.0%} of customer equity "
+                    "while loyalty is weak: losing a few large customers would cost much of the value."),
+         ("Give each of the most valuable customers a named owner and a review call this quarter",
+          "Head of Customer Success", "Next 90 days", 1)),
+    Rule("stage_and_brands", ("growth_stages", "purpose_brands"),
+         lambda h: _status(h, "growth_stages") in ("amber", "red") and (_num(h, "purpose_brands", "stretched_brands") or 0) > 0,
+         lambda h: (f"The company is in the {_metric(h, 'growth_stages', 'stage')} stage with position, product and "
+                    f"people out of line, and {int(_num(h, 'purpose_brands', 'stretched_brands'))} brand(s) stretch "
+                    "over several jobs: sharpening what each brand is hired for also sharpens the market position."),
+         None),
+    Rule("unserved_segments_weak_offer", ("female_economy", "value_proposition"),
+         lambda h: (_num(h, "female_economy", "unserved_segments") or 0) > 0
+         and _status(h, "value_proposition") in ("amber", "red"),
+         lambda h: (f"{int(_num(h, 'female_economy', 'unserved_segments'))} segment(s) of women buyers are not "
+                    "served and the current value proposition is not yet convincing: a focused offer for one "
+                    "overlooked segment could test a sharper proposition."),
+         None),
+    Rule("community_and_advocacy", ("brand_communities", "nps"),
+         lambda h: _status(h, "brand_communities") == "red" and _status(h, "nps") in ("amber", "red"),
+         lambda h: ("Customers neither recommend the brand strongly nor gather around it: there is little "
+                    "word of mouth to build on yet."),
+         None),
+    Rule("people_and_relationship", ("growth_stages", "sales_marketing"),
+         lambda h: _metric(h, "growth_stages", "weakest") == "people" and _weak_relationship(h),
+         lambda h: ("People are the weakest link for the company's stage and Sales and Marketing are not yet "
+                    "aligned: roles and shared goals for both teams deserve attention before new hires."),
+         None),
+)
+
+
+def _readings(headlines: Mapping[str, dict]) -> list[Reading]:
+    found = []
+    for rule in RULES:
+        if not all(f in headlines for f in rule.frameworks):
+            continue
+        try:
+            if not rule.when(headlines):
+                continue
+            text = rule.says(headlines)
+        except (TypeError, ValueError, KeyError):  # a headline without the metric the rule needs
+            log.debug("rule %s skipped", rule.name, exc_info=True)
+            continue
+        action = None
+        if rule.action is not None:
+            what, owner, when, priority = rule.action
+            action = Action(action=what, owner=owner, timeframe=when, priority=priority,
+                            source=" + ".join(rule.frameworks))
+        found.append(Reading(rule.name, rule.frameworks, text, action))
+    return found
+
+
+def _overview(lines: Sequence[Line]) -> str:
+    known = [ln for ln in lines if ln.available and ln.status != "grey"]
+    if not known:
+        return "No framework has a result yet, so there is nothing to read across them."
+    red = [ln.title for ln in known if ln.status == "red"]
+    amber = [ln.title for ln in known if ln.status == "amber"]
+    if red:
+        return (f"{len(red)} of {len(known)} frameworks call for action now ({', '.join(red)})"
+                + (f"; {len(amber)} more need attention." if amber else "."))
+    if amber:
+        return f"Nothing is red; {len(amber)} of {len(known)} frameworks need attention ({', '.join(amber)})."
+    return f"All {len(known)} frameworks with a result are on track."
+
+
+def evaluate(inputs: Inputs, headlines: Mapping[str, dict],
+             frameworks: Sequence[tuple[str, str]]) -> Result:
+    """Read the headlines of one client together.
+
+    Parameters
+    ----------
+    inputs : Inputs
+        The consultant's saved plan and note.
+    headlines : mapping
+        ``{framework: {"status", "summary", "metrics"}}`` as recorded by each
+        framework notebook; frameworks without a result are simply absent.
+    frameworks : sequence of (name, title)
+        The frameworks to list, in report order.
+    """
+    if not isinstance(inputs, Inputs):
+        try:
+            inputs = Inputs.model_validate(inputs)
+        except ValidationError as exc:
+            raise from_pydantic(exc, "summary") from None
+    lines = []
+    for name, title in frameworks:
+        h = headlines.get(name)
+        if h is None:
+            lines.append(Line(name, title, "grey", "No result in this report.", {}, False))
+        else:
+            lines.append(Line(name, title, _clean_status(h.get("status")), str(h.get("summary", "")),
+                              dict(h.get("metrics", {})), True))
+    counts = {s: sum(1 for ln in lines if ln.available and ln.status == s) for s in STATUSES}
+    known = [ln.status for ln in lines if ln.available and ln.status != "grey"]
+    overall = min(known, key=STATUS_RANK.__getitem__) if known else "grey"
+    readings = _readings({k: v for k, v in headlines.items() if any(k == n for n, _ in frameworks)})
+    proposed = _propose(lines, readings)
+    plan = tuple(inputs.actions) if inputs.edited else proposed
+    overview = Reading("overview", tuple(n for n, _ in frameworks), _overview(lines), None)
+    return Result(tuple(lines), overall, counts, (overview, *readings), proposed, plan, inputs.note,
+                  inputs.edited)
+
+
+def _propose(lines: Sequence[Line], readings: Sequence[Reading]) -> tuple[Action, ...]:
+    actions: list[Action] = [r.action for r in readings if r.action is not None]
+    for ln in sorted(lines, key=lambda x: STATUS_RANK[x.status]):
+        if ln.status not in ("red", "amber") or ln.framework not in FRAMEWORK_ACTIONS:
+            continue
+        what, owner, when = FRAMEWORK_ACTIONS[ln.framework]
+        actions.append(Action(action=what, owner=owner, timeframe=when, priority=1 if ln.status == "red" else 2,
+                              source=ln.title))
+    seen, unique = set(), []
+    for a in actions:
+        if a.action not in seen:
+            seen.add(a.action)
+            unique.append(a)
+    unique.sort(key=lambda a: (a.priority, TIMEFRAMES.index(a.timeframe)))
+    return tuple(unique[:MAX_ACTIONS])
+
+
+def headline(result: Result) -> dict:
+    """The summary's own headline: overall status and counts."""
+    c = result.counts
+    text = (f"{c['red']} red, {c['amber']} amber and {c['green']} green frameworks; "
+            f"{len(result.plan)} action(s) in the plan.")
+    return {"status": result.overall, "summary": text,
+            "metrics": {"red": c["red"], "amber": c["amber"], "green": c["green"],
+                        "readings": len(result.readings) - 1, "actions": len(result.plan)}}
+
+
+def validate_action(doc: dict) -> Action:
+    """Validate one edited plan line, raising :class:`InvalidInput` naming the field."""
+    try:
+        return Action.model_validate(doc)
+    except ValidationError as exc:
+        raise from_pydantic(exc, "action") from None
+
+
+# -- portfolio ------------------------------------------------------------------
+
+def portfolio_frame(clients: Sequence[tuple[str, str]], headlines: Mapping[str, Mapping[str, dict]],
+                    frameworks: Sequence[tuple[str, str, Sequence[str]]]) -> pd.DataFrame:
+    """One row per client: overall status, each framework's status and key metrics.
+
+    Parameters
+    ----------
+    clients : sequence of (slug, name)
+    headlines : mapping
+        ``{slug: {framework: headline}}``.
+    frameworks : sequence of (name, title, metric keys)
+    """
+    rows = []
+    for slug, name in clients:
+        hs = headlines.get(slug, {})
+        row: dict[str, Any] = {"client": name}
+        statuses = []
+        for fw, title, metrics in frameworks:
+            h = hs.get(fw)
+            status = _clean_status(h.get("status")) if h else "\u2013"
+            row[title] = status
+            if h and status != "grey":
+                statuses.append(status)
+            for key in metrics:
+                value = (h or {}).get("metrics", {}).get(key, "\u2013")
+                row[f"{title}: {key.replace('_', ' ')}"] = value
+        row["overall"] = min(statuses, key=STATUS_RANK.__getitem__) if statuses else "grey"
+        row["red"] = statuses.count("red")
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame = frame.sort_values(["red", "client"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def portfolio_grid(frame: pd.DataFrame, titles: Sequence[str]) -> list[list[str]]:
+    """Statuses as a clients x frameworks grid (for the portfolio chart)."""
+    return [[str(row.get(t, "\u2013")) for t in titles] for _, row in frame.iterrows()]
+
+
+def validate(inputs: Any) -> Inputs:
+    """Validate the summary's saved inputs."""
+    try:
+        return Inputs.model_validate(inputs)
+    except ValidationError as exc:
+        raise from_pydantic(exc, "summary") from None
+
+
+__all__ = ["Action", "Inputs", "Result", "Line", "Reading", "RULES", "evaluate", "headline",
+           "portfolio_frame", "portfolio_grid", "validate", "validate_action", "InvalidInput"]
