@@ -1,0 +1,282 @@
+"""Fixtures for browser tests: a private JupyterLab server and headless Chromium.
+
+Every test gets its own copy of ``notebooks/`` and ``data/`` under pytest's
+``tmp_path``, a JupyterLab server bound to 127.0.0.1 on a free port with a
+random token and that copy as its root, and a Chromium page that can reach
+nothing but that server. The server always stops: the fixture finalizer asks
+it to shut down, then terminates its process group and any kernel it started;
+the server also runs under ``timeout(1)`` so it dies on its own even when
+pytest itself is killed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-proxy-server",
+]
+#: The server kills itself after this many seconds whatever happens to pytest.
+SERVER_HARD_TIMEOUT_S = 150
+SERVER_START_TIMEOUT_S = 60
+
+# Plain urllib that never goes through an http_proxy from the environment.
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab server owned by one test."""
+
+    base_url: str
+    token: str
+    root: Path
+    proc: subprocess.Popen
+    log_path: Path
+
+    def url(self, path: str) -> str:
+        """``path`` on this server with the token appended."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}/{path.lstrip('/')}{sep}token={self.token}"
+
+    def api(self, path: str, method: str = "GET", timeout: float = 5.0):
+        """Call the REST API; returns the decoded JSON (or None for an empty body)."""
+        req = urllib.request.Request(self.url(path), method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with _LOCAL.open(req, timeout=timeout) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return "<no server log>"
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the pytest process dies (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _proc_start_time(pid: int) -> str | None:
+    """The kernel's start time for ``pid`` (guards against pid reuse), or None when gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _descendants(root_pid: int) -> list[tuple[int, str]]:
+    """(pid, start time) of every live descendant of ``root_pid`` (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root_pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            start = _proc_start_time(child)
+            if start is not None:
+                found.append((child, start))
+                todo.append(child)
+    return found
+
+
+def _stop_server(server: LabServer) -> None:
+    proc = server.proc
+    # Kernels run in their own sessions, so remember them before the server goes.
+    spawned = _descendants(proc.pid)
+    if proc.poll() is None:
+        try:
+            server.api("api/shutdown", method="POST")
+        except (OSError, urllib.error.URLError):
+            pass
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+    for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            break
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(wait)
+        except subprocess.TimeoutExpired:
+            pass
+    for pid, start in spawned:
+        if _proc_start_time(pid) == start:  # still the same process we saw
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture
+def workbook_copy(tmp_path: Path) -> Path:
+    """``notebooks/`` and ``data/`` copied into a fresh folder; the repo is never touched."""
+    root = tmp_path / "workbook"
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "*.lock", "__pycache__")
+    for name in ("notebooks", "data"):
+        shutil.copytree(REPO / name, root / name, ignore=ignore)
+    return root
+
+
+@pytest.fixture
+def lab_server(workbook_copy: Path, tmp_path: Path) -> Iterator[LabServer]:
+    """A JupyterLab server on 127.0.0.1 (free port, random token) rooted at the copy."""
+    token = secrets.token_hex(24)
+    home = tmp_path / "jupyter-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
+    env.update(
+        JUPYTER_TOKEN=token,
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
+        IPYTHONDIR=str(home / "ipython"),
+        MPLCONFIGDIR=str(home / "matplotlib"),
+        PYTHONUNBUFFERED="1",
+    )
+    for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        env.pop(key, None)
+    # No "get Jupyter news?" toast and no update check: the page makes no outside requests.
+    notification = home / "lab-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    log_path = tmp_path / "jupyterlab.log"
+    last_error = ""
+    for _attempt in range(3):  # a free port can be taken between probe and bind
+        port = _free_port()
+        cmd = [
+            "timeout", "--kill-after=5", str(SERVER_HARD_TIMEOUT_S),
+            sys.executable, "-m", "jupyterlab",
+            "--no-browser",
+            "--ServerApp.open_browser=False",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={workbook_copy}",
+            "--ServerApp.allow_remote_access=False",
+            "--ServerApp.terminals_enabled=False",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.collaborative=False",
+            "--LabApp.extension_manager=readonly",
+        ]
+        if os.geteuid() == 0:  # containers often run as root
+            cmd.append("--allow-root")
+        log = open(log_path, "ab")
+        proc = subprocess.Popen(cmd, cwd=workbook_copy, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        log.close()
+        server = LabServer(f"http://127.0.0.1:{port}", token, workbook_copy, proc, log_path)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                server.api("api/status", timeout=2)
+                break
+            except (OSError, urllib.error.URLError, ValueError) as exc:
+                last_error = repr(exc)
+                time.sleep(0.2)
+        else:
+            _stop_server(server)
+            if "already in use" in log_path.read_text(errors="replace"):
+                continue
+            break
+        try:
+            yield server
+        finally:
+            _stop_server(server)
+        return
+    pytest.fail(f"JupyterLab did not answer /api/status ({last_error}); log:\n"
+                f"{log_path.read_text(errors='replace')[-4000:]}")
+
+
+@pytest.fixture
+def browser_page(lab_server: LabServer, tmp_path: Path, request: pytest.FixtureRequest):
+    """A headless Chromium page that can reach only the test's JupyterLab server."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium package)")
+    from playwright.sync_api import sync_playwright
+
+    allowed = (lab_server.base_url + "/", "data:", "blob:")
+
+    def only_local(route):
+        if route.request.url.startswith(allowed):
+            route.continue_()
+        else:
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+                                     timeout=30_000)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.set_default_timeout(30_000)
+            context.route("**/*", only_local)
+            page = context.new_page()
+            yield page
+            report = getattr(request.node, "rep_call", None)
+            if report is not None and report.failed:
+                shot = tmp_path / "failure.png"
+                try:
+                    page.screenshot(path=str(shot))
+                except Exception:  # noqa: BLE001 - best effort on the way out
+                    pass
+                print(f"\nfailure screenshot: {shot}\nserver log tail:\n{lab_server.log_tail()}")
+        finally:
+            browser.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item so fixtures can react to a failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,0 +1,111 @@
+"""A consultant's live session, end to end, in JupyterLab driven by headless Chromium.
+
+Open the Sales and Marketing notebook for the example client, run all cells,
+answer all 20 statements for the first respondent with "5" and check that the
+form, the save indicator and the client's file on disk all agree.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from workbook.frameworks import sales_marketing as sm
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (install Debian's chromium package)"),
+]
+
+CLIENT = "aurora-software"
+RESPONDENT = "Dana Ortiz"
+N_STATEMENTS = 20
+DOC = Path("data/clients") / CLIENT / "sales_marketing.json"
+NOTEBOOK = "notebooks/sales_marketing.ipynb"
+#: Optional extra copy of the screenshot for a human to look at (e.g. /tmp/browser-shot.png).
+SHOT_ENV = "WORKBOOK_BROWSER_SHOT"
+
+
+def _answers(doc_path: Path, name: str) -> list[int | None]:
+    doc = json.loads(doc_path.read_text())
+    return next(r["answers"] for r in doc["respondents"] if r["name"] == name)
+
+
+def _open_notebook_with_kernel(page, server, timeout_s: float = 60.0) -> None:
+    """Open the notebook and wait for an idle kernel, accepting a kernel dialog if one appears."""
+    from playwright.sync_api import expect
+
+    page.goto(server.url(f"lab/tree/{NOTEBOOK}"), wait_until="domcontentloaded")
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=timeout_s * 1000)
+    dialog_accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+    # The status bar says "Idle" only once the kernel is connected and idle (the toolbar
+    # indicator starts out "idle" before any kernel exists, so it cannot be trusted here).
+    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if dialog_accept.count() and dialog_accept.first.is_visible():
+            dialog_accept.first.click()
+        elif idle.count():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"kernel never became idle; server log:\n{server.log_tail()}")
+
+
+def _run_all_cells(page) -> None:
+    """Run > Run All Cells from the menu bar, as a consultant would."""
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+
+
+def test_live_session_answers_are_saved(lab_server, browser_page, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = browser_page
+    doc_path = lab_server.root / DOC
+    repo_doc = REPO / DOC
+    repo_answers = _answers(repo_doc, RESPONDENT)
+    start = {r["name"]: r["answers"] for r in json.loads(doc_path.read_text())["respondents"]}
+    before = sm.score(start[RESPONDENT])  # the respondent starts complete
+    assert before.total < 100 and before.relationship_type != "Integrated"
+
+    _open_notebook_with_kernel(page, lab_server)
+    _run_all_cells(page)
+
+    form = page.locator(".jp-OutputArea-output", has=page.locator(".wb-statement-1"))
+    expect(form.locator(".wb-statement-1 button").first).to_be_visible(timeout=60_000)
+    expect(form.get_by_label("Respondent", exact=True)).to_have_value(RESPONDENT)
+    total, kind, saved = form.locator(".wb-total"), form.locator(".wb-type"), form.locator(".wb-save-state")
+    expect(total).to_have_text(str(before.total))
+    expect(kind).to_have_text(before.relationship_type)
+    expect(saved).to_have_text("Loaded")
+
+    for n in range(1, N_STATEMENTS + 1):
+        button = form.locator(f".wb-statement-{n}").get_by_role("button", name="5", exact=True)
+        button.click()
+        expect(button).to_have_class(re.compile(r"\bmod-active\b"))
+
+    expect(total).to_have_text("100", timeout=30_000)
+    expect(kind).to_have_text("Integrated")
+    expect(saved).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d$"))
+
+    # The form shows 100 only after the last change was saved, so the file is final.
+    after = {r["name"]: r["answers"] for r in json.loads(doc_path.read_text())["respondents"]}
+    assert after == {**start, RESPONDENT: [5] * N_STATEMENTS}
+    assert _answers(repo_doc, RESPONDENT) == repo_answers, "the session wrote to the repo's data"
+
+    # Tall enough for the whole form: respondent, totals, 20 statements and the save state.
+    page.set_viewport_size({"width": 1400, "height": 1500})
+    form.evaluate("el => el.scrollIntoView({block: 'start'})")
+    expect(saved).to_be_in_viewport()
+    shot = tmp_path / "live-session.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 0
+    if os.environ.get(SHOT_ENV):
+        page.screenshot(path=os.environ[SHOT_ENV])
