@@ -207,8 +207,8 @@ class View(RoomView):
                 boxes.append(box)
             groups.append(widgets.VBox([widgets.HTML(f"<b>{esc(group)}</b>"), *boxes]))
         tabs = widgets.Tab([diagnostic, widgets.VBox(groups)])
-        tabs.set_title(0, "Diagnostic (20 statements)")
-        tabs.set_title(1, "Integration checklist")
+        tabs.set_title(0, "Diagnostic")
+        tabs.set_title(1, "Checklist")
         self._show_respondent()
         return tabs
 
