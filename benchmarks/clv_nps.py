@@ -6,7 +6,11 @@ Prints, in one run:
 * lifetimes' ``BetaGeoFitter`` on the same customers and the ratio (goal: ours
   at least 5x faster);
 * per-customer CLV with its interval for the 1,000,000 customers (goal: under 5 s);
-* Net Promoter Score with margin of error on 10,000,000 answers (goal: under 0.2 s).
+* Net Promoter Score with margin of error on 10,000,000 answers (goal: under 0.2 s);
+* live-slider latency in the customer-value room (margin, discount rate and
+  horizon sliders on bluebird-coffee) and the Net Promoter segment picker:
+  from the change to the saved inputs and redrawn text, and to the redrawn
+  charts (goal: under 100 ms).
 
 The million customers are built by scaling the ``bluebird-coffee`` example
 transactions: each copy of a customer starts a random 0-120 days later (its
@@ -28,6 +32,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,6 +146,45 @@ def time_lifetimes(summary: pd.DataFrame, log, weighted: bool = True, timeout: i
     return json.loads(line[0][len("RESULT "):])
 
 
+def slider_latency(changes: int = 24) -> dict:
+    """Median and 95th-percentile milliseconds from a slider or picker change to the redrawn result."""
+    from workbook import notebook as wb
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(ROOT / "data", Path(tmp) / "data")
+        data = str(Path(tmp) / "data")
+        room = wb.open_room("clv", "bluebird-coffee", data, "live")
+        room.form()
+        for name in room.framework.ui.SECTIONS:
+            room.section(name)
+        view = room.view
+        sliders = [(view._margin, [0.30, 0.45]), (view._rate, [0.08, 0.15]), (view._horizon, [18, 30])]
+        out["clv"] = _drive(view, [(w, vals[k % 2]) for k in range(changes) for w, vals in sliders][:changes])
+        room = wb.open_room("nps", "bluebird-coffee", data, "live")
+        room.form()
+        for name in room.framework.ui.SECTIONS:
+            room.section(name)
+        view = room.view
+        picks = [(view._segment, "Web shop"), (view._period, "2024Q3"), (view._segment, "Subscribers"),
+                 (view._period, "(all)")]
+        out["nps"] = _drive(view, [picks[k % len(picks)] for k in range(changes)])
+    return out
+
+
+def _drive(view, steps) -> dict:
+    form_ms, chart_ms = [], []
+    for widget, value in steps:
+        start = time.perf_counter()
+        widget.value = value
+        form_ms.append((time.perf_counter() - start) * 1000)
+        view.wait_for_charts()
+        chart_ms.append(max(view.last_chart_s * 1000, form_ms[-1]))
+    p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))]  # noqa: E731
+    return {"form_median_ms": statistics.median(form_ms), "form_p95_ms": p95(form_ms),
+            "chart_median_ms": statistics.median(chart_ms), "chart_p95_ms": p95(chart_ms)}
+
+
 def best_of(fn, repeats: int) -> tuple[float, object]:
     times, out = [], None
     for _ in range(repeats):
@@ -200,6 +245,14 @@ def main(argv: list[str] | None = None) -> dict:
     log(f"NPS + margin of error + score interval, {args.answers:,} answers: {nps_s:6.3f} s  [goal < 0.2 s]  "
         f"NPS {s.nps:+.2f} +- {s.margin_of_error:.2f}")
     results["nps_seconds"] = nps_s
+
+    lat = slider_latency()
+    for room, label in (("clv", "CLV sliders (margin, discount rate, horizon)"), ("nps", "NPS segment/quarter picker")):
+        r = lat[room]
+        log(f"{label}: change -> saved + text redrawn median {r['form_median_ms']:.0f} ms (p95 "
+            f"{r['form_p95_ms']:.0f}); -> charts redrawn median {r['chart_median_ms']:.0f} ms (p95 "
+            f"{r['chart_p95_ms']:.0f})  [goal < 100 ms]")
+    results["latency"] = lat
 
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=float) + "\n")

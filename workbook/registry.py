@@ -88,6 +88,21 @@ REGISTRY: tuple[Framework, ...] = (
         headline_metrics=("brands", "jobs", "stretched_brands", "stretched_product_share"),
     ),
     Framework(
+        name="clv",
+        title="Customer value: lifetime value, customer equity and customer-centricity",
+        citation=('Roland T. Rust, Christine Moorman and Gaurav Bhalla, "Rethinking Marketing", Harvard Business '
+                  'Review, January-February 2010'),
+        notebook="customer_value.ipynb",
+        headline_metrics=("customer_equity", "mean_clv", "top_10_share", "audit_stage"),
+    ),
+    Framework(
+        name="nps",
+        title="Net Promoter Score",
+        citation='Frederick F. Reichheld, "The One Number You Need to Grow", Harvard Business Review, December 2003',
+        notebook="net_promoter.ipynb",
+        headline_metrics=("nps", "margin_of_error", "n", "trend_points"),
+    ),
+    Framework(
         name="brand_communities",
         title="Brand communities",
         citation=('Susan Fournier and Lara Lee, "Getting Brand Communities Right", Harvard Business Review, '

@@ -348,3 +348,89 @@ def test_example_clients():
         head = clv.headline(r)
         assert head["status"] in ("green", "amber", "red") and json.dumps(head)
         assert head["metrics"]["customer_equity"] > 0
+
+
+# -- the room: sections, live form, lesson ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["bluebird-coffee", "northwind-tools"])
+def test_every_section_renders_for_every_example_client(slug, data_dir):
+    from matplotlib.figure import Figure
+    from workbook import notebook as wb
+    from workbook.ui import clv as ui
+    room = wb.open_room("clv", slug, str(data_dir), "report")
+    for name, renderer in ui.SECTIONS.items():
+        out = renderer(room.state.context)
+        assert out is None or isinstance(out, (Figure, str)), name
+
+
+def test_sliders_audit_and_subscription_autosave(data_dir, tmp_path):
+    from workbook.store import Store
+    from workbook.ui import clv as ui
+    store = Store(data_dir)
+    view = ui.View(store, "northwind-tools")
+    view.form()
+    for name in ui.SECTIONS:
+        view.section(name)
+    before = view.state.result.value.equity
+    prep = clv.prepare(view.state.tables["transactions"], view.state.inputs.columns, view.state.inputs.observation_end)
+    view._margin.value = 0.56  # from 0.28: value doubles, nothing is refitted
+    view.wait_for_charts()
+    assert store.load("northwind-tools", "clv", clv.Inputs).margin == 0.56
+    assert view.state.result.value.equity == pytest.approx(2 * before)
+    assert clv.prepare(view.state.tables["transactions"], view.state.inputs.columns,
+                       view.state.inputs.observation_end) is prep
+    assert "wb-equity-live" in view._value_line.value and "Saved" in view._status.value
+    view._rate.value = 0.2
+    assert view.state.result.value.equity < 2 * before
+    view._audit["cco"].value = 4
+    assert store.load("northwind-tools", "clv", clv.Inputs).audit["cco"] == 4
+    view._has_sub.value = True
+    saved = store.load("northwind-tools", "clv", clv.Inputs)
+    assert saved.subscription is not None and view.state.result.subscription is not None
+    view._who.value = "NW-0001"
+    view._suggest()
+    assert "<table" in view._suggestion.value or "Nothing to suggest" in view._suggestion.value
+    view._who.value = "NOBODY"
+    view._suggest()
+    assert "NOBODY" in view._suggestion.value
+    # an export with other column names is imported and its mapping remembered
+    path = tmp_path / "orders.csv"
+    rows = [(f"K{i % 40}", f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}", f"{50 + i % 17}.00") for i in range(400)]
+    pd.DataFrame(rows, columns=["Account", "Order date", "Net"]).to_csv(path, index=False)
+    for key, name in (("customer_id", "Account"), ("date", "Order date"), ("amount", "Net"), ("product", "")):
+        view._cols[key].value = name
+    view._import(str(path))
+    assert "Imported 400" in view._status.value
+    assert len(view.state.result.summary) == 40
+    assert store.load("northwind-tools", "clv", clv.Inputs).columns.customer_id == "Account"
+
+
+def test_lesson_answers_come_from_the_example_client():
+    from workbook.teaching import Lesson
+    lesson = Lesson("clv", str(DATA.parent))
+    assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
+    assert lesson.answer(1) == 4
+    sub = lesson.context.inputs.subscription
+    d = 1.12 ** (1 / 12) - 1
+    assert lesson.answer(3) == round(sub.monthly_margin * sub.monthly_retention / (1 + d - sub.monthly_retention))
+    assert lesson.check(5, "first steps").correct is True
+    assert "Step 1" in lesson.worked_example()
+
+
+def test_changes_describe_what_moved():
+    before = clv.Inputs(margin=0.3, audit={"cco": 0})
+    after = clv.Inputs(margin=0.4, audit={"cco": 3}, horizon_months=36)
+    notes = clv.changes(before, after)
+    assert "Margin: 30% -> 40%." in notes and "Horizon: 24 -> 36 months." in notes
+    assert "Audit, Chief customer officer: Not at all -> Mostly." in notes
+
+
+def test_data_that_cannot_pin_the_model_down_still_give_finite_values():
+    # forty accounts buying like clockwork and nobody dropping out: the dropout parameters are not identified
+    rows = [(f"K{i % 40}", f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}", 50 + i % 17) for i in range(400)]
+    result = clv.evaluate({}, {"transactions": pd.DataFrame(rows, columns=["customer_id", "date", "amount"])})
+    assert result.bg.penalized_
+    assert np.isfinite(result.value.customers[["clv", "clv_low", "clv_high"]].to_numpy()).all()
+    assert any("do not pin the models down" in w for w in result.warnings)
+    assert all(np.isfinite(list(result.bg.standard_errors_.values())))

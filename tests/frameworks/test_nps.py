@@ -249,3 +249,72 @@ def test_ten_million_answers_are_fast():
     s = nps.score(answers)
     assert time.perf_counter() - start < 0.5  # goal 0.2 s; loose here for busy test machines
     assert s.n == 10_000_000
+
+
+# -- the room: sections, live form, lesson ---------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["bluebird-coffee", "meridian-bank"])
+def test_every_section_renders_for_every_example_client(slug, data_dir):
+    from matplotlib.figure import Figure
+    from workbook import notebook as wb
+    from workbook.ui import nps as ui
+    room = wb.open_room("nps", slug, str(data_dir), "report")
+    for name, renderer in ui.SECTIONS.items():
+        out = renderer(room.state.context)
+        assert out is None or isinstance(out, (Figure, str)), name
+    assert "Traceback" not in str(ui.peers_table_section(room.state.context))
+
+
+def test_view_pickers_peers_and_import_autosave(data_dir, tmp_path):
+    from workbook.store import Store
+    from workbook.ui import nps as ui
+    store = Store(data_dir)
+    view = ui.View(store, "meridian-bank")
+    view.form()
+    for name in ui.SECTIONS:
+        view.section(name)
+    view._segment.value = "Wealth"
+    view._period.value = "2024Q3"
+    saved = store.load("meridian-bank", "nps", nps.Inputs)
+    assert (saved.focus_segment, saved.focus_period) == ("Wealth", "2024Q3")
+    assert view.state.result.focus_label == "Wealth \u00b7 2024Q3" and "Saved" in view._status.value
+    assert "Wealth" in view._section_widgets["focus"].children[0].value
+    # a bad competitor line is refused and nothing is saved
+    view._peers.value = "Lakeshore Savings; lots; 4.2"
+    assert "Not saved" in view._status.value and "peers line 1" in view._status.value
+    assert len(store.load("meridian-bank", "nps", nps.Inputs).peers) == 6
+    view._peers.value = "A; 10; 1\nB; 20; 3\nC; 30; 4"
+    assert [p.name for p in store.load("meridian-bank", "nps", nps.Inputs).peers] == ["A", "B", "C"]
+    # a survey export with its own column names: imported, mapping remembered
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame({"Q1 recommend": [10, 9, 3, None], "Type": ["Retail"] * 4,
+                  "When": ["2025-01-05"] * 4}).to_excel(path, index=False)
+    view._col_score.value, view._col_segment.value, view._col_date.value = "Q1 recommend", "Type", "When"
+    view._import(str(path))
+    assert view.state.result.overall.n == 3 and view.state.result.overall.blanks == 1
+    assert store.load("meridian-bank", "nps", nps.Inputs).columns.score == "Q1 recommend"
+    reloaded = ui.View(store, "meridian-bank")
+    assert reloaded.state.result.overall.n == 3  # the stored table reads back
+
+
+def test_lesson_answers_come_from_the_example_client():
+    from workbook.teaching import Lesson
+    lesson = Lesson("nps", str(DATA.parent))
+    assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
+    ten = lesson.module.first_ten(lesson.context)
+    assert len(ten) == 10 and lesson.answer(1) == int((ten["score"] >= 9).sum())
+    assert lesson.check(3, round(lesson.context.result.overall.nps)).correct is True
+    assert lesson.check(5, "web SHOP").correct is True
+    assert lesson.check(6, "no").correct is False
+    assert "Step 1" in lesson.worked_example()
+
+
+def test_changes_describe_what_moved():
+    before = nps.Inputs(peers=[nps.Peer(name="A", nps=10, revenue_growth_pct=1)])
+    after = nps.Inputs(peers=[nps.Peer(name="A", nps=15, revenue_growth_pct=1),
+                              nps.Peer(name="B", nps=30, revenue_growth_pct=4)], confidence=0.9)
+    notes = nps.changes(before, after)
+    assert any(n.startswith("Competitor added: B") for n in notes)
+    assert any(n.startswith("A: NPS +10 -> +15") for n in notes)
+    assert "Confidence level: 0.95 -> 0.9." in notes

@@ -341,6 +341,51 @@ def _compress(*cols: np.ndarray, weights: np.ndarray | None = None) -> tuple[lis
     return [c[first] for c in cols], w, inv
 
 
+_EXTREME_LOG = 9.0  # a fitted log-parameter beyond +-9 (a factor of 8,000) means the data do not pin it down
+_PRIOR_SD = 3.0      # then a weak normal prior on the log-parameters (sd 3) keeps the fit usable
+
+
+def _bfgs(fun, start: np.ndarray, model: str) -> tuple[np.ndarray, bool]:
+    """BFGS over log-parameters behind a soft wall at +-``_LOG_BOUND``."""
+    def walled(theta):
+        kept = np.clip(theta, -_LOG_BOUND, _LOG_BOUND)
+        value, grad = fun(kept)
+        over = theta - kept
+        return value + 0.5 * float((over * over).sum()), grad + over
+
+    res = minimize(walled, start, jac=True, method="BFGS", options={"gtol": 1e-7, "maxiter": 500})
+    theta = np.clip(res.x, -_LOG_BOUND, _LOG_BOUND)
+    converged = bool(res.success) or float(np.abs(fun(theta)[1]).max()) < 1e-5
+    if not converged:
+        log.warning("%s fit did not fully converge: %s", model, res.message)
+    return theta, converged
+
+
+def _minimize(fun, start: np.ndarray, model: str, total: float) -> tuple[np.ndarray, float, bool, bool]:
+    """Minimize a mean negative log-likelihood over log-parameters.
+
+    Returns ``(theta, value, converged, penalized)``. BFGS from scipy (plain
+    numpy arithmetic) is used rather than L-BFGS-B: with three or four
+    parameters the quasi-Newton bookkeeping is trivial, while the compiled
+    L-BFGS-B calls BLAS routines that slow down badly when the machine's
+    cores are busy. When the maximum-likelihood estimate runs off to an
+    extreme (for example nobody in the data has stopped buying, so the
+    dropout parameters are not identified), the fit is redone with a weak
+    normal prior on the log-parameters (posterior mode) and flagged.
+    """
+    theta, converged = _bfgs(fun, start, model)
+    if converged and float(np.abs(theta).max()) <= _EXTREME_LOG:
+        return theta, float(fun(theta)[0]), True, False
+
+    def penalized(th):
+        value, grad = fun(th)
+        return value + float((th * th).sum()) / (2 * _PRIOR_SD ** 2 * total), grad + th / (_PRIOR_SD ** 2 * total)
+
+    log.warning("%s: the data do not pin the parameters down; refitting with a weak prior", model)
+    theta, converged = _bfgs(penalized, start, model)
+    return theta, float(fun(theta)[0]), converged, True
+
+
 def _numeric_hessian(grad, theta: np.ndarray, step: float = 1e-5) -> np.ndarray:
     k = len(theta)
     h = np.empty((k, k))
@@ -352,14 +397,13 @@ def _numeric_hessian(grad, theta: np.ndarray, step: float = 1e-5) -> np.ndarray:
 
 
 def _covariance(hessian_total: np.ndarray) -> np.ndarray:
-    try:
-        cov = np.linalg.inv(hessian_total)
-        if np.all(np.linalg.eigvalsh(cov) > 0):
-            return cov
-    except np.linalg.LinAlgError:
-        pass
+    """Inverse of the information matrix; made positive definite when it is not (with a warning)."""
+    vals, vecs = np.linalg.eigh(hessian_total)
+    if np.all(vals > 0):
+        return vecs @ np.diag(1 / vals) @ vecs.T
     log.warning("the information matrix is not positive definite; parameter uncertainty is unreliable")
-    return np.linalg.pinv(hessian_total)
+    floor = max(float(np.abs(vals).max()) * 1e-9, 1e-12)
+    return vecs @ np.diag(1 / np.maximum(np.abs(vals), floor)) @ vecs.T
 
 
 class FitError(WorkbookError):
@@ -414,6 +458,7 @@ class BetaGeo:
         self.n_customers_ = 0
         self.n_unique_ = 0
         self.converged_ = False
+        self.penalized_ = False
 
     # likelihood ------------------------------------------------------------
     @staticmethod
@@ -461,7 +506,7 @@ class BetaGeo:
 
     def fit(self, frequency: Any, recency: Any, T: Any, weights: Any = None,
             initial: dict[str, float] | None = None) -> "BetaGeo":
-        """Fit by maximum likelihood (L-BFGS-B on log-parameters with the analytic gradient).
+        """Fit by maximum likelihood (BFGS on log-parameters with the analytic gradient).
 
         Parameters
         ----------
@@ -493,16 +538,11 @@ class BetaGeo:
             ll, g = self._ll_grad(theta, data)
             return -ll / total, -g / total
 
-        res = minimize(fun, start, jac=True, method="L-BFGS-B", bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 4,
-                       options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9})
-        self.converged_ = bool(res.success)
-        if not res.success:
-            log.warning("BG/NBD fit did not fully converge: %s", res.message)
-        theta = res.x
+        theta, fmin, self.converged_, self.penalized_ = _minimize(fun, start, "BG/NBD", total)
         self.params_ = dict(zip(self.NAMES, map(float, np.exp(theta))))
         hess = _numeric_hessian(lambda th: -self._ll_grad(th, data)[1], theta)
-        self.cov_ = _covariance(hess)
-        self.log_likelihood_ = -float(res.fun) * total
+        self.cov_ = _covariance(hess + (np.eye(4) / _PRIOR_SD ** 2 if self.penalized_ else 0))
+        self.log_likelihood_ = -fmin * total
         self.n_customers_, self.n_unique_ = int(round(total)), data.n_rows
         return self
 
@@ -596,6 +636,8 @@ class GammaGamma:
         self.cov_: np.ndarray | None = None
         self.log_likelihood_ = float("nan")
         self.n_customers_ = 0
+        self.converged_ = False
+        self.penalized_ = False
 
     @staticmethod
     def _ll_grad(theta, x, m, w, grad=True):
@@ -648,17 +690,13 @@ class GammaGamma:
             ll, g = self._ll_grad(theta, ux, um, uw)
             return -ll / total, -g / total
 
-        res = minimize(fun, start, jac=True, method="L-BFGS-B", bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 3,
-                       options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9})
-        if not res.success:
-            log.warning("Gamma-Gamma fit did not fully converge: %s", res.message)
-        theta = res.x
+        theta, fmin, self.converged_, self.penalized_ = _minimize(fun, start, "Gamma-Gamma", total)
         p, q, g = np.exp(theta)
         self.params_ = {"p": float(p), "q": float(q), "gamma": float(g * scale)}
         hess = _numeric_hessian(lambda th: -self._ll_grad(th, ux, um, uw)[1], theta)
-        self.cov_ = _covariance(hess)
+        self.cov_ = _covariance(hess + (np.eye(3) / _PRIOR_SD ** 2 if self.penalized_ else 0))
         # the likelihood of the unscaled data differs by the Jacobian of the scaling
-        self.log_likelihood_ = -float(res.fun) * total - total * math.log(scale)
+        self.log_likelihood_ = -fmin * total - total * math.log(scale)
         self.n_customers_ = int(round(total))
         if q <= 1:
             log.warning("Gamma-Gamma q = %.3f <= 1: mean spend is not finite under the fitted model", q)
@@ -744,81 +782,142 @@ def _discounted_purchases(params, x: np.ndarray, T: np.ndarray, horizon_months: 
 
 VALUE_COLUMNS = ["frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
                  "expected_spend", "clv", "clv_low", "clv_high"]
+_STEP = 1e-6  # forward-difference step in the log-parameters for the delta method
+
+
+class ValueModel:
+    """A customer base with fitted models, ready to value for any margin, rate and horizon.
+
+    The expensive part of CLV, the BG/NBD expected purchases month by month
+    (a hypergeometric function per distinct frequency and age), does not
+    depend on the margin or the discount rate; it is computed once (for the
+    fitted parameters and for each parameter nudged, for the delta method)
+    and kept. :meth:`value` is then a few vector operations, which is what
+    keeps the live sliders instant.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        From :func:`summarize`.
+    bg, gg : fitted BetaGeo and GammaGamma
+    """
+
+    def __init__(self, summary: pd.DataFrame, bg: BetaGeo, gg: GammaGamma) -> None:
+        self.index = summary.index
+        x, tx, T = _check_rfm(summary["frequency"], summary["recency"], summary["T"])
+        self.x, self.tx, self.T = x, tx, T
+        self.m = summary["monetary_value"].to_numpy(dtype=float)
+        self.bg, self.gg = bg, gg
+        self._bgp = np.array(bg._require())
+        (ux, utx, uT), _, self._inv3 = _compress(x, tx, T)
+        (self._vx, self._vT), _, self._inv2 = _compress(ux, uT)
+        # parameter sets: fitted, then each log-parameter nudged by _STEP
+        thetas = [np.log(self._bgp)] + [np.log(self._bgp) + _STEP * e for e in np.eye(4)]
+        self._params = [np.exp(th) for th in thetas]
+        self._alive = np.array([expit(-BetaGeo._log_odds_dead(p, ux, utx, uT)) for p in self._params])
+        self._cum = np.zeros((5, len(self._vx), 0))  # E[Y(k months) | alive], k = 1..months computed
+        self.spend = gg.expected_spend(x, self.m)
+        p, q, g = gg._require()
+        den = p * x + q - 1
+        self._jac_gg = np.column_stack([1 - p * x / den, -q / den, g / (g + np.where(x > 0, x * self.m, 0.0))])
+
+    def _ensure(self, months: int) -> None:
+        have = self._cum.shape[2]
+        if months <= have:
+            return
+        extra = np.empty((5, len(self._vx), months - have))
+        for s, params in enumerate(self._params):
+            for j, k in enumerate(range(have + 1, months + 1)):
+                extra[s, :, j] = BetaGeo._cum_expected(params, k * WEEKS_PER_MONTH, self._vx, self._vT)
+        self._cum = np.concatenate([self._cum, extra], axis=2)
+
+    def value(self, margin: float, annual_discount_rate: float, horizon_months: int, confidence: float = 0.95
+              ) -> tuple[pd.DataFrame, float, float]:
+        """Per-customer values (``VALUE_COLUMNS``) and the interval of their sum.
+
+        The interval of each CLV is ``CLV * exp(+-z * sd)`` with ``sd`` the
+        delta-method standard deviation of ``log CLV`` (BG/NBD and Gamma-Gamma
+        parameters independent); customer equity gets the same treatment with
+        the gradient of the sum.
+        """
+        _check_settings(margin, horizon_months, confidence)
+        v = monthly_discount_factor(annual_discount_rate)
+        z = float(ndtri(0.5 + confidence / 2))
+        self._ensure(horizon_months)
+        cum = self._cum[:, :, :horizon_months]
+        inc = np.diff(cum, axis=2, prepend=0.0)
+        disc2 = np.einsum("suk,k->su", inc, v ** np.arange(1, horizon_months + 1))   # per distinct (x, T)
+        bgpart = self._alive * disc2[:, self._inv2]                                   # per distinct (x, t_x, T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jac_bg = np.where(bgpart[0] > 0, (np.log(bgpart[1:]) - np.log(bgpart[0])) / _STEP, 0.0).T
+        inv3 = self._inv3
+        clv = margin * self.spend * bgpart[0][inv3]
+        var_log = np.einsum("ij,jk,ik->i", jac_bg, self.bg.cov_, jac_bg)[inv3] + \
+            np.einsum("ij,jk,ik->i", self._jac_gg, self.gg.cov_, self._jac_gg)
+        half = z * np.sqrt(np.maximum(var_log, 0.0))
+        out = pd.DataFrame({
+            "frequency": self.x.astype(np.int64), "recency": self.tx, "T": self.T, "monetary_value": self.m,
+            "p_alive": self._alive[0][inv3], "expected_purchases": (self._alive[0] * cum[0, :, -1][self._inv2])[inv3],
+            "expected_spend": self.spend, "clv": clv, "clv_low": clv * np.exp(-half), "clv_high": clv * np.exp(half),
+        }, index=self.index)
+        total = float(clv.sum())
+        g_bg = np.einsum("i,ij->j", np.bincount(inv3, weights=clv, minlength=len(jac_bg)), jac_bg)
+        g_gg = np.einsum("i,ij->j", clv, self._jac_gg)
+        sd = math.sqrt(max(float(g_bg @ self.bg.cov_ @ g_bg + g_gg @ self.gg.cov_ @ g_gg), 0.0))
+        if total <= 0:
+            return out, 0.0, 0.0
+        return out, total * math.exp(-z * sd / total), total * math.exp(z * sd / total)
+
+
+def _check_settings(margin: float, horizon_months: int, confidence: float) -> None:
+    problems = []
+    if not (isinstance(margin, (int, float)) and 0 < margin <= 1):
+        problems.append(Problem("margin", margin, "a share of spend greater than 0 and at most 1 (e.g. 0.35)"))
+    if not (isinstance(horizon_months, (int, np.integer)) and 1 <= horizon_months <= 240):
+        problems.append(Problem("horizon_months", horizon_months, "a whole number of months from 1 to 240"))
+    if not (isinstance(confidence, float) and 0.5 <= confidence < 1):
+        problems.append(Problem("confidence", confidence, "a level between 0.5 and 0.999, e.g. 0.95"))
+    if problems:
+        raise InvalidInput(problems, "lifetime value settings")
+
+
+def _bootstrap(summary: pd.DataFrame, bg: BetaGeo, gg: GammaGamma, margin: float, annual_discount_rate: float,
+               horizon_months: int, confidence: float, draws: int, seed: int) -> tuple[pd.DataFrame, float, float]:
+    """Parametric bootstrap: parameters drawn from N(estimate, inverse Hessian) on the log scale."""
+    out, _, _ = ValueModel(summary, bg, gg).value(margin, annual_discount_rate, horizon_months, confidence)
+    x, tx, T = out["frequency"].to_numpy(float), out["recency"].to_numpy(), out["T"].to_numpy()
+    m = out["monetary_value"].to_numpy()
+    if len(x) * draws > 50_000_000:
+        raise InvalidInput.one("interval", "bootstrap", f"'delta' for this many customers ({len(x):,})")
+    v = monthly_discount_factor(annual_discount_rate)
+    (ux, utx, uT), _, inv3 = _compress(x, tx, T)
+    (vx, vT), _, inv2 = _compress(ux, uT)
+    rng = np.random.default_rng(seed)
+    th_bg = rng.multivariate_normal(np.log(bg._require()), bg.cov_, size=draws)
+    th_gg = rng.multivariate_normal(np.log(gg._require()), gg.cov_, size=draws)
+    sims = np.empty((draws, len(x)))
+    for i in range(draws):
+        params = np.exp(th_bg[i])
+        d, _ = _discounted_purchases(params, vx, vT, horizon_months, v)
+        alive = expit(-BetaGeo._log_odds_dead(params, ux, utx, uT))
+        p, q, g = np.exp(th_gg[i])
+        spend = p * (g + np.where(x > 0, x * m, 0.0)) / (p * x + q - 1)
+        sims[i] = margin * spend * (alive * d[inv2])[inv3]
+    qs = [50 * (1 - confidence), 50 * (1 + confidence)]
+    out["clv_low"], out["clv_high"] = np.percentile(sims, qs, axis=0)
+    lo, hi = np.percentile(sims.sum(1), qs)
+    return out, float(lo), float(hi)
 
 
 def _value(summary: pd.DataFrame, bg: BetaGeo, gg: GammaGamma, margin: float, annual_discount_rate: float,
            horizon_months: int, confidence: float, interval: str, draws: int, seed: int
            ) -> tuple[pd.DataFrame, float, float]:
-    """Per-customer values plus the interval of their sum (customer equity)."""
-    if not 0 < margin <= 1:
-        raise InvalidInput.one("margin", margin, "a share of spend greater than 0 and at most 1 (e.g. 0.35)")
-    if int(horizon_months) != horizon_months or not 1 <= horizon_months <= 240:
-        raise InvalidInput.one("horizon_months", horizon_months, "a whole number of months from 1 to 240")
-    if interval not in ("delta", "bootstrap"):
-        raise InvalidInput.one("interval", interval, "'delta' or 'bootstrap'")
-    v = monthly_discount_factor(annual_discount_rate)
-    z = float(ndtri(0.5 + confidence / 2))
-    x, tx, T = _check_rfm(summary["frequency"], summary["recency"], summary["T"])
-    m = summary["monetary_value"].to_numpy(dtype=float)
-    bgp = np.array(bg._require())
-    ggp = np.array(gg._require())
-
-    # BG/NBD part on distinct (x, t_x, T); the hypergeometric part on distinct (x, T)
-    (ux, utx, uT), _, inv3 = _compress(x, tx, T)
-    (vx, vT), _, inv2 = _compress(ux, uT)
-
-    def bg_part(params):
-        d, e = _discounted_purchases(params, vx, vT, horizon_months, v)
-        alive = expit(-BetaGeo._log_odds_dead(params, ux, utx, uT))
-        return alive, d[inv2], e[inv2]
-
-    def spend_of(params):
-        p, q, g = params
-        return p * (g + np.where(x > 0, x * m, 0.0)) / (p * x + q - 1)
-
-    alive, disc, expct = bg_part(bgp)
-    spend = gg.expected_spend(x, m)
-    clv = margin * spend * (alive * disc)[inv3]
-    out = pd.DataFrame({"frequency": x.astype(np.int64), "recency": tx, "T": T, "monetary_value": m,
-                        "p_alive": alive[inv3], "expected_purchases": (alive * expct)[inv3],
-                        "expected_spend": spend, "clv": clv}, index=summary.index)
-    total = float(clv.sum())
     if interval == "delta":
-        # d log(alive * disc) / d log-params by forward differences on distinct rows; spend part analytic
-        base = np.log(alive * disc)
-        jac_bg = np.empty((len(ux), 4))
-        step = 1e-6
-        for j in range(4):
-            th = np.log(bgp)
-            th[j] += step
-            a_j, d_j, _ = bg_part(np.exp(th))
-            jac_bg[:, j] = (np.log(a_j * d_j) - base) / step
-        p, q, g = ggp
-        den = p * x + q - 1
-        jac_gg = np.column_stack([1 - p * x / den, -q / den, g / (g + np.where(x > 0, x * m, 0.0))])
-        var_log = np.einsum("ij,jk,ik->i", jac_bg, bg.cov_, jac_bg)[inv3] + \
-            np.einsum("ij,jk,ik->i", jac_gg, gg.cov_, jac_gg)
-        half = z * np.sqrt(var_log)
-        out["clv_low"], out["clv_high"] = clv * np.exp(-half), clv * np.exp(half)
-        # equity: d(sum CLV)/d theta = sum CLV_i * d log CLV_i / d theta
-        w = np.bincount(inv3, weights=clv, minlength=len(ux))
-        g_bg, g_gg = np.einsum("i,ij->j", w, jac_bg), np.einsum("i,ij->j", clv, jac_gg)
-        sd = math.sqrt(max(float(g_bg @ bg.cov_ @ g_bg + g_gg @ gg.cov_ @ g_gg), 0.0))
-        eq_lo, eq_hi = (total * math.exp(-z * sd / total), total * math.exp(z * sd / total)) if total > 0 else (0.0, 0.0)
-    else:
-        if len(x) * draws > 50_000_000:
-            raise InvalidInput.one("interval", "bootstrap", f"'delta' for this many customers ({len(x):,})")
-        rng = np.random.default_rng(seed)
-        th_bg = rng.multivariate_normal(np.log(bgp), bg.cov_, size=draws)
-        th_gg = rng.multivariate_normal(np.log(ggp), gg.cov_, size=draws)
-        sims = np.empty((draws, len(x)))
-        for i in range(draws):
-            a_i, d_i, _ = bg_part(np.exp(th_bg[i]))
-            sims[i] = margin * spend_of(np.exp(th_gg[i])) * (a_i * d_i)[inv3]
-        qs = [50 * (1 - confidence), 50 * (1 + confidence)]
-        out["clv_low"], out["clv_high"] = np.percentile(sims, qs, axis=0)
-        eq_lo, eq_hi = (float(b) for b in np.percentile(sims.sum(1), qs))
-    return out, eq_lo, eq_hi
+        return ValueModel(summary, bg, gg).value(margin, annual_discount_rate, horizon_months, confidence)
+    if interval == "bootstrap":
+        _check_settings(margin, horizon_months, confidence)
+        return _bootstrap(summary, bg, gg, margin, annual_discount_rate, horizon_months, confidence, draws, seed)
+    raise InvalidInput.one("interval", interval, "'delta' or 'bootstrap'")
 
 
 def customer_value(summary: pd.DataFrame, bg: BetaGeo, gg: GammaGamma, margin: float,
@@ -905,11 +1004,16 @@ def value_base(summary: pd.DataFrame, bg: BetaGeo, gg: GammaGamma, margin: float
                draws: int = 200, seed: int = 0) -> BaseValue:
     """CLV of every customer, customer equity, value tiers and concentration in one call.
 
-    This is what the live sliders recompute: the fitted models are reused, so
-    only the value arithmetic runs again.
+    For repeated calls on one base (live sliders), keep a :class:`ValueModel`
+    instead: :func:`evaluate` does so through :func:`prepare`.
     """
     cust, lo, hi = _value(summary, bg, gg, margin, annual_discount_rate, horizon_months, confidence, interval,
                           draws, seed)
+    return _base_value(cust, lo, hi, margin, annual_discount_rate, horizon_months, confidence)
+
+
+def _base_value(cust: pd.DataFrame, lo: float, hi: float, margin: float, annual_discount_rate: float,
+                horizon_months: int, confidence: float) -> BaseValue:
     clv = cust["clv"].to_numpy()
     cust["tier"] = tier_labels(clv)
     equity = float(clv.sum())
@@ -1253,6 +1357,60 @@ def _recommend(value: BaseValue | None, aud: AuditResult, transitions: pd.DataFr
     return recs
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What does not change when only margin, discount rate, horizon or audit answers change."""
+
+    transactions: pd.DataFrame
+    summary: pd.DataFrame
+    bg: BetaGeo | None
+    gg: GammaGamma | None
+    model: ValueModel | None
+    transitions: pd.DataFrame
+    next_products: pd.DataFrame
+    observation_end: dt.date
+    fit_error: str | None
+
+
+_PREPARED: list[tuple[pd.DataFrame, tuple, Prepared]] = []
+_PREPARED_KEEP = 4
+
+
+def prepare(frame: pd.DataFrame, columns: TransactionColumns | None = None,
+            observation_end: dt.date | None = None) -> Prepared:
+    """Validate, summarize, fit and precompute for one transactions table.
+
+    The last few results are kept, keyed by the table object itself (tables
+    are replaced, never changed in place), so moving a slider in a live
+    session does not refit the models.
+    """
+    columns = columns or TransactionColumns()
+    key = (columns.model_dump_json(), observation_end)
+    for kept, kept_key, prep in _PREPARED:
+        if kept is frame and kept_key == key:
+            return prep
+    tx = validate_transactions(frame, columns)
+    end = observation_end or tx["date"].max().date()
+    tx = tx[tx["date"] <= pd.Timestamp(end)].reset_index(drop=True)
+    if tx.empty:
+        raise InvalidInput.one("observation_end", str(end), "a date on or after the first transaction")
+    summary = summarize(tx, end)
+    bg = gg = model = None
+    error = None
+    try:
+        bg, gg = fit_models(summary)
+        model = ValueModel(summary, bg, gg)
+    except FitError as exc:
+        error = str(exc)
+        bg = gg = None
+    transitions = product_transitions(tx)
+    prep = Prepared(transactions=tx, summary=summary, bg=bg, gg=gg, model=model, transitions=transitions,
+                    next_products=next_best_products(tx, transitions), observation_end=end, fit_error=error)
+    _PREPARED.append((frame, key, prep))
+    del _PREPARED[:-_PREPARED_KEEP]
+    return prep
+
+
 def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     """Run the customer-value analysis for one client.
 
@@ -1280,24 +1438,29 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     nxt = pd.DataFrame(columns=["next_product", "score"])
     end = inputs.observation_end
     if frame is not None:
-        tx = validate_transactions(frame, inputs.columns)
-        if end is None:
-            end = tx["date"].max().date()
-        tx = tx[tx["date"] <= pd.Timestamp(end)]
-        summary = summarize(tx, end)
-        try:
-            bg, gg = fit_models(summary)
-            value = value_base(summary, bg, gg, inputs.margin, inputs.annual_discount_rate, inputs.horizon_months,
-                               inputs.confidence)
-        except FitError as exc:
-            warnings.append(f"Lifetime value could not be estimated: {exc}.")
-            bg = gg = None
-        transitions = product_transitions(tx)
-        nxt = next_best_products(tx, transitions)
-        if value is not None:
+        prep = prepare(frame, inputs.columns, inputs.observation_end)
+        summary, bg, gg, transitions, nxt, end = (prep.summary, prep.bg, prep.gg, prep.transitions,
+                                                  prep.next_products, prep.observation_end)
+        if prep.model is not None:
+            cust, lo, hi = prep.model.value(inputs.margin, inputs.annual_discount_rate, inputs.horizon_months,
+                                            inputs.confidence)
+            bad = ~np.isfinite(cust[["clv", "clv_low", "clv_high"]].to_numpy()).all(axis=1)
+            if bad.any():
+                warnings.append(f"The purchase model gives no usable forecast for {int(bad.sum())} customers; "
+                                "their value is counted as zero.")
+                cust.loc[bad, ["clv", "clv_low", "clv_high", "expected_purchases"]] = 0.0
+                lo, hi = (float(np.nan_to_num(v)) for v in (lo, hi))
+            value = _base_value(cust, lo, hi, inputs.margin, inputs.annual_discount_rate, inputs.horizon_months,
+                                inputs.confidence)
             value.customers["next_product"] = nxt["next_product"].reindex(value.customers.index).fillna("")
-        if bg is not None and not bg.converged_:
-            warnings.append("The purchase model did not fully converge; treat the values as rough.")
+        else:
+            warnings.append(f"Lifetime value could not be estimated: {prep.fit_error}.")
+        if bg is not None and not (bg.converged_ and gg.converged_):
+            warnings.append("A model fit did not fully converge; treat the values as rough.")
+        if bg is not None and (bg.penalized_ or gg.penalized_):
+            warnings.append("The transactions do not pin the models down (for example, no customer seems to have "
+                            "stopped buying yet), so they were fitted with a mild assumption that keeps the "
+                            "parameters in a plausible range; treat lifetime values as indicative.")
         if len(summary) < 200:
             warnings.append(f"Only {len(summary)} customers: the model parameters are uncertain, and the intervals "
                             "are wide.")
@@ -1343,3 +1506,28 @@ def headline(result: Result) -> dict:
         metrics["audit_percent"] = _r(result.audit.percent, 1)
     summary = ("; ".join(parts) + ".") if parts else "No customer data or audit answers yet."
     return {"status": result.status, "summary": summary[0].upper() + summary[1:], "metrics": metrics}
+
+
+def changes(previous: Inputs, current: Inputs) -> list[str]:
+    """Plain sentences on what moved between two saved versions of the inputs."""
+    out = []
+    if previous.margin != current.margin:
+        out.append(f"Margin: {previous.margin:.0%} -> {current.margin:.0%}.")
+    if previous.annual_discount_rate != current.annual_discount_rate:
+        out.append(f"Discount rate: {previous.annual_discount_rate:.1%} -> {current.annual_discount_rate:.1%} a year.")
+    if previous.horizon_months != current.horizon_months:
+        out.append(f"Horizon: {previous.horizon_months} -> {current.horizon_months} months.")
+    if previous.subscription != current.subscription:
+        out.append("Subscription figures changed.")
+    topics = {q.id: q.topic for q in AUDIT}
+    for qid in AUDIT_IDS:
+        a, b = previous.audit.get(qid), current.audit.get(qid)
+        if a != b:
+            out.append(f"Audit, {topics[qid]}: {AUDIT_SCALE.get(a, 'not answered')} -> "
+                       f"{AUDIT_SCALE.get(b, 'not answered')}.")
+    old, new = audit(previous.audit), audit(current.audit)
+    if old.stage != new.stage:
+        out.append(f"Customer-centricity stage: {old.stage or 'not assessed'} -> {new.stage or 'not assessed'}.")
+    if previous.columns != current.columns:
+        out.append("The transactions export's column names changed.")
+    return out
