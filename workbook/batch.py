@@ -57,7 +57,7 @@ LOG_NAME = "batch.log"  # the warm workers' own messages
 PARTS = ".parts"
 DEFAULT_TIMEOUT = 300.0
 WORKER_GRACE = 120.0  # seconds a worker may take beyond the notebook timeout (export, writing)
-PDF_PAGES = 3  # Chromium pages printing at once
+PDF_PAGES = 2  # Chromium pages printing at once (more only adds contention)
 
 #: Modules every batch worker imports before its first notebook.
 BATCH_PRELOAD = (
@@ -203,6 +203,16 @@ def _write_manifest(out_dir: Path, manifest: dict) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def _entry(o: Outcome) -> dict:
+    """A manifest line: fingerprint, success and where the seconds went."""
+    entry = {"fingerprint": o.fingerprint, "ok": o.ok,
+             "seconds": {k: round(v, 4) for k, v in o.timings.items()}}
+    if not o.ok:
+        entry["error"] = o.error
+        entry["cell"] = o.cell
+    return entry
 
 
 def _outputs_exist(out_dir: Path, framework: str) -> bool:
@@ -415,18 +425,26 @@ class LocalPool:
     """``n`` warm workers fed from one priority queue by one thread each."""
 
     def __init__(self, n: int, log_file=None) -> None:
-        t0 = time.perf_counter()
+        # the workers start importing at once; :meth:`start` waits for them
+        self._t0 = time.perf_counter()
         self._log_file = log_file
         self.workers = [_new_worker(wait=False, log_file=log_file) for _ in range(n)]
-        for w in self.workers:
-            w.wait_ready()
-        self.startup = time.perf_counter() - t0
+        self.startup = 0.0
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()
         self._results: queue.Queue = queue.Queue()
         self._seq = 0
-        self._threads = [threading.Thread(target=self._loop, args=(i,), daemon=True) for i in range(n)]
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> "LocalPool":
+        """Wait until every worker is warm and start feeding them."""
+        for w in self.workers:
+            w.wait_ready()
+        self.startup = time.perf_counter() - self._t0
+        self._threads = [threading.Thread(target=self._loop, args=(i,), daemon=True)
+                         for i in range(len(self.workers))]
         for t in self._threads:
             t.start()
+        return self
 
     def _loop(self, i: int) -> None:
         while True:
@@ -640,6 +658,25 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
     chosen = list(frameworks) if frameworks else None
     for name in chosen or ():
         registry.get(name)
+    log_file = early = None
+    if not scheduler and slugs:
+        # start warming the workers now, while the plan is made (closed unused if all is up to date)
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        log_file = open(reports_dir / LOG_NAME, "a", encoding="utf-8")
+        early = LocalPool(workers or default_workers(), log_file)
+    try:
+        return _run(store, data_dir, reports_dir, slugs, chosen, scheduler, force, pdf, timeout, progress,
+                    portfolio, early, log_file)
+    finally:
+        if early is not None and not early._threads:
+            early.close()
+        if log_file is not None:
+            log_file.close()
+
+
+def _run(store, data_dir: Path, reports_dir: Path, slugs: list[str], chosen: list[str] | None,
+         scheduler: str | None, force: bool, pdf: bool, timeout: float, progress: bool | None,
+         portfolio: bool, early: "LocalPool | None", log_file) -> BatchResult:
     result = BatchResult(clients=slugs)
     t_start = time.perf_counter()
 
@@ -648,7 +685,7 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
     jobs: list[Job] = []
     for slug in slugs:
         out = reports_dir / slug
-        manifest = {} if force else load_manifest(out)
+        manifest = load_manifest(out)
         pages = manifest.get("pages", {})
         have = [n for n in registry.names() if store.has(slug, n)]
         plan = {"manifest": manifest, "have": have, "waiting": set(), "outcomes": {}, "fresh": False}
@@ -674,7 +711,8 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
         out = reports_dir / slug
         pages = dict(plan["manifest"].get("pages", {}))
         for name, o in plan["outcomes"].items():
-            pages[name] = {"fingerprint": o.fingerprint, "ok": o.ok}
+            if not o.skipped:
+                pages[name] = _entry(o)
         include = tuple((n, registry.get(n).title) for n in plan["have"]
                         if pages.get(n, {}).get("ok") and _outputs_exist(out, n))
         plan["pages"] = pages
@@ -698,7 +736,7 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
         manifest["pages"] = plan["pages"]
         s = plan["outcomes"].get(SUMMARY)
         if s is not None:
-            manifest[SUMMARY] = {"fingerprint": s.fingerprint, "ok": s.ok}
+            manifest[SUMMARY] = _entry(s) if not s.skipped else manifest.get(SUMMARY, _entry(s))
         manifest["package"] = __version__
         if not s or not s.skipped or any(not o.skipped for o in plan["outcomes"].values()):
             manifest["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -717,7 +755,6 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
         bar.set_postfix_str(f"clients {clients_done}/{len(slugs)}, failed {failures}", refresh=True)
 
     pool = None
-    log_file = None
     try:
         to_run = list(jobs)
         for slug in pending_summaries:
@@ -730,12 +767,8 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
                 to_run.append(job)
         show()
         if to_run:
-            if scheduler:
-                pool = DaskPool(scheduler)
-            else:
-                reports_dir.mkdir(parents=True, exist_ok=True)
-                log_file = open(reports_dir / LOG_NAME, "a", encoding="utf-8")
-                pool = LocalPool(workers or default_workers(), log_file)
+            pool = DaskPool(scheduler) if scheduler else early.start()
+            early = None
             result.worker_startup = pool.startup
             for job in to_run:
                 pool.submit(job)
@@ -777,8 +810,6 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
         bar.close()
         if pool is not None:
             pool.close()
-        if log_file is not None:
-            log_file.close()
     result.html_seconds = time.perf_counter() - t_start
 
     if pdf:

@@ -630,6 +630,13 @@ def _serve(fd: int, preload: list[str], warmups: list[str]) -> None:
             _resolve(target)()
         except Exception:
             log.warning("warm-up %s failed", target, exc_info=True)
+    # Everything imported so far is shared with the children copy-on-write.  A full
+    # garbage collection in a child would touch (and so copy) every one of those
+    # objects; frozen objects are left out of collections.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     conn.send(("ready", {"pid": os.getpid(), "startup": time.perf_counter() - t0}))
     while True:
         try:
