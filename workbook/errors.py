@@ -8,7 +8,12 @@ CLI and a report can all say exactly what to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -134,3 +139,76 @@ def from_pydantic(exc: Any, context: str = "", prefix: str = "") -> InvalidInput
         allowed = ctx.get("allowed") or err.get("msg", "a valid value")
         problems.append(Problem(field, err.get("input"), str(allowed)))
     return InvalidInput(problems, context)
+
+
+def validated(model: type[M], data: M | Mapping[str, Any], context: str = "") -> M:
+    """Return ``data`` as a ``model``, raising :class:`InvalidInput` when it is not one.
+
+    The one way a pure module turns ``Inputs | dict`` into its ``Inputs``.
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel
+        The model to validate against, usually the framework's ``Inputs``.
+    data : model instance or mapping
+        An instance of ``model`` is returned as it is; anything else is validated.
+    context : str, optional
+        What was being validated, e.g. ``"nps inputs"``.
+
+    Returns
+    -------
+    model instance
+
+    Raises
+    ------
+    InvalidInput
+        With one problem per pydantic error (see :func:`from_pydantic`).
+    """
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic(exc, context) from None
+
+
+def not_allowed(message: str, allowed: str) -> PydanticCustomError:
+    """Build a pydantic error whose ``allowed`` text :func:`from_pydantic` reports.
+
+    Raise it from a pydantic validator for the field being validated.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, e.g. ``"unknown schema version"``.
+    allowed : str
+        What would have been accepted, in plain words.
+
+    Returns
+    -------
+    pydantic_core.PydanticCustomError
+    """
+    return PydanticCustomError("workbook_value", message + " (allowed: {allowed})", {"allowed": allowed})
+
+
+def not_allowed_at(loc: tuple, value: Any, message: str, allowed: str) -> ValidationError:
+    """Build a pydantic validation error at ``loc`` inside the field being validated.
+
+    For validators that check a whole list and must name the item at fault,
+    e.g. ``(3, "name")`` for the name of the fourth item.
+
+    Parameters
+    ----------
+    loc : tuple
+        Where the problem is, relative to the field being validated.
+    value : Any
+        The value that was given.
+    message, allowed : str
+        As for :func:`not_allowed`.
+
+    Returns
+    -------
+    pydantic.ValidationError
+    """
+    details = InitErrorDetails(type=not_allowed(message, allowed), loc=loc, input=value)
+    return ValidationError.from_exception_data("Inputs", [details])

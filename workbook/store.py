@@ -41,6 +41,7 @@ from .errors import (
     UnknownClient,
     WorkbookError,
     from_pydantic,
+    validated,
 )
 
 log = logging.getLogger(__name__)
@@ -407,12 +408,8 @@ class Store:
 
     @staticmethod
     def _validate(model: type[M], doc: M | dict, context: str) -> M:
-        if isinstance(doc, model):
-            doc = doc.model_dump()
-        try:
-            return model.model_validate(doc)
-        except ValidationError as exc:
-            raise from_pydantic(exc, context) from None
+        # An instance is checked again: a change may have edited it in place.
+        return validated(model, doc.model_dump() if isinstance(doc, model) else doc, context)
 
 
 def _stamp() -> str:

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from workbook.errors import from_pydantic
+from workbook.errors import not_allowed_at, validated
 
 log = logging.getLogger(__name__)
 
@@ -162,12 +161,6 @@ STATEMENTS_PER_FORM = {f: sum(1 for s in STATEMENTS if s.form == f) for f in FOR
 Answer = Annotated[int, Field(ge=SCALE_MIN, le=SCALE_MAX)]
 
 
-def _fail(loc: tuple, value: Any, message: str, allowed: str) -> ValidationError:
-    """A validation error at ``loc`` (relative to the field being validated)."""
-    err = PydanticCustomError("workbook_value", message + " (allowed: {allowed})", {"allowed": allowed})
-    return ValidationError.from_exception_data("Inputs", [InitErrorDetails(type=err, loc=loc, input=value)])
-
-
 class Inputs(BaseModel):
     """Form inputs of the brand-communities room.
 
@@ -195,7 +188,7 @@ class Inputs(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != SCHEMA_VERSION:
-            raise _fail((), v, "unknown schema version", str(SCHEMA_VERSION))
+            raise not_allowed_at((), v, "unknown schema version", str(SCHEMA_VERSION))
         return v
 
     @field_validator("answers", mode="before")
@@ -204,7 +197,7 @@ class Inputs(BaseModel):
         if isinstance(v, dict):
             for key in v:
                 if key not in STATEMENT_IDS:
-                    raise _fail((str(key),), key, "unknown statement id", ", ".join(STATEMENT_IDS))
+                    raise not_allowed_at((str(key),), key, "unknown statement id", ", ".join(STATEMENT_IDS))
         return v
 
     @field_validator("answers")
@@ -282,15 +275,6 @@ def dominant_form(scores: dict[str, float | None]) -> tuple[str | None, tuple[st
     return tied[0], tied
 
 
-def _coerce(inputs: Inputs | dict) -> Inputs:
-    if isinstance(inputs, Inputs):
-        return inputs
-    try:
-        return Inputs.model_validate(inputs)
-    except ValidationError as exc:
-        raise from_pydantic(exc, context="brand_communities inputs") from None
-
-
 def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = None) -> Result:
     """Score the questionnaire and name the dominant form.
 
@@ -304,7 +288,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = Non
     -------
     Result
     """
-    inputs = _coerce(inputs)
+    inputs = validated(Inputs, inputs, "brand_communities inputs")
     rows = []
     for f in FORMS:
         vals = [inputs.answers[s.id] for s in STATEMENTS if s.form == f and s.id in inputs.answers]

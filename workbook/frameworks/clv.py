@@ -59,11 +59,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, hyp2f1, ndtri
 
-from ..errors import InvalidInput, Problem, WorkbookError, from_pydantic
+from ..errors import InvalidInput, Problem, WorkbookError, validated
 
 log = logging.getLogger(__name__)
 
@@ -148,10 +148,7 @@ class Inputs(BaseModel):
     @classmethod
     def parse(cls, doc: dict, context: str = "clv inputs") -> "Inputs":
         """Validate a dict, raising :class:`InvalidInput` instead of pydantic's error."""
-        try:
-            return cls.model_validate(doc)
-        except ValidationError as exc:
-            raise from_pydantic(exc, context) from None
+        return validated(cls, doc, context)
 
 
 # -- transactions ----------------------------------------------------------------
@@ -1425,8 +1422,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     -------
     Result
     """
-    if not isinstance(inputs, Inputs):
-        inputs = Inputs.parse(inputs or {})
+    inputs = Inputs.parse(inputs or {})
     frame = (tables or {}).get("transactions")
     if frame is None and inputs.subscription is None:
         raise InvalidInput.one("tables.transactions", None,

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from workbook.errors import InvalidInput, Problem, from_pydantic
+from workbook.errors import InvalidInput, Problem, validated
 
 log = logging.getLogger(__name__)
 
@@ -380,16 +380,6 @@ class Result:
     recommendations: tuple[str, ...]
 
 
-def coerce_inputs(inputs: Inputs | Mapping[str, Any]) -> Inputs:
-    """Return ``inputs`` as :class:`Inputs`, converting pydantic errors."""
-    if isinstance(inputs, Inputs):
-        return inputs
-    try:
-        return Inputs.model_validate(inputs)
-    except ValidationError as exc:
-        raise from_pydantic(exc, context="deal_qualification inputs") from None
-
-
 def empty_pipeline() -> pd.DataFrame:
     """Return a validated pipeline with no deals."""
     return validate_pipeline(pd.DataFrame(columns=list(REQUIRED_COLUMNS)))
@@ -423,7 +413,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     -------
     Result
     """
-    inputs = coerce_inputs(inputs)
+    inputs = validated(Inputs, inputs, "deal_qualification inputs")
     frame = (tables or {}).get("pipeline")
     pipeline = empty_pipeline() if frame is None else validate_pipeline(frame)
     deals = qualify_deals(pipeline, inputs.as_of_month)

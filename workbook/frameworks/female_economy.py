@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from workbook.errors import from_pydantic
+from workbook.errors import validated
 
 log = logging.getLogger(__name__)
 
@@ -398,16 +398,6 @@ class Result:
     recommendations: tuple[str, ...]
 
 
-def coerce_inputs(inputs: Inputs | Mapping[str, Any]) -> Inputs:
-    """Return ``inputs`` as :class:`Inputs`, converting pydantic errors."""
-    if isinstance(inputs, Inputs):
-        return inputs
-    try:
-        return Inputs.model_validate(inputs)
-    except ValidationError as exc:
-        raise from_pydantic(exc, context="female_economy inputs") from None
-
-
 def offer_fit(offer_needs: Mapping[str, int], seg: Segment) -> float:
     """Score one offer against one segment.
 
@@ -441,7 +431,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     -------
     Result
     """
-    inputs = coerce_inputs(inputs)
+    inputs = validated(Inputs, inputs, "female_economy inputs")
     positions = {p.segment: p for p in inputs.positions}
     attr = "income_share" if inputs.allocation_basis == "income" else "population_share"
 

@@ -24,11 +24,11 @@ from numbers import Real
 from typing import Any, Mapping
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pydantic_core import PydanticCustomError
 
-from workbook.errors import InvalidInput, Problem, from_pydantic
+from workbook.errors import InvalidInput, Problem, validated
 
 log = logging.getLogger(__name__)
 
@@ -425,16 +425,6 @@ class Result:
     stage_table: pd.DataFrame
 
 
-def coerce_inputs(inputs: Inputs | Mapping[str, Any]) -> Inputs:
-    """Return ``inputs`` as :class:`Inputs`, converting pydantic errors."""
-    if isinstance(inputs, Inputs):
-        return inputs
-    try:
-        return Inputs.model_validate(inputs)
-    except ValidationError as exc:
-        raise from_pydantic(exc, context="growth_stages inputs") from None
-
-
 def stage_table() -> pd.DataFrame:
     """Return the five stages as a reference table (one row per stage)."""
     return pd.DataFrame(
@@ -497,7 +487,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     -------
     Result
     """
-    inputs = coerce_inputs(inputs)
+    inputs = validated(Inputs, inputs, "growth_stages inputs")
     current = stage(stage_for_revenue(inputs.revenue_usd))
     index = STAGE_NAMES.index(current.name)
     nxt = STAGES[index + 1] if index + 1 < len(STAGES) else None

@@ -53,7 +53,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from scipy.special import ndtr, ndtri
 
-from ..errors import InvalidInput, Problem, from_pydantic
+from ..errors import InvalidInput, Problem, from_pydantic, validated
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +144,7 @@ class Inputs(BaseModel):
     @classmethod
     def parse(cls, doc: dict, context: str = "nps inputs") -> "Inputs":
         """Validate a dict, raising :class:`InvalidInput` instead of pydantic's error."""
-        try:
-            return cls.model_validate(doc)
-        except ValidationError as exc:
-            raise from_pydantic(exc, context) from None
+        return validated(cls, doc, context)
 
 
 # -- one score ----------------------------------------------------------------
@@ -936,8 +933,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     -------
     Result
     """
-    if not isinstance(inputs, Inputs):
-        inputs = Inputs.parse(inputs or {})
+    inputs = Inputs.parse(inputs or {})
     frame = (tables or {}).get("responses")
     if frame is None:
         raise InvalidInput.one("tables.responses", None,

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from workbook.errors import InvalidInput, from_pydantic
+from workbook.errors import InvalidInput, not_allowed_at, validated
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +119,6 @@ MAX_NAME_CHARS = 80
 MAX_JOB_CHARS = 160
 
 
-def _fail(loc: tuple, value: Any, message: str, allowed: str) -> ValidationError:
-    """A validation error at ``loc`` (relative to the field being validated)."""
-    err = PydanticCustomError("workbook_value", message + " (allowed: {allowed})", {"allowed": allowed})
-    return ValidationError.from_exception_data("Inputs", [InitErrorDetails(type=err, loc=loc, input=value)])
-
-
 def job_key(job: str) -> str:
     """Normalise a job's wording for comparison (case, spaces, final full stop)."""
     return job_label(job).casefold()
@@ -201,7 +194,7 @@ class Inputs(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != SCHEMA_VERSION:
-            raise _fail((), v, "unknown schema version", str(SCHEMA_VERSION))
+            raise not_allowed_at((), v, "unknown schema version", str(SCHEMA_VERSION))
         return v
 
     @field_validator("brands")
@@ -211,7 +204,7 @@ class Inputs(BaseModel):
         for i, b in enumerate(brands):
             key = b.name.casefold()
             if key in index:
-                raise _fail((i, "name"), b.name, "brand name used twice",
+                raise not_allowed_at((i, "name"), b.name, "brand name used twice",
                             f"a name not already used by brands[{index[key]}]")
             index[key] = i
         endorsers = {b.endorsed_by.casefold() for b in brands if b.endorsed_by}
@@ -219,16 +212,16 @@ class Inputs(BaseModel):
             if b.endorsed_by:
                 parent = b.endorsed_by.casefold()
                 if parent not in index:
-                    raise _fail((i, "endorsed_by"), b.endorsed_by, "no such brand in the portfolio",
+                    raise not_allowed_at((i, "endorsed_by"), b.endorsed_by, "no such brand in the portfolio",
                                 "empty, or the name of another brand: " + ", ".join(x.name for x in brands))
                 if parent == b.name.casefold():
-                    raise _fail((i, "endorsed_by"), b.endorsed_by, "a brand cannot endorse itself",
+                    raise not_allowed_at((i, "endorsed_by"), b.endorsed_by, "a brand cannot endorse itself",
                                 "empty, or the name of another brand")
                 if brands[index[parent]].endorsed_by:
-                    raise _fail((i, "endorsed_by"), b.endorsed_by, "endorser is itself endorsed",
+                    raise not_allowed_at((i, "endorsed_by"), b.endorsed_by, "endorser is itself endorsed",
                                 "a top-level brand (one level of endorsement only)")
             if not b.products and b.name.casefold() not in endorsers:
-                raise _fail((i, "products"), [], "a brand with no products",
+                raise not_allowed_at((i, "products"), [], "a brand with no products",
                             "at least one product, or purpose brands that name this brand as endorser")
         return brands
 
@@ -346,15 +339,6 @@ def place_of(n_products: int, n_jobs: int, endorses: int = 0) -> str:
     return ONE_PRODUCT_ONE_JOB if n_products == 1 else MANY_PRODUCTS_ONE_JOB
 
 
-def _coerce(inputs: Inputs | dict) -> Inputs:
-    if isinstance(inputs, Inputs):
-        return inputs
-    try:
-        return Inputs.model_validate(inputs)
-    except ValidationError as exc:
-        raise from_pydantic(exc, context="purpose_brands inputs") from None
-
-
 def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = None) -> Result:
     """Place every brand on the purpose-brand path.
 
@@ -368,7 +352,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = Non
     -------
     Result
     """
-    inputs = _coerce(inputs)
+    inputs = validated(Inputs, inputs, "purpose_brands inputs")
     labels: dict[str, str] = {}  # job key -> first wording seen
     for b in inputs.brands:
         for p in b.products:

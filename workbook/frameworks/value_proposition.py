@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from workbook.errors import InvalidInput, from_pydantic
+from workbook.errors import InvalidInput, not_allowed, not_allowed_at, validated
 
 log = logging.getLogger(__name__)
 
@@ -143,18 +142,6 @@ PROPOSITION_TYPES: dict[str, PropositionType] = {
 }
 
 
-def _allowed(message: str, allowed: str) -> PydanticCustomError:
-    """Build a pydantic error whose ``allowed`` text :func:`from_pydantic` reads."""
-    return PydanticCustomError("workbook_value", message + " (allowed: {allowed})", {"allowed": allowed})
-
-
-def _fail(loc: tuple, value: Any, message: str, allowed: str) -> ValidationError:
-    """A validation error at ``loc`` (relative to the field being validated)."""
-    return ValidationError.from_exception_data(
-        "Inputs", [InitErrorDetails(type=_allowed(message, allowed), loc=loc, input=value)]
-    )
-
-
 class Element(BaseModel):
     """One element of the offering compared with the next best alternative.
 
@@ -222,7 +209,7 @@ class Inputs(BaseModel):
     @classmethod
     def _known_version(cls, v: int) -> int:
         if v != SCHEMA_VERSION:
-            raise _allowed("unknown schema version", f"{SCHEMA_VERSION}")
+            raise not_allowed("unknown schema version", f"{SCHEMA_VERSION}")
         return v
 
     @field_validator("elements")
@@ -232,7 +219,7 @@ class Inputs(BaseModel):
         for i, el in enumerate(elements):
             key = el.name.casefold()
             if key in seen:
-                raise _fail(
+                raise not_allowed_at(
                     (i, "name"), el.name, "element name used twice",
                     f"a name not already used by elements[{seen[key]}] (names are compared ignoring case)",
                 )
@@ -376,15 +363,6 @@ def _num(x: float | None) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-def _coerce(inputs: Inputs | dict) -> Inputs:
-    if isinstance(inputs, Inputs):
-        return inputs
-    try:
-        return Inputs.model_validate(inputs)
-    except ValidationError as exc:
-        raise from_pydantic(exc, context="value_proposition inputs") from None
-
-
 def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = None) -> Result:
     """Classify, value and rank the elements; propose the resonating focus.
 
@@ -404,7 +382,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = Non
     workbook.errors.InvalidInput
         When a dict of inputs does not validate.
     """
-    inputs = _coerce(inputs)
+    inputs = validated(Inputs, inputs, "value_proposition inputs")
     rows = []
     for el in inputs.elements:
         kind = classify(el.supplier_view, el.customer_view)
