@@ -282,6 +282,21 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     view.wait_for_charts()
 
 
+def test_upload_imports_the_uploaded_bytes(data_dir):
+    from workbook import notebook as wb
+
+    room = wb.open_room("deal_qualification", "aurora-software", str(data_dir), "live")
+    room.form()
+    view = room.view
+    content = _frame(_deal("U1"), _deal("U2", able="no")).to_csv(index=False).encode()
+    view._upload.value = ({"name": "pipeline export.csv", "type": "text/csv", "size": len(content),
+                           "content": memoryview(content), "last_modified": dt.datetime(2025, 1, 1)},)
+    assert "Imported 2 deals" in view._status.value
+    assert set(room.result.deals["deal"]) == {"U1", "U2"} and ("U2", "able") in view._toggles
+    csv_path = data_dir / "clients" / "aurora-software" / "deal_qualification" / "pipeline.csv"
+    assert "U2" in csv_path.read_text()
+
+
 def test_lesson_answers_check():
     from workbook import notebook as wb
 

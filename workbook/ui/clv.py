@@ -1,10 +1,6 @@
 """The customer-value room: result sections and the live widget form."""
 from __future__ import annotations
 
-import tempfile
-from datetime import datetime
-from pathlib import Path
-
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -245,6 +241,8 @@ class View(RoomView):
 
     framework = "clv"
     sections = SECTIONS
+    import_table = "transactions"
+    import_noun = "transactions"
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
@@ -301,16 +299,10 @@ class View(RoomView):
         cols = doc.columns
         self._cols = {name: widgets.Text(getattr(cols, name) or "", description=f"{name} column", style=wide)
                       for name in ("customer_id", "date", "amount", "product")}
-        self._path = widgets.Text(placeholder="path to a .csv or .xlsx export", description="File", style=wide,
-                                  layout=lay)
-        load = widgets.Button(description="Import", icon="upload")
-        load.on_click(lambda _: self._import(self._path.value.strip()))
-        self._upload = widgets.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, description="Upload")
-        self._upload.observe(lambda _: self._import_upload(), names="value")
         importer = widgets.VBox([
             widgets.HTML("One row per transaction: customer, date and a positive amount; the product is optional. "
                          "Name the columns as they appear in the export."),
-            *self._cols.values(), widgets.HBox([self._path, load]), self._upload])
+            *self._cols.values(), *self._import_controls(wide)])
 
         tabs = widgets.Tab([value, audit, subscription, suggest, importer])
         for i, title in enumerate(("Value settings", "Customer-centricity audit", "Subscription",
@@ -364,29 +356,15 @@ class View(RoomView):
             columns={"product": "Product", "score": "Score", "because": "Because they bought"})
         self._suggestion.value = table(shown)
 
-    def _import(self, source: str) -> None:
-        try:
-            mapping = clv.TransactionColumns(**{k: (w.value.strip() or (None if k == "product" else k))
-                                                for k, w in self._cols.items()})
-            clean = self._store.import_table(self._client, self.framework, "transactions", source,
-                                             columns=mapping.renames() or None, validator=clv.validate_transactions)
-        except (WorkbookError, ValueError, OSError) as exc:  # unreadable files too
-            self._set_status(f"Not imported: {exc}", "bad")
-            return
-        self.state.replace(tables={"transactions": clean})
-        self._set("columns", mapping.model_dump())  # remembered for the next export
-        self._refresh()
-        self._set_status(f"Imported {len(clean):,} transactions {datetime.now():%H:%M:%S}", "good")
+    def _mapping(self) -> clv.TransactionColumns:
+        return clv.TransactionColumns(**{k: (w.value.strip() or (None if k == "product" else k))
+                                         for k, w in self._cols.items()})
 
-    def _import_upload(self) -> None:
-        files = self._upload.value
-        if not files:
-            return
-        item = files[0]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(item["name"]).name
-            path.write_bytes(bytes(item["content"]))
-            self._import(str(path))
+    def _import_columns(self) -> dict[str, str]:
+        return self._mapping().renames()
+
+    def _after_import(self) -> None:
+        self._set("columns", self._mapping().model_dump())  # remembered for the next export
 
     # -- keeping widgets in step with the state ----------------------------------
     def _after_change(self) -> None:

@@ -1,9 +1,7 @@
 """The deal-qualification room: result sections and the live widget form."""
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
-from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
@@ -161,23 +159,20 @@ class View(RoomView):
 
     framework = "deal_qualification"
     sections = SECTIONS
+    import_table = "pipeline"
+    import_noun = "deals"
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
         doc = self.state.inputs
         wide = {"description_width": "170px"}
-        self._path = widgets.Text(placeholder="path to a .csv or .xlsx export", description="File", style=wide,
-                                  layout=widgets.Layout(width="520px"))
-        self._upload = widgets.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, description="Upload")
-        self._upload.observe(lambda _: self._import_upload(), names="value")
+        path_row, upload = self._import_controls(wide)
         self._mapping = widgets.Text(placeholder="optional, e.g. Value = amount, Close = close_month",
                                      description="Rename columns", style=wide, layout=widgets.Layout(width="520px"))
-        load = widgets.Button(description="Import", icon="upload")
-        load.on_click(lambda _: self._import(self._path.value.strip()))
         importer = widgets.VBox([
             widgets.HTML("Columns: " + esc(", ".join(dq.REQUIRED_COLUMNS)) + " (optional: "
                          + esc(", ".join(dq.OPTIONAL_COLUMNS)) + ")."),
-            widgets.HBox([self._path, load]), self._mapping, self._upload])
+            path_row, self._mapping, upload])
 
         self._deal_rows = widgets.VBox()
         self._toggles: dict[tuple[str, str], widgets.ToggleButton] = {}
@@ -230,25 +225,11 @@ class View(RoomView):
         frame.loc[frame["deal"] == deal, criterion] = bool(met)
         self._save_table(frame)
 
-    def _import(self, source: str) -> None:
-        try:
-            mapping = parse_mapping(self._mapping.value)
-            clean = self._store.import_table(self._client, self.framework, "pipeline", source,
-                                             columns=mapping or None, validator=dq.validate_pipeline)
-        except (WorkbookError, ValueError, OSError) as exc:  # unreadable files too
-            self._set_status(f"Not imported: {exc}", "bad")
-            return
-        self._use_table(clean, f"Imported {len(clean)} deals", rebuild=True)
+    def _import_columns(self) -> dict[str, str]:
+        return parse_mapping(self._mapping.value)
 
-    def _import_upload(self) -> None:
-        files = self._upload.value
-        if not files:
-            return
-        item = files[0]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(item["name"]).name
-            path.write_bytes(bytes(item["content"]))
-            self._import(str(path))
+    def _after_import(self) -> None:
+        self._build_deal_rows()
 
     def _save_table(self, frame: pd.DataFrame) -> None:
         try:
@@ -257,17 +238,11 @@ class View(RoomView):
         except WorkbookError as exc:
             self._set_status(f"Not saved: {exc}", "bad")
             return
-        self._use_table(clean, "Saved")
-
-    def _use_table(self, clean: pd.DataFrame, verb: str, rebuild: bool = False) -> None:
         self.state.replace(tables={"pipeline": clean})
-        if rebuild:
-            self._build_deal_rows()
-        else:
-            for (deal, c), toggle in self._toggles.items():
-                toggle.button_style = "success" if toggle.value else ""
+        for toggle in self._toggles.values():
+            toggle.button_style = "success" if toggle.value else ""
         self._refresh()
-        self._set_status(f"{verb} {datetime.now():%H:%M:%S}", "good")
+        self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
 
     # -- keeping widgets in step with the state ----------------------------------
     def _build_deal_rows(self) -> None:

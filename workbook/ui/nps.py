@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import math
-import tempfile
-from datetime import datetime
-from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
 from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
-from ..errors import InvalidInput, Problem, WorkbookError
+from ..errors import InvalidInput, Problem
 from ..frameworks import nps
 from ..html import badge, bullets, card, esc, para, table
 from .base import Context, RoomView
@@ -314,6 +311,8 @@ class View(RoomView):
 
     framework = "nps"
     sections = SECTIONS
+    import_table = "responses"
+    import_noun = "responses"
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
@@ -331,16 +330,10 @@ class View(RoomView):
         self._col_score = widgets.Text(doc.columns.score, description="Answer column", style=wide)
         self._col_segment = widgets.Text(doc.columns.segment or "", description="Segment column", style=wide)
         self._col_date = widgets.Text(doc.columns.date or "", description="Date column", style=wide)
-        self._path = widgets.Text(placeholder="path to a .csv or .xlsx export", description="File", style=wide,
-                                  layout=widgets.Layout(width="520px"))
-        load = widgets.Button(description="Import", icon="upload")
-        load.on_click(lambda _: self._import(self._path.value.strip()))
-        self._upload = widgets.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, description="Upload")
-        self._upload.observe(lambda _: self._import_upload(), names="value")
         importer = widgets.VBox([
             widgets.HTML("Name the columns of the survey export (segment and date may be left empty). Answers must "
                          "be whole numbers 0-10; blank answers are counted and left out."),
-            self._col_score, self._col_segment, self._col_date, widgets.HBox([self._path, load]), self._upload])
+            self._col_score, self._col_segment, self._col_date, *self._import_controls(wide)])
 
         self._industry = widgets.Text(doc.peer_industry, description="Industry", style=wide, continuous_update=False,
                                       layout=widgets.Layout(width="520px"))
@@ -406,28 +399,11 @@ class View(RoomView):
                              segment=self._col_segment.value.strip() or None,
                              date=self._col_date.value.strip() or None)
 
-    def _import(self, source: str) -> None:
-        try:
-            mapping = self._mapping()
-            clean = self._store.import_table(self._client, self.framework, "responses", source,
-                                             columns=mapping.renames() or None, validator=nps.validate_responses)
-        except (WorkbookError, ValueError, OSError) as exc:  # unreadable files too
-            self._set_status(f"Not imported: {exc}", "bad")
-            return
-        self.state.replace(tables={"responses": clean})
-        self._set("columns", mapping.model_dump())  # remembered for the next export
-        self._refresh()
-        self._set_status(f"Imported {len(clean):,} responses {datetime.now():%H:%M:%S}", "good")
+    def _import_columns(self) -> dict[str, str]:
+        return self._mapping().renames()
 
-    def _import_upload(self) -> None:
-        files = self._upload.value
-        if not files:
-            return
-        item = files[0]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(item["name"]).name
-            path.write_bytes(bytes(item["content"]))
-            self._import(str(path))
+    def _after_import(self) -> None:
+        self._set("columns", self._mapping().model_dump())  # remembered for the next export
 
     # -- keeping widgets in step with the state ----------------------------------
     def _after_change(self) -> None:
