@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from .. import registry
 from ..charts import png_bytes
 from ..errors import WorkbookError
-from ..html import Html, esc
+from ..html import Html, bullets, card, esc
 from ..store import Profile, Store
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,20 @@ class RoomState:
     def context(self) -> Context:
         """The renderer context for the current state."""
         return Context(self.client, self.profile, self.inputs, self.tables, self.result)
+
+
+def advice_section(ctx: Context) -> str:
+    """Recommendations and anything to be careful about.
+
+    A section renderer for rooms whose result has ``recommendations`` and
+    ``warnings`` (lists of plain sentences); the warnings part is left out
+    when there are none.
+    """
+    res = ctx.result
+    parts = ["<h4>What to do</h4>", bullets(res.recommendations)]
+    if res.warnings:
+        parts += ["<h4>Read with care</h4>", bullets(res.warnings)]
+    return card("Recommendations", "".join(parts))
 
 
 def render_static(rendered: Figure | str | None) -> Any:

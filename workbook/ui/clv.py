@@ -9,7 +9,7 @@ from ..charts import PALETTE, chart, new_figure, style_axes
 from ..errors import WorkbookError
 from ..frameworks import clv
 from ..html import badge, bullets, card, esc, para, progress, table
-from .base import Context, RoomView
+from .base import Context, RoomView, advice_section
 
 STAGE_STATUS = ("red", "amber", "amber", "green")
 TIER_COLOURS = ("#1b6f65", "#2a9d8f", "#8ab17d", "#c9d6df")
@@ -210,15 +210,6 @@ def audit_section(ctx: Context) -> str:
                    for q in clv.AUDIT)
     parts += [f"<ul>{rows}</ul>", "<h4>Advice</h4>", bullets(a.advice)]
     return card("Customer-centricity audit", "".join(parts))
-
-
-def advice_section(ctx: Context) -> str:
-    """Recommendations and anything to be careful about."""
-    res = ctx.result
-    parts = ["<h4>What to do</h4>", bullets(res.recommendations)]
-    if res.warnings:
-        parts += ["<h4>Read with care</h4>", bullets(res.warnings)]
-    return card("Recommendations", "".join(parts))
 
 
 SECTIONS = {

@@ -10,8 +10,8 @@ import pandas as pd
 from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
 from ..errors import InvalidInput, Problem
 from ..frameworks import nps
-from ..html import badge, bullets, card, esc, para, table
-from .base import Context, RoomView
+from ..html import badge, card, esc, para, table
+from .base import Context, RoomView, advice_section
 
 GROUP_COLOURS = {"detractors": PALETTE["bad"], "passives": PALETTE["warn"], "promoters": PALETTE["good"]}
 ALL = "(all)"
@@ -255,15 +255,6 @@ def method_section(ctx: Context) -> str:
         "and is too narrow too often, so the workbook reports the score interval (Tango's method for the "
         f"difference of two shares of one sample): {points(o.ci_low)} to {points(o.ci_high)}, which stays in range "
         "and holds its coverage."))
-
-
-def advice_section(ctx: Context) -> str:
-    """Recommendations and anything to be careful about."""
-    res = ctx.result
-    parts = ["<h4>What to do</h4>", bullets(res.recommendations)]
-    if res.warnings:
-        parts += ["<h4>Read with care</h4>", bullets(res.warnings)]
-    return card("Recommendations", "".join(parts))
 
 
 SECTIONS = {
