@@ -1,7 +1,6 @@
 """Tests of workbook.frameworks.brand_communities (Fournier and Lee 2009)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from pathlib import Path
@@ -11,8 +10,16 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import brand_communities as bc
 
+from .rooms import (
+    CLIENTS,
+    assert_not_saved,
+    assert_paraphrased,
+    assert_script_reproduces,
+    assert_sections_render,
+    example_result,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
-CLIENTS = ("aurora-software", "northwind-tools", "bluebird-coffee", "meridian-bank")
 
 
 def answers(pool=(), web=(), hub=()):
@@ -51,9 +58,8 @@ def test_definitions_and_statements_are_paraphrased():
         "A charismatic figure is the key to this community affiliation",
     ]
     ours = " ".join([s.text for s in bc.STATEMENTS]
-                    + [str(v) for f in bc.FORM_INFO.values() for v in vars(f).values()]).lower()
-    for sentence in seed:
-        assert sentence.lower() not in ours
+                    + [str(v) for f in bc.FORM_INFO.values() for v in vars(f).values()])
+    assert_paraphrased(seed, ours)
 
 
 # --- seed examples -------------------------------------------------------------
@@ -196,13 +202,8 @@ def test_every_bad_answer_is_reported():
 
 # --- example clients --------------------------------------------------------------
 
-def _load(slug):
-    path = ROOT / "data" / "clients" / slug / f"{bc.NAME}.json"
-    return bc.Inputs.model_validate(json.loads(path.read_text()))
-
-
 def test_example_clients_differ():
-    results = {slug: bc.evaluate(_load(slug)) for slug in CLIENTS}
+    results = {slug: example_result(bc.NAME, slug) for slug in CLIENTS}
     assert {s: r.dominant for s, r in results.items()} == {
         "aurora-software": "web", "northwind-tools": "pool", "bluebird-coffee": "hub", "meridian-bank": "pool"}
     assert {s: bc.headline(r)["status"] for s, r in results.items()} == {
@@ -211,34 +212,14 @@ def test_example_clients_differ():
 
 
 def test_example_script_reproduces_committed_files(tmp_path):
-    spec = importlib.util.spec_from_file_location("examples_bv", ROOT / "scripts" / "examples_brand_value.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.write(tmp_path)
-    for slug in CLIENTS:
-        rel = Path("clients") / slug / f"{bc.NAME}.json"
-        assert (tmp_path / rel).read_text() == (ROOT / "data" / rel).read_text()
+    assert_script_reproduces("examples_brand_value.py", bc.NAME, tmp_path)
 
 
 # --- live view, report sections and lesson ---------------------------------------
 
-@pytest.fixture()
-def copy_data(tmp_path):
-    import shutil
-    dest = tmp_path / "data"
-    shutil.copytree(ROOT / "data", dest, ignore=shutil.ignore_patterns(".lock", ".history"))
-    return dest
-
-
 @pytest.mark.parametrize("slug", CLIENTS)
 def test_every_section_renders_for_every_example_client(slug, copy_data):
-    from matplotlib.figure import Figure
-    from workbook import notebook as wb
-    from workbook.ui import brand_communities as ui
-    room = wb.open_room(bc.NAME, slug, str(copy_data), "report")
-    for name, renderer in ui.SECTIONS.items():
-        out = renderer(room.state.context)
-        assert out is None or isinstance(out, (Figure, str)), name
+    assert_sections_render(bc.NAME, slug, copy_data)
 
 
 def test_view_answers_save_and_update(copy_data):
@@ -256,7 +237,7 @@ def test_view_answers_save_and_update(copy_data):
     view._target.value = "web"
     assert store.load("bluebird-coffee", bc.NAME, bc.Inputs).target_form == "web"
     view._answer("pool_1", 9)
-    assert "Not saved" in view._status.value and "answers.pool_1" in view._status.value
+    assert_not_saved(view, "answers.pool_1")
     assert store.load("bluebird-coffee", bc.NAME, bc.Inputs).answers["pool_1"] == 5
 
 

@@ -18,6 +18,8 @@ from scipy.special import betaln, gammaln
 from workbook.errors import InvalidInput
 from workbook.frameworks import clv
 
+from .rooms import assert_sections_render, example_result
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
 TRUE_BG = {"r": 0.8, "alpha": 4.0, "a": 0.7, "b": 3.0}
 TRUE_GG = {"p": 6.0, "q": 4.0, "gamma": 15.0}
@@ -329,14 +331,8 @@ def test_audit_points_to_the_weak_spots_and_the_source_figures():
 # -- example clients --------------------------------------------------------------------------------------
 
 
-def _load(slug: str) -> clv.Result:
-    inputs = clv.Inputs.parse(json.loads((DATA / slug / "clv.json").read_text()))
-    frame = pd.read_csv(DATA / slug / "clv" / "transactions.csv", dtype=str, keep_default_na=False, na_values=[""])
-    return clv.evaluate(inputs, {"transactions": frame})
-
-
 def test_example_clients():
-    coffee, tools = _load("bluebird-coffee"), _load("northwind-tools")
+    coffee, tools = example_result("clv", "bluebird-coffee"), example_result("clv", "northwind-tools")
     assert len(coffee.summary) >= 5000
     span = coffee.summary["first_purchase"].min(), pd.Timestamp(coffee.observation_end)
     assert (span[1] - pd.Timestamp(span[0])).days >= 700
@@ -355,13 +351,7 @@ def test_example_clients():
 
 @pytest.mark.parametrize("slug", ["bluebird-coffee", "northwind-tools"])
 def test_every_section_renders_for_every_example_client(slug, data_dir):
-    from matplotlib.figure import Figure
-    from workbook import notebook as wb
-    from workbook.ui import clv as ui
-    room = wb.open_room("clv", slug, str(data_dir), "report")
-    for name, renderer in ui.SECTIONS.items():
-        out = renderer(room.state.context)
-        assert out is None or isinstance(out, (Figure, str)), name
+    assert_sections_render("clv", slug, data_dir)
 
 
 def test_sliders_audit_and_subscription_autosave(data_dir, tmp_path):

@@ -11,6 +11,8 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import deal_qualification as dq
 
+from .rooms import assert_not_saved, checked_lesson, open_live
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
 
 
@@ -247,13 +249,8 @@ def test_example_clients_differ():
 # -- live view and lesson --------------------------------------------------------
 
 def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
-    from workbook import notebook as wb
-
-    room = wb.open_room("deal_qualification", "aurora-software", str(data_dir), "live")
-    room.form()
+    room = open_live("deal_qualification", "aurora-software", data_dir)
     view = room.view
-    for name in view.sections:
-        room.section(name)
     before = room.result.qualified_total
     view._toggles[("AUR-101", "able")].value = True
     assert "Saved" in view._status.value
@@ -278,15 +275,12 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     view._statement1.value = "4.5"
     assert room.result.statement_one.status == "warning"
     view._as_of.value = "next July"
-    assert "Not saved" in view._status.value and "as_of_month" in view._status.value
+    assert_not_saved(view, "as_of_month")
     view.wait_for_charts()
 
 
 def test_upload_imports_the_uploaded_bytes(data_dir):
-    from workbook import notebook as wb
-
-    room = wb.open_room("deal_qualification", "aurora-software", str(data_dir), "live")
-    room.form()
+    room = open_live("deal_qualification", "aurora-software", data_dir)
     view = room.view
     content = _frame(_deal("U1"), _deal("U2", able="no")).to_csv(index=False).encode()
     view._upload.value = ({"name": "pipeline export.csv", "type": "text/csv", "size": len(content),
@@ -295,13 +289,9 @@ def test_upload_imports_the_uploaded_bytes(data_dir):
     assert set(room.result.deals["deal"]) == {"U1", "U2"} and ("U2", "able") in view._toggles
     csv_path = data_dir / "clients" / "aurora-software" / "deal_qualification" / "pipeline.csv"
     assert "U2" in csv_path.read_text()
+    view.wait_for_charts()
 
 
 def test_lesson_answers_check():
-    from workbook import notebook as wb
-
-    lesson = wb.lesson("deal_qualification", str(DATA.parent))
-    assert len(lesson.module.EXERCISES) >= 3 and lesson.worked_example()
-    for ex in lesson.module.EXERCISES:
-        assert lesson.check(ex.number, lesson.answer(ex.number)).correct
+    lesson = checked_lesson("deal_qualification")
     assert lesson.answer(1) == pytest.approx(162_000) and lesson.answer(3) == "AUR-103"

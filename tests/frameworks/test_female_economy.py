@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from workbook.errors import InvalidInput
 from workbook.frameworks import female_economy as fe
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
+from .rooms import assert_not_saved, checked_lesson, example_result, open_live
 
 
 # -- seed figures: all ten shares ----------------------------------------------
@@ -243,8 +242,8 @@ def test_round_trip_json():
 # -- example clients -----------------------------------------------------------
 
 def test_example_clients_differ():
-    bank = fe.evaluate(json.loads((DATA / "meridian-bank" / "female_economy.json").read_text()))
-    coffee = fe.evaluate(json.loads((DATA / "bluebird-coffee" / "female_economy.json").read_text()))
+    bank = example_result("female_economy", "meridian-bank")
+    coffee = example_result("female_economy", "bluebird-coffee")
     assert fe.headline(bank)["status"] == "red"
     assert bank.opportunity.iloc[0]["segment"] == "Managing on her own"
     assert fe.headline(coffee)["status"] == "amber"
@@ -255,15 +254,10 @@ def test_example_clients_differ():
 # -- live view and lesson --------------------------------------------------------
 
 def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
-    from workbook import notebook as wb
-
-    room = wb.open_room("female_economy", "meridian-bank", str(data_dir), "live")
-    room.form()
+    room = open_live("female_economy", "meridian-bank", data_dir)
     view = room.view
-    for name in view.sections:
-        room.section(name)
     view._market_size.value = -5
-    assert "Not saved" in view._status.value and "market_size_usd" in view._status.value
+    assert_not_saved(view, "market_size_usd")
     view._shares[("fast_tracker", "target_share")].value = 12
     assert "Saved" in view._status.value
     assert next(p for p in room.state.inputs.positions if p.segment == "fast_tracker").target_share == 0.12
@@ -282,11 +276,6 @@ def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
 
 
 def test_lesson_answers_check():
-    from workbook import notebook as wb
-
-    lesson = wb.lesson("female_economy", str(DATA.parent))
-    assert len(lesson.module.EXERCISES) >= 3 and lesson.worked_example()
-    for ex in lesson.module.EXERCISES:
-        assert lesson.check(ex.number, lesson.answer(ex.number)).correct
+    lesson = checked_lesson("female_economy")
     assert lesson.answer(1) == 10 and lesson.answer(2) == 99
     assert lesson.answer(3) == pytest.approx(180_000_000 * 0.34 * 0.03)

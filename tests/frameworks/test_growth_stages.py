@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 
 from workbook.errors import InvalidInput
 from workbook.frameworks import growth_stages as gs
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
+from .rooms import assert_not_saved, checked_lesson, example_result, open_live
 
 
 # -- seed figures: the revenue ranges of the five stages ------------------------
@@ -239,8 +238,7 @@ def test_no_tables():
     ],
 )
 def test_example_clients(slug, stage, status):
-    data = json.loads((DATA / slug / "growth_stages.json").read_text())
-    result = gs.evaluate(data)
+    result = example_result("growth_stages", slug)
     assert result.stage.name == stage
     assert gs.headline(result)["status"] == status
     assert len(result.trajectory) >= 4
@@ -249,18 +247,13 @@ def test_example_clients(slug, stage, status):
 # -- live view and lesson --------------------------------------------------------
 
 def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
-    from workbook import notebook as wb
-
-    room = wb.open_room("growth_stages", "aurora-software", str(data_dir), "live")
-    room.form()
+    room = open_live("growth_stages", "aurora-software", data_dir)
     view = room.view
-    for name in view.sections:
-        room.section(name)
     view._revenue.value = 12_000_000
     assert "Saved" in view._status.value and room.result.stage.name == "Navigation"
     assert "Navigation" in view._stage_label.value
     view._revenue.value = -1
-    assert "Not saved" in view._status.value and "revenue_usd" in view._status.value
+    assert_not_saved(view, "revenue_usd")
     saved = json.loads((data_dir / "clients" / "aurora-software" / "growth_stages.json").read_text())
     assert saved["revenue_usd"] == 12_000_000
     view._history.value = "2023, 5.6M\n2024: 9000000"
@@ -284,12 +277,7 @@ def test_parse_history_lists_every_bad_line():
 
 
 def test_lesson_answers_check_and_changes():
-    from workbook import notebook as wb
-
-    lesson = wb.lesson("growth_stages", str(DATA.parent))
-    assert len(lesson.module.EXERCISES) >= 3 and lesson.worked_example()
-    for ex in lesson.module.EXERCISES:
-        assert lesson.check(ex.number, lesson.answer(ex.number)).correct
+    lesson = checked_lesson("growth_stages")
     assert lesson.answer(1) == "Navigation" and lesson.answer(4) == 2023
     notes = gs.changes(gs.Inputs(revenue_usd=4e6), gs.Inputs(revenue_usd=6e6))
     assert notes == ["Revenue $4,000,000 \u2192 $6,000,000; stage Discovery \u2192 Map-Making."]

@@ -12,6 +12,8 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import nps
 
+from .rooms import assert_not_saved, assert_sections_render, example_result
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
 
 
@@ -223,14 +225,8 @@ def test_peer_line_is_least_squares():
 # -- example clients -------------------------------------------------------------------------
 
 
-def _load(slug: str) -> nps.Result:
-    inputs = nps.Inputs.parse(json.loads((DATA / slug / "nps.json").read_text()))
-    frame = pd.read_csv(DATA / slug / "nps" / "responses.csv", dtype=str, keep_default_na=False, na_values=[""])
-    return nps.evaluate(inputs, {"responses": frame})
-
-
 def test_example_clients_differ_clearly_and_one_has_a_trend():
-    coffee, bank = _load("bluebird-coffee"), _load("meridian-bank")
+    coffee, bank = example_result("nps", "bluebird-coffee"), example_result("nps", "meridian-bank")
     assert coffee.overall.n >= 2000 and bank.overall.n >= 2000
     assert coffee.overall.blanks > 0 and bank.overall.blanks > 0
     assert nps.compare(coffee.overall, bank.overall).p_value < 1e-6
@@ -256,13 +252,8 @@ def test_ten_million_answers_are_fast():
 
 @pytest.mark.parametrize("slug", ["bluebird-coffee", "meridian-bank"])
 def test_every_section_renders_for_every_example_client(slug, data_dir):
-    from matplotlib.figure import Figure
-    from workbook import notebook as wb
     from workbook.ui import nps as ui
-    room = wb.open_room("nps", slug, str(data_dir), "report")
-    for name, renderer in ui.SECTIONS.items():
-        out = renderer(room.state.context)
-        assert out is None or isinstance(out, (Figure, str)), name
+    room = assert_sections_render("nps", slug, data_dir)
     assert "Traceback" not in str(ui.peers_table_section(room.state.context))
 
 
@@ -282,7 +273,7 @@ def test_view_pickers_peers_and_import_autosave(data_dir, tmp_path):
     assert "Wealth" in view._section_widgets["focus"].children[0].value
     # a bad competitor line is refused and nothing is saved
     view._peers.value = "Lakeshore Savings; lots; 4.2"
-    assert "Not saved" in view._status.value and "peers line 1" in view._status.value
+    assert_not_saved(view, "peers line 1")
     assert len(store.load("meridian-bank", "nps", nps.Inputs).peers) == 6
     view._peers.value = "A; 10; 1\nB; 20; 3\nC; 30; 4"
     assert [p.name for p in store.load("meridian-bank", "nps", nps.Inputs).peers] == ["A", "B", "C"]

@@ -1,7 +1,6 @@
 """Tests of workbook.frameworks.purpose_brands (Christensen, Cook and Hall 2005)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,8 +9,9 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import purpose_brands as pb
 
+from .rooms import CLIENTS, assert_not_saved, assert_script_reproduces, assert_sections_render, example_result
+
 ROOT = Path(__file__).resolve().parents[2]
-CLIENTS = ("aurora-software", "northwind-tools", "bluebird-coffee", "meridian-bank")
 
 
 def brand(name, *products, endorsed_by=None):
@@ -176,51 +176,26 @@ def test_bad_schema_and_extra_fields():
 
 # --- example clients ----------------------------------------------------------
 
-def _load(slug):
-    path = ROOT / "data" / "clients" / slug / f"{pb.NAME}.json"
-    return pb.Inputs.model_validate(json.loads(path.read_text()))
-
-
 def test_example_clients_differ():
-    heads = {slug: pb.headline(pb.evaluate(_load(slug)))["status"] for slug in CLIENTS}
+    heads = {slug: pb.headline(example_result(pb.NAME, slug))["status"] for slug in CLIENTS}
     assert heads == {"aurora-software": "green", "northwind-tools": "red",
                      "bluebird-coffee": "green", "meridian-bank": "amber"}
-    north = pb.evaluate(_load("northwind-tools"))
+    north = example_result(pb.NAME, "northwind-tools")
     assert places(north)["Northwind"] == pb.MANY_JOBS_ONE_BRAND
     assert places(north)["Riptide"] == pb.MANY_PRODUCTS_ONE_JOB
-    assert places(pb.evaluate(_load("aurora-software"))) == {
+    assert places(example_result(pb.NAME, "aurora-software")) == {
         "Aurora Rota": pb.MANY_PRODUCTS_ONE_JOB, "Aurora Pulse": pb.ONE_PRODUCT_ONE_JOB}
 
 
 def test_example_script_reproduces_committed_files(tmp_path):
-    spec = importlib.util.spec_from_file_location("examples_bv", ROOT / "scripts" / "examples_brand_value.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.write(tmp_path)
-    for slug in CLIENTS:
-        rel = Path("clients") / slug / f"{pb.NAME}.json"
-        assert (tmp_path / rel).read_text() == (ROOT / "data" / rel).read_text()
+    assert_script_reproduces("examples_brand_value.py", pb.NAME, tmp_path)
 
 
 # --- live view, report sections and lesson ---------------------------------------
 
-@pytest.fixture()
-def copy_data(tmp_path):
-    import shutil
-    dest = tmp_path / "data"
-    shutil.copytree(ROOT / "data", dest, ignore=shutil.ignore_patterns(".lock", ".history"))
-    return dest
-
-
 @pytest.mark.parametrize("slug", CLIENTS)
 def test_every_section_renders_for_every_example_client(slug, copy_data):
-    from matplotlib.figure import Figure
-    from workbook import notebook as wb
-    from workbook.ui import purpose_brands as ui
-    room = wb.open_room(pb.NAME, slug, str(copy_data), "report")
-    for name, renderer in ui.SECTIONS.items():
-        out = renderer(room.state.context)
-        assert out is None or isinstance(out, (Figure, str)), name
+    assert_sections_render(pb.NAME, slug, copy_data)
 
 
 def test_view_edits_the_portfolio(copy_data):
@@ -247,7 +222,7 @@ def test_view_edits_the_portfolio(copy_data):
     assert store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Riptide").endorsed_by == "Northwind Pro"
     # A blank job is refused and nothing is saved.
     view._add_product("Truline", "Rotary laser", "  ")
-    assert "Not saved" in view._status.value and "job" in view._status.value
+    assert_not_saved(view, "job")
     assert len(store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Truline").products) == 1
     view._remove_brand("Northwind Pro")
     assert store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Riptide").endorsed_by is None

@@ -1,7 +1,6 @@
 """Tests of workbook.frameworks.value_proposition (Anderson, Narus and van Rossum 2006)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -11,8 +10,16 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import value_proposition as vp
 
+from .rooms import (
+    CLIENTS,
+    assert_not_saved,
+    assert_paraphrased,
+    assert_script_reproduces,
+    assert_sections_render,
+    example_result,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
-CLIENTS = ("aurora-software", "northwind-tools", "bluebird-coffee", "meridian-bank")
 
 
 def el(name, supplier="favorable", customer="favorable", quantity=None, unit_value=None, **kw):
@@ -193,8 +200,7 @@ def test_exhibit_texts_are_paraphrased_not_copied():
         "whose improvement will deliver the greatest value to the customer",
     ]
     ours = " ".join(str(v) for t in vp.PROPOSITION_TYPES.values() for v in vars(t).values())
-    for sentence in seed:
-        assert sentence.lower() not in ours.lower()
+    assert_paraphrased(seed, ours)
 
 
 @pytest.mark.parametrize("pitch", vp.PITCH_KINDS)
@@ -272,55 +278,30 @@ def test_too_many_elements():
 
 # --- example clients ------------------------------------------------------
 
-def _load(slug):
-    path = ROOT / "data" / "clients" / slug / f"{vp.NAME}.json"
-    return vp.Inputs.model_validate(json.loads(path.read_text()))
-
-
 def test_example_clients_differ():
-    heads = {slug: vp.headline(vp.evaluate(_load(slug))) for slug in CLIENTS}
+    heads = {slug: vp.headline(example_result(vp.NAME, slug)) for slug in CLIENTS}
     assert {h["status"] for h in heads.values()} == {"green", "amber", "red"}
-    r = vp.evaluate(_load("aurora-software"))
+    r = example_result(vp.NAME, "aurora-software")
     assert r.focus == ("Agency nurse shifts avoided", "Overtime hours avoided")
     assert r.net_value_usd == 135_000 + 126_000 - 60_000
-    assert vp.evaluate(_load("meridian-bank")).net_value_usd < 0
+    assert example_result(vp.NAME, "meridian-bank").net_value_usd < 0
 
 
 def test_example_script_reproduces_committed_files(tmp_path):
-    spec = importlib.util.spec_from_file_location("examples_bv", ROOT / "scripts" / "examples_brand_value.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.write(tmp_path)
-    for slug in CLIENTS:
-        rel = Path("clients") / slug / f"{vp.NAME}.json"
-        assert (tmp_path / rel).read_text() == (ROOT / "data" / rel).read_text()
+    assert_script_reproduces("examples_brand_value.py", vp.NAME, tmp_path)
 
 
 def test_result_tables_are_dataframes():
-    r = vp.evaluate(_load("northwind-tools"))
+    r = example_result(vp.NAME, "northwind-tools")
     assert isinstance(r.elements, pd.DataFrame) and len(r.elements) == 7
     assert r.counts == {"favorable": 3, "unfavorable": 2, "parity": 1, "contention": 1}
 
 
 # --- live view, report sections and lesson ---------------------------------------
 
-@pytest.fixture()
-def copy_data(tmp_path):
-    import shutil
-    dest = tmp_path / "data"
-    shutil.copytree(ROOT / "data", dest, ignore=shutil.ignore_patterns(".lock", ".history"))
-    return dest
-
-
 @pytest.mark.parametrize("slug", CLIENTS)
 def test_every_section_renders_for_every_example_client(slug, copy_data):
-    from matplotlib.figure import Figure
-    from workbook import notebook as wb
-    from workbook.ui import value_proposition as ui
-    room = wb.open_room(vp.NAME, slug, str(copy_data), "report")
-    for name, renderer in ui.SECTIONS.items():
-        out = renderer(room.state.context)
-        assert out is None or isinstance(out, (Figure, str)), name
+    assert_sections_render(vp.NAME, slug, copy_data)
 
 
 def test_view_edits_save_and_bad_numbers_are_refused(copy_data):
@@ -342,7 +323,7 @@ def test_view_edits_save_and_bad_numbers_are_refused(copy_data):
     assert view.state.result.focus[0] == "Faster onboarding"
     assert "Saved" in view._status.value
     view._set_number("Faster onboarding", "quantity", "lots")
-    assert "Not saved" in view._status.value and "lots" in view._status.value
+    assert_not_saved(view, "lots")
     assert store.load("aurora-software", vp.NAME, vp.Inputs).element("Faster onboarding").quantity == 1000
     view._new_name.value = "faster ONBOARDING"
     view._add()

@@ -1,0 +1,135 @@
+"""Checks that every framework room's tests make in the same way."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from workbook import registry
+
+from ..conftest import DATA, ROOT
+
+#: The shipped example clients.
+CLIENTS = ("aurora-software", "northwind-tools", "bluebird-coffee", "meridian-bank")
+
+
+def example_result(framework: str, slug: str):
+    """Evaluate an example client from its committed files, as the pure module sees them.
+
+    The inputs document is passed as a dict and every table as the text the
+    file holds (blank cells missing), so the module validates both itself.
+
+    Parameters
+    ----------
+    framework : str
+        Registered name.
+    slug : str
+        Example client.
+
+    Returns
+    -------
+    The framework's ``Result``.
+    """
+    module = registry.get(framework).module
+    folder = DATA / "clients" / slug
+    doc = json.loads((folder / f"{framework}.json").read_text())
+    tables = {name: pd.read_csv(folder / framework / f"{name}.csv", dtype=str, keep_default_na=False,
+                                na_values=[""])
+              for name in module.TABLES}
+    return module.evaluate(doc, tables)
+
+
+def assert_script_reproduces(script: str, framework: str, out: Path, clients=CLIENTS) -> None:
+    """Run ``scripts/<script>`` into ``out`` and compare each client's saved inputs with the committed file.
+
+    Parameters
+    ----------
+    script : str
+        File name under ``scripts/``; it defines ``write(data_dir)``.
+    framework : str
+        Registered name; ``clients/<slug>/<framework>.json`` is compared.
+    out : Path
+        An empty folder to write into.
+    clients : tuple of str, optional
+        The client slugs to compare.
+    """
+    spec = importlib.util.spec_from_file_location(Path(script).stem, ROOT / "scripts" / script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.write(out)
+    for slug in clients:
+        rel = Path("clients") / slug / f"{framework}.json"
+        assert (out / rel).read_text() == (DATA / rel).read_text()
+
+
+def assert_sections_render(framework: str, slug: str, data_dir: Path):
+    """Open a room in report mode and check every section renders a figure, HTML or nothing.
+
+    Returns
+    -------
+    workbook.notebook.Room
+        The room, for further checks.
+    """
+    from matplotlib.figure import Figure
+
+    from workbook import notebook as wb
+
+    ui = importlib.import_module(f"workbook.ui.{framework}")
+    room = wb.open_room(framework, slug, str(data_dir), "report")
+    for name, renderer in ui.SECTIONS.items():
+        out = renderer(room.state.context)
+        assert out is None or isinstance(out, (Figure, str)), name
+    return room
+
+
+def open_live(framework: str, slug: str, data_dir: Path):
+    """Open a room in live mode with its form built and every section drawn.
+
+    Returns
+    -------
+    workbook.notebook.Room
+    """
+    from workbook import notebook as wb
+
+    room = wb.open_room(framework, slug, str(data_dir), "live")
+    room.form()
+    for name in room.view.sections:
+        room.section(name)
+    return room
+
+
+def assert_not_saved(view, *mentions: str) -> None:
+    """Check the view's status says the last edit was refused and names each of ``mentions``."""
+    status = view._status.value
+    assert "Not saved" in status
+    for text in mentions:
+        assert text in status, text
+
+
+def checked_lesson(framework: str):
+    """The framework's lesson on the shipped data, after the checks every lesson passes.
+
+    At least three exercises, a worked example, and each exercise's computed
+    answer checked as correct.
+
+    Returns
+    -------
+    workbook.teaching.Lesson
+    """
+    from workbook import notebook as wb
+
+    lesson = wb.lesson(framework, str(DATA))
+    assert len(lesson.module.EXERCISES) >= 3 and lesson.worked_example()
+    for ex in lesson.module.EXERCISES:
+        assert lesson.check(ex.number, lesson.answer(ex.number)).correct
+    return lesson
+
+
+def assert_paraphrased(seed: list[str], ours: str) -> None:
+    """Check that no sentence of the source (``seed``) stands in our text, ignoring case."""
+    ours = ours.lower()
+    for sentence in seed:
+        assert sentence.lower() not in ours, sentence
