@@ -101,6 +101,35 @@ def open_live(framework: str, slug: str, data_dir: Path):
     return room
 
 
+def live_view(framework: str, slug: str, data_dir: Path, sections: bool = False):
+    """A room's live view on its own store, with the form built.
+
+    Parameters
+    ----------
+    framework, slug : str
+        The room and the client.
+    data_dir : Path
+        The data folder.
+    sections : bool, optional
+        Also draw every section, so that changes redraw them.
+
+    Returns
+    -------
+    store : workbook.store.Store
+    view : workbook.ui.base.RoomView
+    """
+    from workbook.store import Store
+
+    ui = importlib.import_module(f"workbook.ui.{framework}")
+    store = Store(data_dir)
+    view = ui.View(store, slug)
+    view.form()
+    if sections:
+        for name in ui.SECTIONS:
+            view.section(name)
+    return store, view
+
+
 def assert_not_saved(view, *mentions: str) -> None:
     """Check the view's status says the last edit was refused and names each of ``mentions``."""
     status = view._status.value

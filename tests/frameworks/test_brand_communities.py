@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 
@@ -16,10 +15,10 @@ from .rooms import (
     assert_paraphrased,
     assert_script_reproduces,
     assert_sections_render,
+    checked_lesson,
     example_result,
+    live_view,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def answers(pool=(), web=(), hub=()):
@@ -223,11 +222,7 @@ def test_every_section_renders_for_every_example_client(slug, copy_data):
 
 
 def test_view_answers_save_and_update(copy_data):
-    from workbook.store import Store
-    from workbook.ui import brand_communities as ui
-    store = Store(copy_data)
-    view = ui.View(store, "bluebird-coffee")
-    view.form()
+    store, view = live_view(bc.NAME, "bluebird-coffee", copy_data)
     assert view._answers["hub_1"].value == 5
     for sid in ("pool_1", "pool_2", "pool_3", "pool_4"):
         view._answers[sid].value = 5
@@ -258,8 +253,7 @@ def test_fresh_client_view_and_sections(copy_data):
 
 
 def test_lesson_answers_come_from_the_example_client():
-    from workbook.teaching import Lesson
-    lesson = Lesson(bc.NAME, str(ROOT / "data"))
+    lesson = checked_lesson(bc.NAME)
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
     assert lesson.check(1, 4).correct is True
     assert lesson.check(2, "Hub").correct is True

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,9 +17,8 @@ from scipy.special import betaln, gammaln
 from workbook.errors import InvalidInput
 from workbook.frameworks import clv
 
-from .rooms import assert_sections_render, example_result
+from .rooms import assert_sections_render, checked_lesson, example_result, live_view
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
 TRUE_BG = {"r": 0.8, "alpha": 4.0, "a": 0.7, "b": 3.0}
 TRUE_GG = {"p": 6.0, "q": 4.0, "gamma": 15.0}
 
@@ -355,13 +353,7 @@ def test_every_section_renders_for_every_example_client(slug, data_dir):
 
 
 def test_sliders_audit_and_subscription_autosave(data_dir, tmp_path):
-    from workbook.store import Store
-    from workbook.ui import clv as ui
-    store = Store(data_dir)
-    view = ui.View(store, "northwind-tools")
-    view.form()
-    for name in ui.SECTIONS:
-        view.section(name)
+    store, view = live_view("clv", "northwind-tools", data_dir, sections=True)
     before = view.state.result.value.equity
     prep = clv.prepare(view.state.tables["transactions"], view.state.inputs.columns, view.state.inputs.observation_end)
     view._margin.value = 0.56  # from 0.28: value doubles, nothing is refitted
@@ -397,8 +389,7 @@ def test_sliders_audit_and_subscription_autosave(data_dir, tmp_path):
 
 
 def test_lesson_answers_come_from_the_example_client():
-    from workbook.teaching import Lesson
-    lesson = Lesson("clv", str(DATA.parent))
+    lesson = checked_lesson("clv")
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
     assert lesson.answer(1) == 4
     sub = lesson.context.inputs.subscription

@@ -12,7 +12,7 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import nps
 
-from .rooms import assert_not_saved, assert_sections_render, example_result
+from .rooms import assert_not_saved, assert_sections_render, checked_lesson, example_result, live_view
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
 
@@ -258,13 +258,8 @@ def test_every_section_renders_for_every_example_client(slug, data_dir):
 
 
 def test_view_pickers_peers_and_import_autosave(data_dir, tmp_path):
-    from workbook.store import Store
     from workbook.ui import nps as ui
-    store = Store(data_dir)
-    view = ui.View(store, "meridian-bank")
-    view.form()
-    for name in ui.SECTIONS:
-        view.section(name)
+    store, view = live_view("nps", "meridian-bank", data_dir, sections=True)
     view._segment.value = "Wealth"
     view._period.value = "2024Q3"
     saved = store.load("meridian-bank", "nps", nps.Inputs)
@@ -290,8 +285,7 @@ def test_view_pickers_peers_and_import_autosave(data_dir, tmp_path):
 
 
 def test_lesson_answers_come_from_the_example_client():
-    from workbook.teaching import Lesson
-    lesson = Lesson("nps", str(DATA.parent))
+    lesson = checked_lesson("nps")
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
     ten = lesson.module.first_ten(lesson.context)
     assert len(ten) == 10 and lesson.answer(1) == int((ten["score"] >= 9).sum())

@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from workbook.errors import InvalidInput
 from workbook.frameworks import purpose_brands as pb
 
-from .rooms import CLIENTS, assert_not_saved, assert_script_reproduces, assert_sections_render, example_result
-
-ROOT = Path(__file__).resolve().parents[2]
+from .rooms import (
+    CLIENTS,
+    assert_not_saved,
+    assert_script_reproduces,
+    assert_sections_render,
+    checked_lesson,
+    example_result,
+    live_view,
+)
 
 
 def brand(name, *products, endorsed_by=None):
@@ -199,11 +204,7 @@ def test_every_section_renders_for_every_example_client(slug, copy_data):
 
 
 def test_view_edits_the_portfolio(copy_data):
-    from workbook.store import Store
-    from workbook.ui import purpose_brands as ui
-    store = Store(copy_data)
-    view = ui.View(store, "northwind-tools")
-    view.form()
+    store, view = live_view(pb.NAME, "northwind-tools", copy_data)
     assert len(view._brands.children) == 3
     # Give the circular saw its own purpose brand, endorsed by Northwind.
     view._new_brand.value, view._new_product.value = "Trimcut", "Track saw"
@@ -229,8 +230,7 @@ def test_view_edits_the_portfolio(copy_data):
 
 
 def test_lesson_answers_come_from_the_example_client():
-    from workbook.teaching import Lesson
-    lesson = Lesson(pb.NAME, str(ROOT / "data"))
+    lesson = checked_lesson(pb.NAME)
     assert lesson.client == "northwind-tools" and len(lesson.module.EXERCISES) >= 3
     assert lesson.answer(1) == 4
     assert lesson.check(2, "riptide").correct is True

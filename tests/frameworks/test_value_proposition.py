@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,10 +15,10 @@ from .rooms import (
     assert_paraphrased,
     assert_script_reproduces,
     assert_sections_render,
+    checked_lesson,
     example_result,
+    live_view,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def el(name, supplier="favorable", customer="favorable", quantity=None, unit_value=None, **kw):
@@ -305,11 +304,7 @@ def test_every_section_renders_for_every_example_client(slug, copy_data):
 
 
 def test_view_edits_save_and_bad_numbers_are_refused(copy_data):
-    from workbook.store import Store
-    from workbook.ui import value_proposition as ui
-    store = Store(copy_data)
-    view = ui.View(store, "aurora-software")
-    view.form()
+    store, view = live_view(vp.NAME, "aurora-software", copy_data)
     assert len(view._rows.children) == 7
     view._new_name.value = "Faster onboarding"
     view._add()
@@ -342,8 +337,7 @@ def test_parse_number():
 
 
 def test_lesson_answers_come_from_the_example_client():
-    from workbook.teaching import Lesson
-    lesson = Lesson(vp.NAME, str(ROOT / "data"))
+    lesson = checked_lesson(vp.NAME)
     assert lesson.client == "aurora-software" and len(lesson.module.EXERCISES) >= 3
     assert lesson.answer(1) == 201_000
     assert lesson.check(2, "payroll integration").correct is True
