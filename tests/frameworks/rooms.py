@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from workbook import registry
+from workbook.errors import InvalidInput
 
 from ..conftest import DATA, ROOT
 
@@ -128,6 +130,29 @@ def live_view(framework: str, slug: str, data_dir: Path, sections: bool = False)
         for name in ui.SECTIONS:
             view.section(name)
     return store, view
+
+
+def assert_refused(evaluate, data, field: str, value, allowed: str) -> None:
+    """Check ``evaluate(data)`` raises :class:`InvalidInput` naming the field, the value and what is allowed.
+
+    Parameters
+    ----------
+    evaluate : callable
+        The pure module's ``evaluate``.
+    data : dict
+        The bad inputs.
+    field : str
+        The field the (first) problem must name.
+    value : Any
+        The value it must report.
+    allowed : str
+        Text its allowed part must contain.
+    """
+    with pytest.raises(InvalidInput) as e:
+        evaluate(data)
+    assert e.value.field == field
+    assert e.value.value == value
+    assert allowed in e.value.allowed
 
 
 def assert_not_saved(view, *mentions: str) -> None:

@@ -12,6 +12,7 @@ from workbook.frameworks import brand_communities as bc
 from .rooms import (
     CLIENTS,
     assert_not_saved,
+    assert_refused,
     assert_paraphrased,
     assert_script_reproduces,
     assert_sections_render,
@@ -186,11 +187,7 @@ def test_no_tables():
     ({"schema_version": 2}, "schema_version", 2, "1"),
 ])
 def test_bad_input_names_field_value_and_allowed(data, field, value, allowed):
-    with pytest.raises(InvalidInput) as e:
-        bc.evaluate(data)
-    assert e.value.field == field
-    assert e.value.value == value
-    assert allowed in e.value.allowed
+    assert_refused(bc.evaluate, data, field, value, allowed)
 
 
 def test_every_bad_answer_is_reported():
