@@ -69,6 +69,8 @@ def make_clients(data: Path, n: int, seed: int = 7) -> list[str]:
             if (src / name).is_dir():
                 shutil.copytree(src / name, dest / name)
         slugs.append(slug)
+    for example in examples:  # the lessons' worked examples read the fictional example clients
+        shutil.copytree(example, data / "clients" / example.name)
     return slugs
 
 
@@ -117,9 +119,14 @@ class MemorySampler:
             self._stop.wait(0.5)
 
 
+FAILED: list[str] = []
+
+
 def run(cmd: list[str], **kw) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
+    if done.returncode:
+        FAILED.append(f"{' '.join(cmd[:3])}...: {(done.stderr.strip().splitlines() or ['?'])[-1][:160]}")
     return time.perf_counter() - t0
 
 
@@ -201,7 +208,7 @@ LABELS = {"fork": "fork a warm child (the 'kernel start')", "execute": "execute 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=100, help="clients in the scale run (default 100)")
-    ap.add_argument("--naive-clients", type=int, default=2, help="clients in the naive-vs-batch comparison")
+    ap.add_argument("--naive-clients", type=int, default=3, help="clients in the naive-vs-batch comparison")
     ap.add_argument("--workers", type=int, default=None, help="warm workers (default: the cores)")
     ap.add_argument("--skip-naive", action="store_true", help="skip the naive loop (slow: seconds per notebook)")
     ap.add_argument("--skip-pdf", action="store_true")
@@ -237,6 +244,8 @@ def main() -> None:
         print(f"  workbook batch --no-pdf (whole command)  {batch_s:7.1f} s  = {batch_s / n_nb:5.2f} s per notebook "
               f"(also writes the summaries and combined reports)")
         print(f"  ratio                                    {naive_s / batch_s:7.1f} x faster")
+        if FAILED:
+            print(f"  ({len(FAILED)} naive command(s) failed, e.g. {FAILED[0]})")
 
     reports = base / "reports"
     scale = slugs[: args.clients]

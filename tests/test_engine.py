@@ -209,3 +209,16 @@ def test_warm_notebook_is_fast(tmp_path):
     for _ in range(3):
         run(nb, tmp_path / "o.ipynb")
     assert (time.perf_counter() - t0) / 3 < 1.0
+
+
+def test_clone_is_an_independent_warm_worker():
+    with WarmWorker() as first:
+        second = first.clone()
+        try:
+            a = first.execute([(0, "import os\nprint(os.getppid())", [])]).cells[0].outputs[0]["text"]
+            b = second.execute([(0, "import os\nprint(os.getppid())", [])]).cells[0].outputs[0]["text"]
+            assert a != b and int(b) == second.pid
+        finally:
+            second.close()
+        assert not second.alive
+        assert first.execute([(0, "print('still here')", [])]).cells[0].outputs[0]["text"] == "still here\n"

@@ -64,6 +64,7 @@ BATCH_PRELOAD = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "IPython", "ipywidgets", "pydantic",
     "workbook", "workbook.notebook", "workbook.report", "workbook.charts", "workbook.html",
     "workbook.frameworks.summary", "workbook.ui.summary", "papermill", "nbconvert", "nbformat",
+    "bdb", "IPython.core.logger", "pandas.core.methods.to_dict",
 )
 
 
@@ -425,10 +426,12 @@ class LocalPool:
     """``n`` warm workers fed from one priority queue by one thread each."""
 
     def __init__(self, n: int, log_file=None) -> None:
-        # the workers start importing at once; :meth:`start` waits for them
+        # The first worker starts importing at once; :meth:`start` clones it for the
+        # others, so the imports and warm-up are paid once, not ``n`` times.
         self._t0 = time.perf_counter()
         self._log_file = log_file
-        self.workers = [_new_worker(wait=False, log_file=log_file) for _ in range(n)]
+        self._n = n
+        self.workers = [_new_worker(wait=False, log_file=log_file)]
         self.startup = 0.0
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()
         self._results: queue.Queue = queue.Queue()
@@ -436,9 +439,16 @@ class LocalPool:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> "LocalPool":
-        """Wait until every worker is warm and start feeding them."""
-        for w in self.workers:
-            w.wait_ready()
+        """Clone the first worker once it is warm and start feeding them all."""
+        first = self.workers[0]
+        try:
+            first.wait_ready()
+            while len(self.workers) < self._n:
+                self.workers.append(first.clone())
+        except Exception:  # noqa: BLE001 - fall back to separate workers
+            log.warning("cloning the warm worker failed; starting separate workers", exc_info=True)
+            while len(self.workers) < self._n:
+                self.workers.append(_new_worker(wait=False, log_file=self._log_file))
         self.startup = time.perf_counter() - self._t0
         self._threads = [threading.Thread(target=self._loop, args=(i,), daemon=True)
                          for i in range(len(self.workers))]
@@ -447,6 +457,10 @@ class LocalPool:
         return self
 
     def _loop(self, i: int) -> None:
+        try:
+            self.workers[i].wait_ready()
+        except Exception:  # noqa: BLE001 - replaced on the first job below
+            log.warning("warm worker %d failed to start", i, exc_info=True)
         while True:
             _, _, job = self._jobs.get()
             if job is None:
@@ -647,24 +661,26 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
         Show the progress bar (default: when stderr is a terminal).
     """
     from .engine import block_slow_imports
-    from .store import Store
 
     block_slow_imports()
     data_dir, reports_dir = Path(data_dir).resolve(), Path(reports_dir).resolve()
-    store = Store(data_dir)
-    slugs = list(clients) if clients else store.list_clients()
-    for slug in slugs:
-        store.client_dir(slug)  # unknown clients fail here, naming the slug
     chosen = list(frameworks) if frameworks else None
     for name in chosen or ():
         registry.get(name)
     log_file = early = None
-    if not scheduler and slugs:
-        # start warming the workers now, while the plan is made (closed unused if all is up to date)
+    if not scheduler:
+        # start warming the workers first, while this process loads the store and makes the
+        # plan (they are closed unused when everything is up to date)
         reports_dir.mkdir(parents=True, exist_ok=True)
         log_file = open(reports_dir / LOG_NAME, "a", encoding="utf-8")
         early = LocalPool(workers or default_workers(), log_file)
     try:
+        from .store import Store
+
+        store = Store(data_dir)
+        slugs = list(clients) if clients else store.list_clients()
+        for slug in slugs:
+            store.client_dir(slug)  # unknown clients fail here, naming the slug
         return _run(store, data_dir, reports_dir, slugs, chosen, scheduler, force, pdf, timeout, progress,
                     portfolio, early, log_file)
     finally:

@@ -64,6 +64,8 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "IPython",
     "ipywidgets",
     "workbook",
+    "bdb",  # IPython imports these two lazily on the first cell
+    "IPython.core.logger",
 )
 
 #: Optional modules that cost seconds to import and that notebooks here never need.
@@ -638,6 +640,42 @@ def _serve(fd: int, preload: list[str], warmups: list[str]) -> None:
     gc.collect()
     gc.freeze()
     conn.send(("ready", {"pid": os.getpid(), "startup": time.perf_counter() - t0}))
+    _serve_loop(conn)
+
+
+def _clone(conn: Connection) -> None:
+    """Fork a copy of this warm worker that serves its own socket.
+
+    The copy is made with a double fork, so it is adopted by init (nobody has
+    to collect it) and is independent of this worker.  The client gets the
+    copy's end of a new socket pair over ``conn`` (SCM_RIGHTS).
+    """
+    from multiprocessing.reduction import send_handle
+
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if os.fork() == 0:
+                os.setpgid(0, 0)
+                ours.close()
+                try:
+                    os.close(conn.fileno())
+                except OSError:
+                    pass
+                clone = Connection(theirs.detach())
+                clone.send(("ready", {"pid": os.getpid(), "startup": 0.0}))
+                _serve_loop(clone)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    theirs.close()
+    conn.send(("return", "handle follows"))
+    send_handle(conn, ours.fileno(), 0)
+    ours.close()
+
+
+def _serve_loop(conn: Connection) -> None:
     while True:
         try:
             request = conn.recv()
@@ -645,7 +683,9 @@ def _serve(fd: int, preload: list[str], warmups: list[str]) -> None:
             break
         kind = request[0]
         try:
-            if kind == "execute":
+            if kind == "clone":
+                _clone(conn)
+            elif kind == "execute":
                 opts = request[1]
                 run = run_forked(on_event=lambda ev: conn.send(("event", ev)), **opts)
                 conn.send(("return", run))
@@ -741,6 +781,33 @@ class WarmWorker:
         self.startup_seconds = info["startup"]
         return self
 
+    @classmethod
+    def _adopt(cls, conn: Connection) -> "WarmWorker":
+        self = cls.__new__(cls)
+        self.proc = None
+        self.conn = conn
+        self._lock = threading.Lock()
+        self._startup_timeout = 30.0
+        self.pid = None
+        self.startup_seconds = None
+        return self.wait_ready()
+
+    def clone(self) -> "WarmWorker":
+        """A second warm worker forked from this one: no second round of imports."""
+        from multiprocessing.reduction import recv_handle
+
+        self.wait_ready()
+        with self._lock:
+            try:
+                self.conn.send(("clone",))
+                answer = self.conn.recv()
+                if answer[0] != "return":
+                    raise WorkerDied(f"warm worker could not clone itself: {answer[1]!r}")
+                fd = recv_handle(self.conn)
+            except (OSError, EOFError) as exc:
+                raise WorkerDied("warm worker died while cloning") from exc
+        return WarmWorker._adopt(Connection(fd))
+
     # -- requests ---------------------------------------------------------
     def _request(self, request: tuple, on_event=None, timeout: float | None = None):
         self.wait_ready()
@@ -778,9 +845,20 @@ class WarmWorker:
         """Call ``target`` (``"module:function"`` or a picklable function) inside the worker."""
         return self._request(("call", target, args, kwargs), None, timeout)
 
+    def _pid_alive(self) -> bool:
+        if self.proc is not None:
+            return self.proc.poll() is None
+        try:
+            os.kill(self.pid, 0)
+        except (ProcessLookupError, TypeError):
+            return False
+        except PermissionError:
+            return True
+        return True
+
     @property
     def alive(self) -> bool:
-        return self.proc.poll() is None and not self.conn.closed
+        return not self.conn.closed and self._pid_alive()
 
     def close(self) -> None:
         """Stop the worker (and any child it is running)."""
@@ -789,6 +867,16 @@ class WarmWorker:
                 self.conn.close()
             except OSError:
                 pass
+        if self.proc is None:  # a clone: not our child, so poll, then kill its group
+            deadline = time.monotonic() + 2
+            while self.pid and self._pid_alive() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if self.pid and self._pid_alive():
+                try:
+                    os.killpg(self.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            return
         if self.proc.poll() is None:
             try:
                 self.proc.wait(timeout=2)
