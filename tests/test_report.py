@@ -1,6 +1,7 @@
 """Client reports: content, no code, escaping, PDF."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import sys
 import pytest
 
 from workbook.frameworks import sales_marketing as sm
-from workbook.report import build_client_report
+from workbook.batch import run_batch
 from workbook.store import Store
 
 EVIL = "<script>alert(1)</script>"
@@ -25,19 +26,24 @@ def evil_client(data_dir):
 
 
 def test_report_escapes_client_text_and_hides_code(evil_client, tmp_path):
-    result = build_client_report("evil-co", evil_client, tmp_path / "reports", pdf=shutil.which("chromium") is not None)
-    html = result.html.read_text()
+    pdf = shutil.which("chromium") is not None
+    result = run_batch(evil_client, tmp_path / "reports", clients=["evil-co"], frameworks=["sales_marketing"],
+                       workers=1, pdf=pdf, portfolio=False, progress=False)
+    assert result.ok
+    out = tmp_path / "reports" / "evil-co"
+    html = (out / "report.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert EVIL not in html and "<b>bold</b>" not in html
     assert "Defined" in html                      # team average 50
     assert "Kotler" in html                       # the source is cited
     for leak in ("Traceback", "open_room", "room.section", "import ", "widget-view", "lesson.check"):
         assert leak not in html, leak
-    assert result.headlines["sales_marketing"]["metrics"]["relationship_type"] == "Defined"
-    if result.pdf is not None:
-        assert result.pdf.read_bytes()[:4] == b"%PDF"
+    headline = json.loads((out / "sales_marketing.headline.json").read_text())
+    assert headline["metrics"]["relationship_type"] == "Defined"
+    if pdf:
+        assert (out / "report.pdf").read_bytes()[:4] == b"%PDF"
         if shutil.which("pdftotext"):
-            text = subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True, text=True).stdout
+            text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True).stdout
             assert EVIL in text and "Defined" in text
 
 

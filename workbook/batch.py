@@ -256,20 +256,12 @@ def warm_worker() -> None:
 
 
 def _exporter():
-    """This worker's one exporter.
-
-    nbconvert validates the whole notebook after each of its fourteen
-    preprocessors, which is most of the export time once charts are embedded;
-    ``optimistic_validation`` validates once, after the last one.
-    """
+    """This worker's one exporter (reused for every notebook it exports)."""
     global _EXPORTER
     if _EXPORTER is None:
         from . import report
 
         _EXPORTER = report.FragmentExporter()
-        inner = getattr(_EXPORTER, "_exporter", None)
-        if inner is not None and hasattr(inner, "optimistic_validation"):
-            inner.optimistic_validation = True
     return _EXPORTER
 
 
@@ -565,18 +557,6 @@ class DaskPool:
 # ----------------------------------------------------------------------------
 
 
-def pdf_options(footer: str) -> dict:
-    """Chromium print options: A4, backgrounds, page numbers in the footer (as :class:`report.PdfPrinter`)."""
-    from .html import esc
-
-    return dict(format="A4", print_background=True, display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=('<div style="font-size:8px;width:100%;text-align:center;color:#7b8794">'
-                                 f'{esc(footer)} \u00b7 page <span class="pageNumber"></span> of '
-                                 '<span class="totalPages"></span></div>'),
-                margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
-
-
 def print_pdfs(items: Sequence[tuple[Path, Path, str]], pages: int = PDF_PAGES) -> list[tuple[Path, str]]:
     """Print ``(html, pdf, footer)`` items with one headless Chromium; return failures."""
     import asyncio
@@ -610,7 +590,7 @@ def print_pdfs(items: Sequence[tuple[Path, Path, str]], pages: int = PDF_PAGES) 
                     try:
                         await page.goto(Path(html).resolve().as_uri(), wait_until="load")
                         tmp = Path(pdf).with_suffix(".pdf.part")
-                        await page.pdf(path=str(tmp), **pdf_options(footer))
+                        await page.pdf(path=str(tmp), **report.pdf_options(footer))
                         os.replace(tmp, pdf)
                     except Exception as exc:  # noqa: BLE001
                         failures.append((Path(pdf), f"{type(exc).__name__}: {one_line(str(exc))}"))

@@ -166,10 +166,12 @@ def report_cmd(client: str,
                pdf: bool = typer.Option(True, help="Also print the PDF."),
                data_dir: str = DATA_OPT, reports_dir: str = REPORTS_OPT) -> None:
     """Execute the framework notebooks for one client and write its report (HTML and PDF)."""
-    from .report import build_client_report
-
-    result = build_client_report(client, data_dir, reports_dir, framework or None, pdf=pdf)
-    typer.echo(f"Report for {client}: {result.html}" + (f"\n  PDF: {result.pdf}" if result.pdf else ""))
+    code = _run_batch(data_dir, reports_dir, clients=[client], frameworks=framework or None, workers=1,
+                      force=True, pdf=pdf, portfolio=False)
+    out = Path(reports_dir) / client
+    if code == 0:
+        typer.echo(f"Report for {client}: {out / 'report.html'}" + (f"\n  PDF: {out / 'report.pdf'}" if pdf else ""))
+    raise typer.Exit(code)
 
 
 def _names(value: Optional[str]) -> Optional[list[str]]:

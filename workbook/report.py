@@ -1,10 +1,11 @@
-"""Client reports: execute a framework notebook, export it without code, print a PDF.
+"""Report pieces: execute a framework notebook, export it without code, lay out pages, print options.
 
-The pieces are separate so that the batch runner can reuse them with warm
-workers: :func:`execute` (papermill), :class:`FragmentExporter` (one reused
-nbconvert exporter: code, live-only and teaching cells removed),
-:func:`render_page` (the report's HTML page around the fragments) and
-:class:`PdfPrinter` (one reused headless Chromium, offline).
+The batch runner (:mod:`workbook.batch`, used by ``workbook report``, ``workbook
+batch`` and ``workbook demo``) puts these together with warm workers:
+:func:`execute` (papermill with a real kernel, used by the notebook tests),
+:class:`FragmentExporter` (one reused nbconvert exporter: code, live-only and
+teaching cells removed), :func:`render_page` (the report's HTML page around the
+fragments) and :func:`pdf_options` (how Chromium prints a page, offline).
 """
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import json
 import logging
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Sequence
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -26,7 +27,7 @@ from . import __version__, registry
 from .errors import ReportError
 from .html import esc
 from .notebook import HEADLINE_MIME
-from .store import Profile, Store, atomic_write
+from .store import Profile
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,10 @@ class FragmentExporter:
                                                                    remove_input_tags={"parameters", "injected-parameters"},
                                                                    enabled=True), enabled=True)
         self._exporter.register_preprocessor(CleanOutputs(), enabled=True)
+        # nbconvert validates the whole notebook after each of its preprocessors, which is most
+        # of the export time once charts are embedded; validate once, after the last one.
+        if hasattr(self._exporter, "optimistic_validation"):
+            self._exporter.optimistic_validation = True
 
     def fragment(self, nb: nbformat.NotebookNode) -> str:
         """The notebook's report content (markdown and outputs, no code)."""
@@ -177,104 +182,11 @@ def render_page(profile: Profile, parts: Sequence[Part], title: str, generated: 
     return head + "".join(blocks) + foot
 
 
-class PdfPrinter:
-    """One headless Chromium (through Playwright) that prints many HTML files to PDF, offline.
-
-    Use as a context manager; :meth:`print` may be called many times.
-    """
-
-    def __init__(self) -> None:
-        self._pw = None
-        self._browser = None
-
-    def __enter__(self) -> "PdfPrinter":
-        from playwright.sync_api import sync_playwright
-
-        self._pw = sync_playwright().start()
-        try:
-            self._browser = self._pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        except Exception:
-            self._pw.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._browser is not None:
-            self._browser.close()
-        if self._pw is not None:
-            self._pw.stop()
-
-    def print(self, html_path: Path, pdf_path: Path, footer: str = "") -> Path:
-        """Print ``html_path`` to ``pdf_path`` (A4, page numbers in the footer)."""
-        page = self._browser.new_page()
-        try:
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                       else route.abort())
-            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-            tmp = Path(pdf_path).with_suffix(".pdf.part")
-            page.pdf(path=str(tmp), format="A4", print_background=True, display_header_footer=True,
-                     header_template="<span></span>",
-                     footer_template=('<div style="font-size:8px;width:100%;text-align:center;color:#7b8794">'
-                                      f'{esc(footer)} \u00b7 page <span class="pageNumber"></span> of '
-                                      '<span class="totalPages"></span></div>'),
-                     margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
-            os.replace(tmp, pdf_path)
-        finally:
-            page.close()
-        return Path(pdf_path)
-
-
-# -- one client -------------------------------------------------------------------
-
-@dataclass
-class ClientReport:
-    """What :func:`build_client_report` wrote."""
-
-    client: str
-    html: Path
-    pdf: Path | None
-    pages: dict[str, Path] = field(default_factory=dict)
-    headlines: dict[str, dict] = field(default_factory=dict)
-
-
-def frameworks_for(store: Store, client: str, chosen: Iterable[str] | None = None) -> list[str]:
-    """Registered frameworks (in report order) for which the client has saved inputs."""
-    wanted = list(chosen) if chosen else registry.names()
-    for name in wanted:
-        registry.get(name)
-    return [n for n in registry.names() if n in wanted and store.has(client, n)]
-
-
-def build_client_report(client: str, data_dir: str | os.PathLike, reports_dir: str | os.PathLike,
-                        frameworks: Iterable[str] | None = None, pdf: bool = True) -> ClientReport:
-    """Execute each framework notebook for one client and write its report.
-
-    Writes ``reports/<client>/<framework>.html``, ``<framework>.headline.json``,
-    ``report.html`` (all frameworks) and ``report.pdf``.
-    """
-    store = Store(data_dir)
-    profile = store.load_profile(client)
-    names = frameworks_for(store, client, frameworks)
-    if not names:
-        raise ReportError(f"client '{client}' has no saved inputs for {', '.join(frameworks or registry.names())}")
-    out = Path(reports_dir) / client
-    exporter = FragmentExporter()
-    parts, result = [], ClientReport(client, out / "report.html", None)
-    for name in names:
-        fw = registry.get(name)
-        nb = execute(name, client, data_dir)
-        part = Part(name, fw.title, exporter.fragment(nb))
-        parts.append(part)
-        page = out / f"{name}.html"
-        atomic_write(page, render_page(profile, [part], fw.title))
-        result.pages[name] = page
-        headline = headline_of(nb)
-        if headline is not None:
-            atomic_write(out / f"{name}.headline.json", json.dumps(headline, indent=2) + "\n")
-            result.headlines[name] = headline
-    atomic_write(result.html, render_page(profile, parts, "Marketing strategy review", cover=len(parts) > 1))
-    if pdf:
-        with PdfPrinter() as printer:
-            result.pdf = printer.print(result.html, out / "report.pdf", footer=profile.name)
-    log.info("report for %s written to %s", client, out)
-    return result
+def pdf_options(footer: str) -> dict:
+    """Chromium print options for a report page: A4, backgrounds, page numbers in the footer."""
+    return dict(format="A4", print_background=True, display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=('<div style="font-size:8px;width:100%;text-align:center;color:#7b8794">'
+                                 f'{esc(footer)} \u00b7 page <span class="pageNumber"></span> of '
+                                 '<span class="totalPages"></span></div>'),
+                margin={"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
