@@ -5,20 +5,27 @@ The clients are the fictional examples that ship with the workbook (see
 CONTRIBUTING.md); this script writes only the framework files, never a
 profile. Every value is fixed here, so running it twice gives identical files.
 
+The deal-qualification settings take the statement-1 mean from each client's
+Sales and Marketing diagnostic as committed in ``data/``, so the two rooms of
+one report never disagree about it.
+
 Usage::
 
-    .venv/bin/python scripts/examples_growth_deals.py [--data-dir data/clients]
+    .venv/bin/python scripts/examples_growth_deals.py [--data-dir data]
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import sys
 from pathlib import Path
 
-from workbook.frameworks import deal_qualification, female_economy, growth_stages
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a plain script without installing the package
+    sys.path.insert(0, str(ROOT))
+
+from workbook.frameworks import deal_qualification, female_economy, growth_stages  # noqa: E402
 
 FEMALE_ECONOMY = {
     # A community bank: widowed and divorced women hold wealth the bank's
@@ -96,11 +103,23 @@ GROWTH_STAGES = {
     ),
 }
 
+def _statement1(slug: str) -> float | None:
+    """Statement-1 mean of the client's committed Sales and Marketing diagnostic."""
+    diagnostic = json.loads((ROOT / "data" / "clients" / slug / "sales_marketing.json").read_text("utf-8"))
+    diagnostic.pop("_meta", None)
+    return deal_qualification.statement_one_from_diagnostic(diagnostic)
+
+
+def _deal_settings(slug: str) -> deal_qualification.Inputs:
+    return deal_qualification.Inputs(as_of_month="2025-07", statement1_mean=_statement1(slug),
+                                     statement1_source="diagnostic", priority_count=5)
+
+
 DEAL_SETTINGS = {
-    # The sales team trusts its forecast; the pipeline says otherwise.
-    "aurora-software": deal_qualification.Inputs(as_of_month="2025-07", statement1_mean=4.1, priority_count=5),
-    # The team doubts its forecast, yet most deals are qualified.
-    "northwind-tools": deal_qualification.Inputs(as_of_month="2025-07", statement1_mean=2.3, priority_count=5),
+    # Views on the forecast are divided, and three quarters of the pipeline is unqualified.
+    "aurora-software": _deal_settings("aurora-software"),
+    # The team trusts its forecast and the pipeline bears it out.
+    "northwind-tools": _deal_settings("northwind-tools"),
 }
 
 PIPELINE_COLUMNS = ["deal", "account", "owner", "amount", "close_month", "probability",
@@ -169,19 +188,27 @@ def write_pipeline(path: Path, rows: list[tuple]) -> None:
         writer.writerows(rows)
 
 
+def write(data_dir: Path) -> list[Path]:
+    """Write every example file under ``data_dir/clients``; return the paths."""
+    root = Path(data_dir) / "clients"
+    written = []
+    for name, examples in (("female_economy", FEMALE_ECONOMY), ("growth_stages", GROWTH_STAGES),
+                           ("deal_qualification", DEAL_SETTINGS)):
+        for slug, model in examples.items():
+            write_json(root / slug / f"{name}.json", model)
+            written.append(root / slug / f"{name}.json")
+    for slug, rows in PIPELINES.items():
+        write_pipeline(root / slug / "deal_qualification" / "pipeline.csv", rows)
+        written.append(root / slug / "deal_qualification" / "pipeline.csv")
+    return written
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write every example file under ``--data-dir``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=ROOT / "data" / "clients")
-    root = parser.parse_args(argv).data_dir
-    for slug, model in FEMALE_ECONOMY.items():
-        write_json(root / slug / "female_economy.json", model)
-    for slug, model in GROWTH_STAGES.items():
-        write_json(root / slug / "growth_stages.json", model)
-    for slug, model in DEAL_SETTINGS.items():
-        write_json(root / slug / "deal_qualification.json", model)
-        write_pipeline(root / slug / "deal_qualification" / "pipeline.csv", PIPELINES[slug])
-    print(f"wrote example inputs under {root}")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
+    written = write(parser.parse_args(argv).data_dir)
+    print(f"wrote {len(written)} example files")
 
 
 if __name__ == "__main__":

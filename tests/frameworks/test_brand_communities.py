@@ -68,14 +68,14 @@ def test_seed_examples_per_form():
     assert bc.SEED_EXAMPLES == {
         "pool": ("Apple enthusiasts", "Republicans or Democrats", "Ironman triathletes"),
         "web": ("Facebook", "Cancer Survivors Network", "Hash House Harriers"),
-        "hub": ("Oprah", "Deepak Chopra", "Hannah Montana"),
+        "hub": ("Deepak Chopra", "Hannah Montana", "Oprah"),
     }
 
 
 def test_form_definitions_keep_the_seed_meaning():
     assert "activity, goal or set of values" in bc.FORM_INFO["pool"].tie
     assert "loosely" in bc.FORM_INFO["pool"].tie
-    assert "one-to-one" in bc.FORM_INFO["web"].tie and "complementary" in bc.FORM_INFO["web"].tie
+    assert "person-to-person" in bc.FORM_INFO["web"].tie and "complement" in bc.FORM_INFO["web"].tie
     assert "central figure" in bc.FORM_INFO["hub"].tie and "weakly" in bc.FORM_INFO["hub"].tie
     for f in bc.FORM_INFO.values():
         assert f.build and f.run and f.risk
@@ -178,10 +178,11 @@ def test_no_tables():
 # --- bad input --------------------------------------------------------------------
 
 @pytest.mark.parametrize("data,field,value,allowed", [
-    ({"answers": {"pool_1": 6}}, "answers.pool_1", 6, "less than or equal to 5"),
-    ({"answers": {"hub_4": 0}}, "answers.hub_4", 0, "greater than or equal to 1"),
-    ({"answers": {"web_2": 3.5}}, "answers.web_2", 3.5, "integer"),
-    ({"answers": {"web_2": "lots"}}, "answers.web_2", "lots", "integer"),
+    ({"answers": {"pool_1": 6}}, "answers.pool_1", 6, "a whole number from 1 (strongly disagree) to 5"),
+    ({"answers": {"hub_4": 0}}, "answers.hub_4", 0, "a whole number from 1 (strongly disagree) to 5"),
+    ({"answers": {"web_2": 3.5}}, "answers.web_2", 3.5, "whole number"),
+    ({"answers": {"web_2": "lots"}}, "answers.web_2", "lots", "or none for not answered"),
+    ({"answers": {"web_2": True}}, "answers.web_2", True, "whole number"),
     ({"answers": {"pool_9": 3}}, "answers.pool_9", "pool_9", "pool_1"),
     ({"target_form": "tribe"}, "target_form", "tribe", "'hub'"),
     ({"schema_version": 2}, "schema_version", 2, "1"),
@@ -233,6 +234,21 @@ def test_view_answers_save_and_update(copy_data):
     assert store.load("bluebird-coffee", bc.NAME, bc.Inputs).answers["pool_1"] == 5
 
 
+def test_an_answer_clicked_by_mistake_can_be_cleared(copy_data):
+    from workbook.ui import brand_communities as ui
+
+    store, view = live_view(bc.NAME, "bluebird-coffee", copy_data)
+    assert view._answers["hub_1"].options[0] == ("\u2013", ui.NOT_ANSWERED)
+    view._answers["hub_1"].value = ui.NOT_ANSWERED
+    saved = store.load("bluebird-coffee", bc.NAME, bc.Inputs)
+    assert "hub_1" not in saved.answers and view.state.result.answered == 11
+    assert "11</b> of 12" in view._progress.value and "Saved" in view._status.value
+    assert float(view.state.result.scores.set_index("form").loc["hub", "score"]) == pytest.approx((4 + 4 + 3) / 3)
+    # A fresh view shows the cleared statement as not answered.
+    _, again = live_view(bc.NAME, "bluebird-coffee", copy_data)
+    assert again._answers["hub_1"].value == ui.NOT_ANSWERED
+
+
 def test_fresh_client_view_and_sections(copy_data):
     from workbook.store import Store
     from workbook.ui import brand_communities as ui
@@ -256,7 +272,10 @@ def test_lesson_answers_come_from_the_example_client():
     assert lesson.check(2, "Hub").correct is True
     assert lesson.check(3, "web").correct is True
     assert lesson.check(4, "hub").correct is False
-    assert "Step 1" in lesson.worked_example()
+    shown = lesson.worked_example()
+    assert "Step 1" in shown
+    for names in bc.SEED_EXAMPLES.values():  # the teaching part names the article's examples of each form
+        assert all(name in shown for name in names)
 
 
 def test_changes_describe_what_moved():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import deal_qualification as dq
 
-from .rooms import assert_not_saved, checked_lesson, open_live
+from ..conftest import ROOT
+from .rooms import assert_not_saved, checked_lesson, live_view, open_live
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
 
@@ -157,7 +159,19 @@ def test_slipped_deals_flagged():
     result = dq.evaluate({"as_of_month": "2025-04"}, {"pipeline": _frame(
         _deal("OLD", close_month="2025-03"), _deal("NEW", close_month="2025-04"))})
     assert result.deals.set_index("deal")["slipped"].to_dict() == {"OLD": True, "NEW": False}
-    assert any("due before" in r for r in result.recommendations)
+    assert any(r.startswith("Still open after their close month: OLD (due 2025-03).") for r in result.recommendations)
+
+
+def test_advice_names_the_condition_missing_most_and_what_to_check():
+    one = dq.evaluate({}, {"pipeline": _frame(_deal("A", able="no"), _deal("B", able="no"), _deal("C", ready="no"))})
+    assert one.recommendations[0] == (
+        "100% of the weighted forecast ($150,000) rests on buyers who are not yet ready, willing and able. "
+        "Missing most often: 'able' (2 deals). In the next pipeline review, confirm the budget is there and "
+        "the person signing has the authority.")
+    tied = dq.evaluate({}, {"pipeline": _frame(_deal("A", ready="no"), _deal("B", willing="no"),
+                                               _deal("C", able="no"), _deal("D"))})
+    assert "Each of the three conditions is missing in 1 deal" in tied.recommendations[0]
+    assert "25%" not in tied.recommendations[0] and "75%" in tied.recommendations[0]
 
 
 # -- link to the sales-marketing diagnostic, statement 1 -------------------------------
@@ -217,8 +231,10 @@ def test_missing_pipeline_is_amber_not_an_error():
     "data, field, allowed_part",
     [
         ({"as_of_month": "July"}, "as_of_month", "YYYY-MM"),
-        ({"statement1_mean": 7}, "statement1_mean", "less than or equal to 5"),
-        ({"priority_count": 0}, "priority_count", "greater than or equal to 1"),
+        ({"statement1_mean": 7}, "statement1_mean", "a mean answer from 1 to 5"),
+        ({"statement1_mean": "high"}, "statement1_mean", "or blank when not known"),
+        ({"priority_count": 0}, "priority_count", "a whole number of deals from 1 to 50"),
+        ({"statement1_source": "guess"}, "statement1_source", "'diagnostic'"),
     ],
 )
 def test_bad_settings(data, field, allowed_part):
@@ -239,11 +255,41 @@ def _example(slug):
 def test_example_clients_differ():
     aurora, northwind = _example("aurora-software"), _example("northwind-tools")
     assert dq.headline(aurora)["status"] == "red"
-    assert aurora.statement_one.status == "warning"
+    assert aurora.statement_one.status == "mixed"
     assert dq.headline(northwind)["status"] == "green"
-    assert northwind.statement_one.status == "unexplained"
+    assert northwind.statement_one.status == "consistent"
     assert aurora.raw_total == pytest.approx(600_500)
     assert northwind.qualified_total == pytest.approx(3_843_500)
+
+
+@pytest.mark.parametrize("slug, mean", [("aurora-software", 3.0), ("northwind-tools", 4.0)])
+def test_example_statement_one_is_the_one_the_sales_marketing_page_shows(slug, mean):
+    """A report must not give two different answers to statement 1 on two of its pages."""
+    from workbook.frameworks import sales_marketing
+
+    settings = json.loads((DATA / slug / "deal_qualification.json").read_text())
+    diagnostic = json.loads((DATA / slug / "sales_marketing.json").read_text())
+    shown = sales_marketing.headline(sales_marketing.evaluate(sales_marketing.Inputs.model_validate(diagnostic)))
+    assert settings["statement1_mean"] == shown["metrics"]["forecast_statement_mean"] == mean
+    assert settings["statement1_source"] == "diagnostic"
+    assert dq.statement_one_from_diagnostic(diagnostic) == mean
+
+
+def test_statement_one_from_an_incomplete_diagnostic_is_none():
+    assert dq.statement_one_from_diagnostic({"respondents": []}) is None
+    partial = {"respondents": [{"name": "A", "role": "Sales", "answers": [4] + [None] * 19}]}
+    assert dq.statement_one_from_diagnostic(partial) is None
+
+
+def test_example_script_reproduces_committed_files(tmp_path):
+    spec = importlib.util.spec_from_file_location("examples_growth_deals", ROOT / "scripts" / "examples_growth_deals.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.write(tmp_path)
+    assert len(written) == 10
+    for path in written:
+        rel = path.relative_to(tmp_path)
+        assert path.read_text() == (DATA.parent / rel).read_text(), rel
 
 
 # -- live view and lesson --------------------------------------------------------
@@ -273,7 +319,7 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     assert set(room.result.deals["deal"]) == {"N1", "N2"} and ("N2", "ready") in view._toggles
 
     view._statement1.value = "4.5"
-    assert room.result.statement_one.status == "warning"
+    assert room.result.statement_one.status == "warning" and room.state.inputs.statement1_source == "typed"
     view._as_of.value = "next July"
     assert_not_saved(view, "as_of_month")
     view.wait_for_charts()
@@ -295,3 +341,64 @@ def test_upload_imports_the_uploaded_bytes(data_dir):
 def test_lesson_answers_check():
     lesson = checked_lesson("deal_qualification")
     assert lesson.answer(1) == pytest.approx(162_000) and lesson.answer(3) == "AUR-103"
+
+
+def test_statement_one_is_taken_from_the_clients_diagnostic(data_dir):
+    from workbook.frameworks import sales_marketing
+    from workbook.store import Store
+    from workbook.ui import deal_qualification as ui
+
+    store = Store(data_dir)
+    store.save("aurora-software", "deal_qualification", dq.Inputs, dq.Inputs(statement1_mean=4.5))
+    _, view = live_view("deal_qualification", "aurora-software", data_dir)
+    assert "now gives <b>3.00</b> (this room uses 4.5)" in view._diagnostic.value and not view._take.disabled
+    view._take.click()
+    saved = store.load("aurora-software", "deal_qualification", dq.Inputs)
+    assert (saved.statement1_mean, saved.statement1_source) == (3.0, "diagnostic")
+    assert view._statement1.value == "3" and view._take.disabled and "Saved" in view._status.value
+    text = ui.statement_one_section(view.state.context)
+    assert "3.00 of 5, comes from the client&#x27;s Sales and Marketing diagnostic" in text
+    # The diagnostic moves on: the room says so until the consultant takes the new figure.
+    diagnostic = store.load("aurora-software", "sales_marketing", sales_marketing.Inputs)
+    diagnostic.respondents[0].answers[0] = 5  # 2 -> 5: mean of statement 1 goes from 3.0 to 3.6
+    store.save("aurora-software", "sales_marketing", sales_marketing.Inputs, diagnostic)
+    _, again = live_view("deal_qualification", "aurora-software", data_dir)
+    assert "now gives <b>3.60</b> (this room uses 3)" in again._diagnostic.value
+    again._statement1.value = "nine"
+    assert_not_saved(again, "statement1_mean", "nine", "a mean answer from 1 to 5")
+    assert store.load("aurora-software", "deal_qualification", dq.Inputs).statement1_mean == 3.0
+
+
+def test_report_shows_evidence_and_overdue_deals(data_dir):
+    from workbook import notebook as wb
+    from workbook.ui import deal_qualification as ui
+
+    room = wb.open_room("deal_qualification", "aurora-software", str(data_dir), "report")
+    ctx = room.state.context
+    evidence = ui.evidence_section(ctx)
+    assert "CIO chose us over two rivals" in evidence and "Go-live tied to new moulding line" in evidence
+    deals = ui.deals_section(ctx)
+    assert "2025-06 (overdue)" in deals and "Overdue: AUR-101 should have closed before the forecast month" in deals
+    advice = " ".join(room.result.recommendations)
+    assert room.result.statement_one.text not in advice  # the reading has its own section, not repeated
+    assert "Still open after their close month: AUR-101 (due 2025-06)." in advice
+
+
+def test_toggle_keeps_a_change_another_session_saved_meanwhile(data_dir):
+    store, first = live_view("deal_qualification", "aurora-software", data_dir)
+    _, second = live_view("deal_qualification", "aurora-software", data_dir)
+    first._toggles[("AUR-101", "able")].value = True
+    second._toggles[("AUR-104", "willing")].value = True  # this form still shows AUR-101 as not able
+    saved = store.load_table("aurora-software", "deal_qualification", "pipeline", dq.validate_pipeline)
+    flags = saved.set_index("deal")
+    assert flags.loc["AUR-101", "able"] and flags.loc["AUR-104", "willing"]
+    assert second._toggles[("AUR-101", "able")].value is True  # the form now shows the other change too
+    # A deal that another session's import removed cannot be toggled; the form shows the saved deals.
+    saved.iloc[1:].pipe(lambda f: store.save_table("aurora-software", "deal_qualification", "pipeline",
+                                                    f.assign(**{c: f[c].map({True: "yes", False: "no"})
+                                                                for c in dq.CRITERIA}), dq.validate_pipeline))
+    first._toggles[("AUR-101", "ready")].value = False
+    assert_not_saved(first, "AUR-101", "a deal in the saved pipeline")
+    assert ("AUR-101", "ready") not in first._toggles
+    first.wait_for_charts()
+    second.wait_for_charts()

@@ -86,7 +86,7 @@ def test_financial_services_reference_from_seed():
     assert len(areas["Payments"].inflection_points) == 3
     assert areas["Life insurance"].goals == ("Grow the market", "Create a new market")
     table = fe.financial_services_table()
-    assert len(table) == 3 and "unmet needs" in table.columns
+    assert len(table) == 3 and "Unmet needs" in table.columns
 
 
 def test_curves_example_keeps_the_facts():
@@ -209,27 +209,31 @@ def test_headline_amber_without_targets():
 # -- bad input -----------------------------------------------------------------
 
 @pytest.mark.parametrize(
-    "kw, field, allowed_part",
+    "kw, field, allowed_part, value",
     [
-        (dict(market_size_usd=-1), "market_size_usd", "zero or more"),
-        (dict(market_size_usd="big"), "market_size_usd", "zero or more"),
-        (dict(allocation_basis="age"), "allocation_basis", "income"),
-        (dict(positions=[{"segment": "millennials"}]), "positions[0].segment", "fast_tracker"),
+        (dict(market_size_usd=-1), "market_size_usd", "zero or more", -1),
+        (dict(market_size_usd="big"), "market_size_usd", "zero or more", "big"),
+        (dict(allocation_basis="age"), "allocation_basis", "income", "age"),
+        (dict(positions=[{"segment": "millennials"}]), "positions[0].segment", "fast_tracker", "millennials"),
         (dict(positions=[{"segment": "fast_tracker", "current_share": 24}]), "positions[0].current_share",
-         "fraction from 0 to 1"),
-        (dict(positions=[{"segment": "fast_tracker"}, {"segment": "fast_tracker"}]), "positions", "at most once"),
-        (dict(offers=[{"name": "A", "needs": {"glamour": 2}}]), "offers[0].needs", "need names"),
-        (dict(offers=[{"name": "A", "needs": {"quality": 5}}]), "offers[0].needs", "0 to 3"),
-        (dict(offers=[{"name": "A"}, {"name": "A"}]), "offers", "at most once"),
+         "fraction from 0 to 1", 24),
+        (dict(positions=[{"segment": "fast_tracker"}, {"segment": "fast_tracker"}]), "positions[1].segment",
+         "at most once (positions[0] already has it)", "fast_tracker"),
+        (dict(offers=[{"name": "A", "needs": {"glamour": 2}}]), "offers[0].needs.glamour", "need names: achievement",
+         "glamour"),
+        (dict(offers=[{"name": "A", "needs": {"quality": 5}}]), "offers[0].needs.quality", "0 (does not address it) to 3",
+         5),
+        (dict(offers=[{"name": "A"}, {"name": "a"}]), "offers[1].name", "not already used by offers[0]", "a"),
+        (dict(offers=[{"name": "   "}]), "offers[0].name", "at least 1 character", "   "),
     ],
 )
-def test_bad_inputs_name_field_value_allowed(kw, field, allowed_part):
+def test_bad_inputs_name_field_value_allowed(kw, field, allowed_part, value):
     data = {"market_size_usd": 1, **kw}
     with pytest.raises(InvalidInput) as info:
         fe.evaluate(data)
     problem = next(p for p in info.value.problems if p.field == field)
     assert allowed_part in problem.allowed
-    assert problem.value is not None
+    assert problem.value == value
 
 
 def test_round_trip_json():
@@ -269,7 +273,7 @@ def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
     assert "Managing on her own" not in room.result.unserved
     view._new_offer.value = "Life-change advisory"
     view._add_offer()
-    assert "at most once" in view._status.value
+    assert_not_saved(view, "offers[5].name", "Life-change advisory", "not already used by offers[4]")
     saved = json.loads((data_dir / "clients" / "meridian-bank" / "female_economy.json").read_text())
     assert {"name": "Life-change advisory", "needs": {"life_change": 3, "connection": 2}} in saved["offers"]
     view.wait_for_charts()

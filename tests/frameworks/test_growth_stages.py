@@ -9,7 +9,7 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import growth_stages as gs
 
-from .rooms import assert_not_saved, checked_lesson, example_result, open_live
+from .rooms import assert_not_saved, checked_lesson, example_result, live_view, open_live
 
 
 # -- seed figures: the revenue ranges of the five stages ------------------------
@@ -189,25 +189,26 @@ def test_headline_red_when_partly_aligned_weakest_is_stage_risk():
 # -- bad input -----------------------------------------------------------------
 
 @pytest.mark.parametrize(
-    "kw, field, allowed_part",
+    "kw, field, allowed_part, value",
     [
-        (dict(revenue_usd=-5), "revenue_usd", "zero or more"),
-        (dict(revenue_usd="lots"), "revenue_usd", "zero or more"),
-        (dict(position=[6, 1, 1]), "position", "1 to 5"),
-        (dict(product=[1, 2]), "product", "list of 3"),
-        (dict(people=[1, 2, "x"]), "people", "whole numbers"),
-        (dict(history=[{"year": 2020, "revenue_usd": -1}]), "history[0].revenue_usd", "zero or more"),
-        (dict(history=[{"year": 2020, "revenue_usd": 1}, {"year": 2020, "revenue_usd": 2}]), "history",
-         "at most once"),
+        (dict(revenue_usd=-5), "revenue_usd", "zero or more", -5),
+        (dict(revenue_usd="lots"), "revenue_usd", "zero or more", "lots"),
+        (dict(position=[6, 1, 1]), "position[0]", "1 (strongly disagree) to 5", 6),
+        (dict(product=[1, 2]), "product", "list of 3", [1, 2]),
+        (dict(people=[1, 2, "x"]), "people[2]", "whole number", "x"),
+        (dict(history=[{"year": 2020, "revenue_usd": -1}]), "history[0].revenue_usd", "zero or more", -1),
+        (dict(history=[{"year": 20, "revenue_usd": 1}]), "history[0].year", "1900 to 2100", 20),
+        (dict(history=[{"year": 2020, "revenue_usd": 1}, {"year": 2020, "revenue_usd": 2}]), "history[1].year",
+         "at most once (history[0] is already 2020)", 2020),
     ],
 )
-def test_bad_inputs_name_field_value_allowed(kw, field, allowed_part):
+def test_bad_inputs_name_field_value_allowed(kw, field, allowed_part, value):
     data = {"revenue_usd": 1e6, **kw}
     with pytest.raises(InvalidInput) as info:
         gs.evaluate(data)
     problem = next(p for p in info.value.problems if p.field == field)
     assert allowed_part in problem.allowed
-    assert problem.value == kw.get(field, problem.value)
+    assert problem.value == value
 
 
 def test_unknown_field_rejected():
@@ -256,13 +257,43 @@ def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
     assert_not_saved(view, "revenue_usd")
     saved = json.loads((data_dir / "clients" / "aurora-software" / "growth_stages.json").read_text())
     assert saved["revenue_usd"] == 12_000_000
-    view._history.value = "2023, 5.6M\n2024: 9000000"
-    assert [h.revenue_usd for h in room.state.inputs.history] == [5_600_000, 9_000_000]
-    view._history.value = "2024, lots"
-    assert "history line 1" in view._status.value
     view._answers[("people", 0)].value = 1
     assert room.result.scores["people"] == pytest.approx(7 / 3, abs=0.01)
     view.wait_for_charts()
+
+
+def _saved_history(data_dir):
+    saved = json.loads((data_dir / "clients" / "aurora-software" / "growth_stages.json").read_text())
+    return {h["year"]: h["revenue_usd"] for h in saved["history"]}
+
+
+def _revenue_box(view, year):
+    return next(row.children[1] for row in view._history.children if row.children[0].value == f"<b>{year}</b>")
+
+
+def test_revenue_history_is_a_table_keyed_by_year(data_dir):
+    """Each year is a row: edit a figure, add a year, remove one; bad figures are refused, nothing saved."""
+    _, view = live_view("growth_stages", "aurora-software", data_dir)
+    assert [row.children[0].value for row in view._history.children] == [
+        f"<b>{y}</b>" for y in (2020, 2021, 2022, 2023, 2024)]
+    assert _revenue_box(view, 2024).value == "7,500,000" and view._new_year.value == 2025
+    _revenue_box(view, 2023).value = "$5.9M"
+    assert _saved_history(data_dir)[2023] == 5_900_000 and "Saved" in view._status.value
+    view._new_year.value, view._new_revenue.value = 2025, "10.2m"
+    view._add_year()
+    assert _saved_history(data_dir)[2025] == 10_200_000
+    assert view.state.result.trajectory.iloc[-1]["stage"] == "Navigation"
+    assert view._new_revenue.value == "" and view._new_year.value == 2026
+    before = _saved_history(data_dir)
+    _revenue_box(view, 2022).value = "lots"
+    assert_not_saved(view, "revenue for 2022", "lots", "7.5M")
+    assert _revenue_box(view, 2022).value == "3,800,000"  # the row shows the saved figure again
+    view._new_year.value, view._new_revenue.value = 2021, "1M"
+    view._add_year()
+    assert_not_saved(view, "year", "2021", "not already in the table")
+    assert _saved_history(data_dir) == before
+    view._remove_year(2020)
+    assert 2020 not in _saved_history(data_dir) and len(view._history.children) == 5
 
 
 def test_parse_history_lists_every_bad_line():

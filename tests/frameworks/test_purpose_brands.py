@@ -208,8 +208,8 @@ def test_view_edits_the_portfolio(copy_data):
     view._new_job.value = "make straight cuts in sheet goods on site"
     view._add_brand()
     view._endorse("Trimcut", "Northwind")
-    index = [p.name for p in view.state.inputs.brand("Northwind").products].index("Circular saw")
-    view._remove_product("Northwind", index)
+    saw = next(p.id for p in view.state.inputs.brand("Northwind").products if p.name == "Circular saw")
+    view._remove_product("Northwind", saw)
     saved = store.load("northwind-tools", pb.NAME, pb.Inputs)
     assert saved.brand("Trimcut").endorsed_by == "Northwind"
     assert places(view.state.result)["Trimcut"] == pb.ONE_PRODUCT_ONE_JOB
@@ -242,3 +242,65 @@ def test_changes_describe_what_moved():
     notes = pb.changes(before, after)
     assert "New brand: C." in notes and "Brand removed: B." in notes
     assert "A moved from one product, one job to many jobs, one brand." in notes and "A: +1 product(s)." in notes
+
+
+# --- stable product ids ----------------------------------------------------------
+
+def test_products_get_stable_ids_and_names_stay_unique_per_brand():
+    doc = pb.Inputs.model_validate({"brands": [brand("A", ("a", "j1"), ("b", "j2")),
+                                               {"name": "B", "products": [{"id": "p1", "name": "x", "job": "j"},
+                                                                          {"name": "y", "job": "j"}]}]})
+    assert [p.id for p in doc.brand("A").products] == ["p1", "p2"]
+    assert [p.id for p in doc.brand("B").products] == ["p1", "p2"]  # a saved id is kept, the other filled in
+    added = doc.brand("A").add_product("c", "j3")
+    assert added.id not in {"p1", "p2"} and doc.brand("A").product(added.id).name == "c"
+    again = pb.Inputs.model_validate(doc.model_dump())
+    assert [p.id for p in again.brand("A").products] == [p.id for p in doc.brand("A").products]
+    with pytest.raises(InvalidInput) as e:
+        doc.brand("A").add_product("A", "j4")
+    assert e.value.field == "product name" and e.value.value == "A" and "not already used in A" in e.value.allowed
+    assert_refused(pb.evaluate, {"brands": [brand("A", ("a", "j1"), ("A", "j2"))]}, "brands[0].products[1].name",
+                   "A", "not already used by products[0]")
+    twice = {"name": "A", "products": [{"id": "k", "name": "a", "job": "j"}, {"id": "k", "name": "b", "job": "j"}]}
+    assert_refused(pb.evaluate, {"brands": [twice]}, "brands[0].products[1].id", "k", "not used by another product")
+
+
+def test_edit_from_a_stale_session_lands_on_the_right_product(copy_data):
+    """Session 1 removes a product; session 2, still showing the old list, renames a later one."""
+    store, first = live_view(pb.NAME, "northwind-tools", copy_data)
+    _, second = live_view(pb.NAME, "northwind-tools", copy_data)
+    products = first.state.inputs.brand("Northwind").products
+    drill, light = products[0], products[4]
+    first._remove_product("Northwind", drill.id)
+    second._set_product("Northwind", light.id, "name", "LED work light")
+    saved = [p.name for p in store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Northwind").products]
+    assert saved == ["18V impact driver", "Circular saw", "Wet/dry vacuum", "LED work light"]
+    # Editing a product the other session removed is refused and the form shows the saved list again.
+    second._set_product("Northwind", drill.id, "name", "Hammer drill")
+    assert_not_saved(second, drill.id)
+    assert [p.name for p in second.state.inputs.brand("Northwind").products] == saved
+    # The last product of a brand that endorses nothing cannot be removed on its own.
+    second._remove_product("Truline", second.state.inputs.brand("Truline").products[0].id)
+    assert_not_saved(second, "remove the brand instead")
+    assert len(store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Truline").products) == 1
+
+
+def test_matrix_chart_keeps_its_text_size_for_a_large_portfolio():
+    from workbook.store import Profile
+    from workbook.ui import purpose_brands as ui
+    from workbook.ui.base import Context
+
+    def figure(n_brands, n_jobs):
+        brands = [brand(f"Brand number {b}", *[(f"P{b}-{k}", f"job {(b + k) % n_jobs}") for k in range(3)])
+                  for b in range(n_brands)]
+        doc = pb.Inputs.model_validate({"brands": brands})
+        return ui.matrix_section(Context("x", Profile(name="X"), doc, {}, pb.evaluate(doc)))
+
+    small, large = figure(3, 4), figure(12, 24)
+    for fig in (small, large):
+        ax = fig.axes[0]
+        assert fig.get_figwidth() == 7.0
+        assert {t.get_fontsize() for t in ax.get_yticklabels() + ax.get_xticklabels()} == {ui.CHART_FONT}
+    assert large.get_figheight() > 2 * small.get_figheight()  # more jobs: taller, not smaller
+    assert large.axes[0].get_xticklabels()[0].get_rotation() == 40
+    assert {t.get_text() for t in large.axes[0].get_legend().get_texts()} == {"Many jobs, one brand"}

@@ -3,11 +3,11 @@
 Source: Susan Fournier and Lara Lee, "Getting Brand Communities Right",
 Harvard Business Review, April 2009.
 
-The article describes three forms a community can take. In a *pool* members are
-tied strongly to a shared activity, goal or set of values and only loosely to
-one another. In a *web* members have strong one-to-one ties with people whose
-needs are similar to or fit with their own. In a *hub* members are tied strongly
-to a central figure and more weakly to each other.
+The article describes three forms a community can take. In a *pool* what binds
+members is a common activity, goal or set of values; their links to one another
+are loose. In a *web* the bonds run person to person, between members whose
+needs match or complement each other. In a *hub* members gather round one
+central figure and are only weakly linked among themselves.
 
 This module scores a short questionnaire (our own statements, four per form,
 each answered 1 to 5), names the dominant form, and says what that form implies
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from workbook.errors import not_allowed_at, validated
+from workbook.errors import not_allowed, not_allowed_at, validated
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ FORM_INFO: dict[str, Form] = {
     "web": Form(
         key="web",
         label="Web",
-        tie="members have strong one-to-one relationships with others whose needs are similar or complementary",
+        tie="members form close person-to-person bonds with others whose needs match or complement their own",
         key_to_affiliation="the personal relationships between members",
         examples=("Facebook", "Cancer Survivors Network", "Hash House Harriers"),
         build=(
@@ -111,7 +111,7 @@ FORM_INFO: dict[str, Form] = {
         label="Hub",
         tie="members are bound tightly to a central figure and more weakly to one another",
         key_to_affiliation="a charismatic central figure",
-        examples=("Oprah", "Deepak Chopra", "Hannah Montana"),
+        examples=("Deepak Chopra", "Hannah Montana", "Oprah"),
         build=(
             "Give the central figure regular, direct ways to reach members, and bring "
             "followers together so they also know each other."
@@ -158,7 +158,25 @@ STATEMENTS: tuple[Statement, ...] = (
 STATEMENT_IDS = tuple(s.id for s in STATEMENTS)
 STATEMENTS_PER_FORM = {f: sum(1 for s in STATEMENTS if s.form == f) for f in FORMS}
 
-Answer = Annotated[int, Field(ge=SCALE_MIN, le=SCALE_MAX)]
+ANSWER_ALLOWED = (f"a whole number from {SCALE_MIN} ({SCALE_LABELS[SCALE_MIN]}) to {SCALE_MAX} "
+                  f"({SCALE_LABELS[SCALE_MAX]}), or none for not answered")
+
+
+def _answer(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise not_allowed("not an answer", ANSWER_ALLOWED)
+    try:
+        number = float(value)
+    except ValueError:
+        raise not_allowed("not an answer", ANSWER_ALLOWED) from None
+    if not number.is_integer() or not SCALE_MIN <= number <= SCALE_MAX:
+        raise not_allowed("not an answer", ANSWER_ALLOWED)
+    return int(number)
+
+
+Answer = Annotated[int | None, BeforeValidator(_answer)]
 
 
 class Inputs(BaseModel):
@@ -182,7 +200,7 @@ class Inputs(BaseModel):
     brand: str = Field(default="", max_length=120)
     community: str = Field(default="", max_length=200)
     target_form: FormKind | None = None
-    answers: dict[str, Answer | None] = Field(default_factory=dict)
+    answers: dict[str, Answer] = Field(default_factory=dict)
 
     @field_validator("schema_version")
     @classmethod

@@ -28,7 +28,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -47,6 +47,13 @@ CRITERION_MEANING = {
     "ready": "the buyer needs it now: the problem is urgent and the decision is due in the forecast month",
     "willing": "the buyer wants it from us: the people who decide prefer our offer and have agreed next steps",
     "able": "the buyer can buy: the budget is there and the person who signs has the authority to",
+}
+
+# What to establish when a condition is missing (our wording, one short action each).
+CRITERION_CHECK = {
+    "ready": "confirm the need is pressing and the decision falls in the forecast month",
+    "willing": "confirm the people who decide prefer our offer and have agreed next steps",
+    "able": "confirm the budget is there and the person signing has the authority",
 }
 
 # Pipeline table: required and optional columns, and accepted header spellings.
@@ -75,11 +82,19 @@ GAP_AMBER_BELOW = 0.35
 STATEMENT1_AGREE_FROM = 3.5
 STATEMENT1_DISAGREE_TO = 2.5
 
+STATEMENT1_ALLOWED = "a mean answer from 1 to 5 (e.g. 3.4), or blank when not known"
+PRIORITY_COUNT_ALLOWED = "a whole number of deals from 1 to 50"
+
 PRIORITY_RULE = (
     "Deals not yet qualified are ranked by their weighted amount (amount times stage "
     "probability) divided by the number of conditions still missing: a large, likely deal "
     "that lacks only one condition comes first. Ties go to the earlier close month."
 )
+
+
+def _shown(value: Any) -> Any:
+    """The cell as the user typed it: a blank cell is reported as ``""``, not ``nan``."""
+    return "" if _is_blank(value) else value
 
 
 def _norm_header(name: Any) -> str:
@@ -201,7 +216,7 @@ def validate_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
         out: dict[str, Any] = {}
         deal = "" if _is_blank(record["deal"]) else str(record["deal"]).strip()
         if not deal:
-            problems.append(Problem(f"row {row}, deal", record["deal"], "a deal name or number"))
+            problems.append(Problem(f"row {row}, deal", _shown(record["deal"]), "a deal name or number"))
         elif deal in seen:
             problems.append(Problem(f"row {row}, deal", deal, f"a name not used before (row {seen[deal]} has it)"))
         else:
@@ -209,7 +224,7 @@ def validate_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
         out["deal"] = deal
         account = "" if _is_blank(record["account"]) else str(record["account"]).strip()
         if not account:
-            problems.append(Problem(f"row {row}, account", record["account"], "the buying organisation's name"))
+            problems.append(Problem(f"row {row}, account", _shown(record["account"]), "the buying organisation's name"))
         out["account"] = account
         owner = record.get("owner")
         out["owner"] = "" if _is_blank(owner) else str(owner).strip()
@@ -220,7 +235,7 @@ def validate_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
         ):
             value = parser(record[column])
             if value is None:
-                problems.append(Problem(f"row {row}, {column}", record[column], allowed))
+                problems.append(Problem(f"row {row}, {column}", _shown(record[column]), allowed))
             out[column] = value
         for criterion in CRITERIA:
             value = parse_yes_no(record[criterion])
@@ -255,7 +270,11 @@ class Inputs(BaseModel):
         ``YYYY-MM``; deals due before it are flagged as slipped.
     statement1_mean : float or None
         The client's mean answer (1-5) to statement 1 of the sales-marketing
-        diagnostic, "our sales land close to the forecast", if known.
+        diagnostic (actual sales usually come in close to the forecast), if known.
+    statement1_source : {"diagnostic", "typed"}
+        Whether that mean was taken from the client's saved Sales and
+        Marketing diagnostic (see :func:`statement_one_from_diagnostic`) or
+        typed in by the consultant.
     priority_count : int
         How many deals to list as the ones to work on first.
     """
@@ -264,8 +283,27 @@ class Inputs(BaseModel):
 
     schema_version: int = 1
     as_of_month: str | None = None
-    statement1_mean: float | None = Field(default=None, ge=1, le=5)
+    statement1_mean: float | None = None
+    statement1_source: Literal["diagnostic", "typed"] = "typed"
     priority_count: int = Field(default=5, ge=1, le=50)
+
+    @field_validator("statement1_mean", mode="before")
+    @classmethod
+    def _statement1(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                or not 1 <= value <= 5):
+            raise PydanticCustomError("mean", "must be " + STATEMENT1_ALLOWED, {"allowed": STATEMENT1_ALLOWED})
+        return value
+
+    @field_validator("priority_count", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
+            raise PydanticCustomError("count", "must be " + PRIORITY_COUNT_ALLOWED,
+                                      {"allowed": PRIORITY_COUNT_ALLOWED})
+        return value
 
     @field_validator("as_of_month", mode="before")
     @classmethod
@@ -276,6 +314,31 @@ class Inputs(BaseModel):
         if month is None:
             raise PydanticCustomError("month", "must be " + MONTH_ALLOWED, {"allowed": MONTH_ALLOWED})
         return month
+
+
+def statement_one_from_diagnostic(diagnostic: Any) -> float | None:
+    """Mean answer to statement 1 in a client's Sales and Marketing diagnostic.
+
+    The same figure the Sales and Marketing room shows (the mean over the
+    respondents who answered all twenty statements), rounded to two decimals.
+
+    Parameters
+    ----------
+    diagnostic : workbook.frameworks.sales_marketing.Inputs or dict
+        The client's saved diagnostic.
+
+    Returns
+    -------
+    float or None
+        None when no respondent has answered every statement yet.
+    """
+    from . import sales_marketing
+
+    doc = validated(sales_marketing.Inputs, diagnostic, "sales_marketing inputs")
+    assessment = sales_marketing.evaluate(doc).assessment
+    if assessment is None:
+        return None
+    return round(float(assessment.by_statement.loc[0, "all"]), 2)
 
 
 @dataclass(frozen=True)
@@ -302,8 +365,8 @@ def read_with_statement_one(statement1_mean: float | None, gap_share: float | No
     Parameters
     ----------
     statement1_mean : float or None
-        Mean answer 1-5 to "our sales figures are usually close to the
-        forecast" (statement 1 of the sales-marketing diagnostic).
+        Mean answer 1-5 to statement 1 of the sales-marketing diagnostic
+        (whether actual sales usually come in close to the forecast).
     gap_share : float or None
         Share of the raw forecast resting on deals not ready, willing and able
         (0-1), e.g. ``Result.gap_share``.
@@ -316,7 +379,7 @@ def read_with_statement_one(statement1_mean: float | None, gap_share: float | No
         isinstance(statement1_mean, bool) or not isinstance(statement1_mean, (int, float))
         or not 1 <= statement1_mean <= 5
     ):
-        raise InvalidInput.one("statement1_mean", statement1_mean, "a mean answer from 1 to 5, or None")
+        raise InvalidInput.one("statement1_mean", statement1_mean, STATEMENT1_ALLOWED)
     if gap_share is not None and (
         isinstance(gap_share, bool) or not isinstance(gap_share, (int, float)) or not 0 <= gap_share <= 1
     ):
@@ -460,13 +523,18 @@ def _recommendations(deals: pd.DataFrame, priorities: pd.DataFrame, missing_coun
         most = max(missing_counts.values())
         worst = [c for c in CRITERIA if missing_counts[c] == most]
         deals_word = "deal" if most == 1 else "deals"
-        which = (f"'{worst[0]}' is the condition missing most often ({most} {deals_word})" if len(worst) == 1
-                 else " and ".join(f"'{c}'" for c in worst) + f" are missing most often ({most} {deals_word} each)")
-        meanings = "; ".join(f"{c}: {CRITERION_MEANING[c]}" for c in worst)
-        recs.append(
-            f"{gap_share:.0%} of the weighted forecast depends on buyers who are not yet ready, willing "
-            f"and able. {which}. ({meanings}.)"
-        )
+        gap = float(deals.loc[~deals["qualified"], "weighted"].sum())
+        lead = (f"{gap_share:.0%} of the weighted forecast (${gap:,.0f}) rests on buyers who are not yet "
+                "ready, willing and able.")
+        if len(worst) == len(CRITERIA):
+            recs.append(f"{lead} Each of the three conditions is missing in {most} {deals_word}, so no single "
+                        "check explains the gap: qualify deal by deal, starting with the list below.")
+        else:
+            names = " and ".join(f"'{c}'" for c in worst)
+            each = " each" if len(worst) > 1 else ""
+            checks = "; ".join(CRITERION_CHECK[c] for c in worst)
+            recs.append(f"{lead} Missing most often: {names} ({most} {deals_word}{each}). In the next pipeline "
+                        f"review, {checks}.")
     else:
         recs.append("Every forecast deal has a buyer who is ready, willing and able.")
     for _, row in priorities.head(3).iterrows():
@@ -476,9 +544,15 @@ def _recommendations(deals: pd.DataFrame, priorities: pd.DataFrame, missing_coun
         )
     slipped = deals[deals["slipped"]]
     if not slipped.empty:
-        recs.append(f"{len(slipped)} deal(s) were due before this month and are still open: re-date or drop them.")
-    if reading.status in ("warning", "unexplained", "consistent") and reading.statement1_mean is not None:
-        recs.append(reading.text)
+        names = ", ".join(f"{r.deal} (due {r.close_month})" for r in slipped.itertuples())
+        recs.append(f"Still open after their close month: {names}. Give each a new close month or take it out "
+                    "of the forecast.")
+    if reading.status == "warning":
+        recs.append("Tell the sales team before the next forecast call that the pipeline does not back their "
+                    "confidence in the forecast, and agree which deals to qualify first.")
+    elif reading.status == "unexplained":
+        recs.append("Since qualification does not explain the misses the team reports, check the stage "
+                    "probabilities and close dates against deals actually won and lost.")
     return tuple(recs)
 
 
@@ -517,7 +591,8 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if previous.as_of_month != current.as_of_month:
         notes.append(f"Forecast date {previous.as_of_month or 'unset'} \u2192 {current.as_of_month or 'unset'}.")
     if previous.statement1_mean != current.statement1_mean:
-        notes.append(f"Statement 1 mean {previous.statement1_mean} \u2192 {current.statement1_mean}.")
+        source = " (from the diagnostic)" if current.statement1_source == "diagnostic" else ""
+        notes.append(f"Statement 1 mean {previous.statement1_mean} \u2192 {current.statement1_mean}{source}.")
     if previous.priority_count != current.priority_count:
         notes.append(f"Deals listed first {previous.priority_count} \u2192 {current.priority_count}.")
     return notes

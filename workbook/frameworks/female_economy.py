@@ -29,7 +29,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from workbook.errors import validated
+from workbook.errors import not_allowed_at, validated
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ NEED_SCORE_MAX = 3
 # thresholds, documented so a consultant can explain them.
 SERVED_FROM = 0.5
 PARTLY_SERVED_FROM = 0.25
+# Workbook limit (ours): an offer's name fits a table cell and a chart label.
+MAX_OFFER_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -251,8 +253,8 @@ def financial_services_table() -> pd.DataFrame:
     """Return the financial-services exhibit as a table (one row per area)."""
     return pd.DataFrame(
         [
-            {"area": a.area, "unmet needs": "; ".join(a.unmet_needs), "potential US value": a.us_value,
-             "goals": "; ".join(a.goals), "inflection points to target": "; ".join(a.inflection_points)}
+            {"Area": a.area, "Unmet needs": "; ".join(a.unmet_needs), "Potential value in the US": a.us_value,
+             "Goals": "; ".join(a.goals), "Life events to target (inflection points)": "; ".join(a.inflection_points)}
             for a in FINANCIAL_SERVICES
         ]
     )
@@ -291,9 +293,9 @@ class SegmentPosition(BaseModel):
 class Offer(BaseModel):
     """One of the client's offers, scored 0-3 on the needs it addresses."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_OFFER_CHARS)
     needs: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("needs", mode="before")
@@ -303,11 +305,10 @@ class Offer(BaseModel):
             return value
         for key, score in value.items():
             if key not in NEEDS:
-                allowed = "need names: " + ", ".join(NEEDS)
-                raise PydanticCustomError("need", f"unknown need {key!r}; " + allowed, {"allowed": allowed})
+                raise not_allowed_at((str(key),), key, "unknown need", "need names: " + ", ".join(NEEDS))
             if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= NEED_SCORE_MAX:
-                allowed = f"whole numbers 0 to {NEED_SCORE_MAX} for {key!r}"
-                raise PydanticCustomError("score", "must be " + allowed, {"allowed": allowed})
+                raise not_allowed_at((key,), score, "not a score",
+                                     f"a whole number from 0 (does not address it) to {NEED_SCORE_MAX} (strongly)")
         return dict(value)
 
 
@@ -349,19 +350,25 @@ class Inputs(BaseModel):
     @field_validator("positions")
     @classmethod
     def _unique_segments(cls, value: list[SegmentPosition]) -> list[SegmentPosition]:
-        seen = [p.segment for p in value]
-        if len(set(seen)) != len(seen):
-            allowed = "each segment at most once"
-            raise PydanticCustomError("dup", "must list " + allowed, {"allowed": allowed})
+        seen: dict[str, int] = {}
+        for i, p in enumerate(value):
+            if p.segment in seen:
+                raise not_allowed_at((i, "segment"), p.segment, "segment listed twice",
+                                     f"each segment at most once (positions[{seen[p.segment]}] already has it)")
+            seen[p.segment] = i
         return value
 
     @field_validator("offers")
     @classmethod
     def _unique_offers(cls, value: list[Offer]) -> list[Offer]:
-        names = [o.name for o in value]
-        if len(set(names)) != len(names):
-            allowed = "each offer name at most once"
-            raise PydanticCustomError("dup", "must list " + allowed, {"allowed": allowed})
+        seen: dict[str, int] = {}
+        for i, o in enumerate(value):
+            key = o.name.casefold()
+            if key in seen:
+                raise not_allowed_at((i, "name"), o.name, "offer name used twice",
+                                     f"a name not already used by offers[{seen[key]}] (names are compared "
+                                     "ignoring case)")
+            seen[key] = i
         return value
 
 
@@ -503,7 +510,7 @@ def _recommendations(opportunity: pd.DataFrame) -> tuple[str, ...]:
     growth = opportunity[opportunity["at_stake_usd"] > 0]
     for _, row in growth.head(3).iterrows():
         seg = next(s for s in SEGMENTS if s.name == row["segment"])
-        needs = ", ".join(NEEDS[n] for n in seg.needs)
+        needs = "; ".join(NEEDS[n] for n in seg.needs)
         if row["coverage"] == "served":
             recs.append(
                 f"{row['segment']}: ${row['at_stake_usd']:,.0f} at stake and '{row['best_offer']}' "
@@ -512,7 +519,7 @@ def _recommendations(opportunity: pd.DataFrame) -> tuple[str, ...]:
         else:
             recs.append(
                 f"{row['segment']}: ${row['at_stake_usd']:,.0f} at stake but the segment is "
-                f"{row['coverage']}; shape an offer around {needs}."
+                f"{row['coverage']}: shape an offer around these needs: {needs}."
             )
     if growth.empty:
         recs.append("No segment has a target above the current share: set targets to size the opportunity.")

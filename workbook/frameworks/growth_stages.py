@@ -12,8 +12,8 @@ is Navigation. The article places Acceleration *above* $50 million, so exactly
 $50M stays in Navigation.
 
 The article describes a typical technology start-up but says the path applies
-to any business or product line; for other industries the revenue ranges are
-a rough guide.
+just as well to other businesses and to single product lines; outside
+technology the revenue ranges are a rough guide.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pydantic_core import PydanticCustomError
 
-from workbook.errors import InvalidInput, Problem, validated
+from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,8 @@ MAP_MAKING_FROM_USD = 5_000_000
 NAVIGATION_FROM_USD = 10_000_000
 ACCELERATION_ABOVE_USD = 50_000_000
 
-# The three things to align (seed 001_*: position = the needs and wants of the
-# market, product = product and capabilities, people = their execution of the
+# The three things to align (seed 001_*: position = what the market needs and
+# wants, product = product and capabilities, people = how they carry out the
 # company's processes).
 DIMENSIONS = ("position", "product", "people")
 DIMENSION_LABELS = {
@@ -60,15 +60,16 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
     "product": (
         "Our product keeps up with the needs of the customers we have chosen.",
         "We deliver what we promise without building something special for each customer.",
-        "The needs of the chosen segment, not the loudest customer, set our product plans.",
+        "Our product plans follow what the chosen segment needs, not what the loudest customer asks for.",
     ),
     "people": (
         "Everyone can say which customers and which needs we are here to serve.",
-        "Selling, delivery and service run the same way from one customer to the next.",
+        "Selling, delivery and service follow the same steps for every customer.",
         "We hire and train for the position we have chosen.",
     ),
 }
 ANSWER_MIN, ANSWER_MAX = 1, 5
+ANSWER_ALLOWED = f"a whole number from {ANSWER_MIN} (strongly disagree) to {ANSWER_MAX} (strongly agree)"
 
 # Alignment bands on the weakest dimension's mean answer (our scale): at least
 # 4.0 aligned, at least 3.0 partly aligned, below 3.0 misaligned.
@@ -89,7 +90,7 @@ class Stage:
     description : str
         What the stage looks like, in our words.
     failure_cause : str
-        The article's most common cause of failure at this stage, in our words.
+        The typical way companies fail at this stage, as the article gives it, in our words.
     advice : str
         What to do about it, in our words.
     risk_dimensions : tuple of str
@@ -204,15 +205,16 @@ STAGES: tuple[Stage, ...] = (
         low_usd=NAVIGATION_FROM_USD,
         high_usd=ACCELERATION_ABOVE_USD,
         description=(
-            "Success has come in one or more segments and the company must now focus on one "
-            "at a time. The article's point is that exceptional growth comes from thinking "
+            "The company has won in at least one segment and now has to pick a single segment "
+            "to concentrate on before taking the next. The article's point is that exceptional growth comes from thinking "
             "smaller: one position, meaning one set of needs in one segment met in a "
             "distinct way, which lets the company repeat its success. Repeatability is what "
             "makes scale possible."
         ),
         failure_cause=(
-            "Product and people are not lined up behind the chosen position, the needs of "
-            "the customers in the chosen segment: a lack of focus."
+            "The product and the team never get behind the position the company picked, "
+            "that is, what its target segment's customers need: in short, the company "
+            "loses focus."
         ),
         advice=(
             "Think smaller: commit to one position, then build the product, train the "
@@ -230,7 +232,7 @@ STAGES: tuple[Stage, ...] = (
         low_usd=ACCELERATION_ABOVE_USD,
         high_usd=math.inf,
         description=(
-            "With product and people aligned to the position, customers arrive in growing "
+            "Once product and people serve the chosen position, customers arrive in growing "
             "numbers and each one takes less effort to win. The repeatable approach lets the "
             "company scale operations precisely and then take on further segments the same "
             "way, which adds another layer of growth."
@@ -245,7 +247,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         risk_dimensions=("people",),
         next_step=(
-            "This is the last stage: keep defining new segments one at a time and repeat "
+            "This is the last stage: keep adding segments, each in its turn, and repeat "
             "the approach that worked."
         ),
     ),
@@ -254,6 +256,8 @@ STAGE_NAMES = tuple(s.name for s in STAGES)
 _BY_NAME = {s.name: s for s in STAGES}
 
 _REVENUE_ALLOWED = "a number of US dollars, zero or more (e.g. 7500000)"
+YEAR_MIN, YEAR_MAX = 1900, 2100
+YEAR_ALLOWED = f"a whole year from {YEAR_MIN} to {YEAR_MAX}"
 
 
 def _check_revenue(value: Any, field: str = "revenue_usd") -> float:
@@ -323,8 +327,15 @@ class YearRevenue(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(ge=1900, le=2100)
+    year: int
     revenue_usd: float
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not YEAR_MIN <= value <= YEAR_MAX:
+            raise PydanticCustomError("year", "must be " + YEAR_ALLOWED, {"allowed": YEAR_ALLOWED})
+        return value
 
     @field_validator("revenue_usd", mode="before")
     @classmethod
@@ -369,18 +380,20 @@ class Inputs(BaseModel):
         allowed = f"a list of 3 whole numbers from {ANSWER_MIN} to {ANSWER_MAX}"
         if not isinstance(value, (list, tuple)) or len(value) != 3:
             raise PydanticCustomError("answers", "must be " + allowed, {"allowed": allowed})
-        for item in value:
+        for i, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, int) or not ANSWER_MIN <= item <= ANSWER_MAX:
-                raise PydanticCustomError("answers", "must be " + allowed, {"allowed": allowed})
+                raise not_allowed_at((i,), item, "not an answer", ANSWER_ALLOWED)
         return list(value)
 
     @field_validator("history")
     @classmethod
     def _unique_years(cls, value: list[YearRevenue]) -> list[YearRevenue]:
-        years = [h.year for h in value]
-        if len(set(years)) != len(years):
-            allowed = "each year at most once"
-            raise PydanticCustomError("years", "must list " + allowed, {"allowed": allowed})
+        seen: dict[int, int] = {}
+        for i, h in enumerate(value):
+            if h.year in seen:
+                raise not_allowed_at((i, "year"), h.year, "year listed twice",
+                                     f"each year at most once (history[{seen[h.year]}] is already {h.year})")
+            seen[h.year] = i
         return value
 
 
@@ -430,10 +443,10 @@ def stage_table() -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "stage": s.name,
-                "revenue range": s.range_label,
-                "most common failure": s.failure_cause,
-                "advice": s.advice,
+                "Stage": s.name,
+                "Revenue range": s.range_label,
+                "Most common failure": s.failure_cause,
+                "Advice": s.advice,
             }
             for s in STAGES
         ]

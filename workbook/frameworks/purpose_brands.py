@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +118,9 @@ MAX_BRANDS = 30
 MAX_PRODUCTS_PER_BRAND = 40
 MAX_NAME_CHARS = 80
 MAX_JOB_CHARS = 160
+# A product's id: short letters, digits and hyphens, unique within its brand.
+PRODUCT_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9-]{0,39}"
+PRODUCT_ID_ALLOWED = "1 to 40 letters, digits or hyphens, not used by another product of the same brand"
 
 
 def job_key(job: str) -> str:
@@ -134,6 +138,12 @@ class Product(BaseModel):
 
     Parameters
     ----------
+    id : str
+        A stable id, unique within the brand. Edits name a product by id, not by
+        its position in the list, so an edit made in one session cannot land on
+        another row when a second session has added or removed products in the
+        meantime. Files saved without ids get ``p1``, ``p2`` ... by position
+        when read; new products get a random id.
     name : str
         The product, e.g. "18V compact drill".
     job : str
@@ -144,6 +154,7 @@ class Product(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    id: str = Field(default="", max_length=40)
     name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
     job: str = Field(min_length=1, max_length=MAX_JOB_CHARS)
 
@@ -172,6 +183,81 @@ class Brand(BaseModel):
     @classmethod
     def _blank_is_none(cls, v: str | None) -> str | None:
         return v or None
+
+    @field_validator("products")
+    @classmethod
+    def _ids_and_names(cls, products: list[Product]) -> list[Product]:
+        ids: dict[str, int] = {}
+        names: dict[str, int] = {}
+        for i, p in enumerate(products):
+            if p.id:
+                if not re.fullmatch(PRODUCT_ID_PATTERN, p.id) or p.id in ids:
+                    raise not_allowed_at((i, "id"), p.id, "bad or repeated product id", PRODUCT_ID_ALLOWED)
+                ids[p.id] = i
+            key = p.name.casefold()
+            if key in names:
+                raise not_allowed_at((i, "name"), p.name, "product name used twice in this brand",
+                                     f"a name not already used by products[{names[key]}] of this brand "
+                                     "(names are compared ignoring case)")
+            names[key] = i
+        n = 0
+        for p in products:  # files saved without ids: p1, p2 ... by position, skipping ids in use
+            if not p.id:
+                n += 1
+                while f"p{n}" in ids:
+                    n += 1
+                p.id = f"p{n}"
+                ids[p.id] = -1
+        return products
+
+    def product(self, product_id: str) -> Product:
+        """Return the product with ``product_id``.
+
+        Raises
+        ------
+        InvalidInput
+            Naming the brand's products and their ids, e.g. when another session
+            removed the product meanwhile.
+        """
+        for p in self.products:
+            if p.id == product_id:
+                return p
+        there = ", ".join(f"{p.id} ({p.name})" for p in self.products) or "(none)"
+        raise InvalidInput.one(f"product of {self.name}", product_id, "the id of one of its products: " + there)
+
+    def set_product(self, product_id: str, name: str | None = None, job: str | None = None) -> Product:
+        """Change a product's name or job, refusing blank, too long or repeated names."""
+        current = self.product(product_id)
+        new_name = current.name if name is None else name
+        new_job = current.job if job is None else job
+        checked = _product(new_name, new_job)
+        taken = [p.name for p in self.products if p is not current]
+        if checked.name.casefold() in {t.casefold() for t in taken}:
+            raise InvalidInput.one("product name", name, f"a name not already used in {self.name} (taken: "
+                                   + ", ".join(taken) + ")")
+        current.name, current.job = checked.name, checked.job
+        return current
+
+    def add_product(self, name: str, job: str) -> Product:
+        """Add a product with a new random id, refusing blank, too long or repeated names."""
+        new = _product(name, job)
+        taken = [p.name for p in self.products]
+        if new.name.casefold() in {t.casefold() for t in taken}:
+            raise InvalidInput.one("product name", name, f"a name not already used in {self.name} (taken: "
+                                   + ", ".join(taken) + ")")
+        if len(self.products) >= MAX_PRODUCTS_PER_BRAND:
+            raise InvalidInput.one(f"products of {self.name}", len(self.products),
+                                   f"at most {MAX_PRODUCTS_PER_BRAND} products per brand")
+        self.products.append(new)
+        return new
+
+    def remove_product(self, product_id: str, endorses: bool = False) -> None:
+        """Remove a product; the last one only when the brand endorses purpose brands."""
+        target = self.product(product_id)
+        if len(self.products) == 1 and not endorses:
+            raise InvalidInput.one(f"products of {self.name}", target.name,
+                                   "at least one product left under the brand (remove the brand instead)")
+        self.products.remove(target)
 
 
 class Inputs(BaseModel):
@@ -243,6 +329,10 @@ class Inputs(BaseModel):
         self.brands.append(new)
         return new
 
+    def endorses(self, name: str) -> bool:
+        """Say whether some brand names ``name`` as its endorser."""
+        return any(b.endorsed_by and b.endorsed_by.casefold() == name.casefold() for b in self.brands)
+
     def rename_brand(self, old: str, new: str) -> None:
         """Rename a brand and every reference to it as an endorser."""
         target = self.brand(old)
@@ -265,12 +355,16 @@ class Inputs(BaseModel):
         self.brands.remove(target)
 
 
+def _new_id() -> str:
+    return "p-" + uuid.uuid4().hex[:10]
+
+
 def _product(name: str, job: str) -> Product:
-    """A product, or :class:`InvalidInput` naming the blank or too long field."""
+    """A product with a new random id, or :class:`InvalidInput` naming the blank or too long field."""
     for field, value, limit in (("product name", name, MAX_NAME_CHARS), ("job", job, MAX_JOB_CHARS)):
         if not (value or "").strip() or len(value.strip()) > limit:
             raise InvalidInput.one(field, value, f"1 to {limit} characters")
-    return Product(name=name.strip(), job=job.strip())
+    return Product(id=_new_id(), name=name.strip(), job=job.strip())
 
 
 def new_product(name: str, job: str) -> Product:

@@ -57,6 +57,8 @@ KIND_LABELS = {
 FOCUS_MAX_DIFFERENCES = 2
 FOCUS_MAX_PARITY = 1
 
+NUMBER_ALLOWED = "a number of 0 or more, or nothing while the figure is unknown"
+
 # Workbook limits (ours, not the article's): keep a session's table readable.
 MAX_ELEMENTS = 40
 MAX_NAME_CHARS = 80
@@ -121,8 +123,8 @@ PROPOSITION_TYPES: dict[str, PropositionType] = {
         key="resonating_focus",
         label="Resonating focus",
         consists_of=(
-            "the one or two points of difference (and perhaps a point of parity) whose "
-            "improvement would give the customer the most value for the foreseeable future"
+            "a single point of difference or a pair of them, sometimes joined by a point of "
+            "parity, that the customer would gain most from seeing improved in the years ahead"
         ),
         customer_question="What is the single most valuable thing for our company to remember about this offering?",
         requires=(
@@ -170,10 +172,19 @@ class Element(BaseModel):
     supplier_view: Literal["parity", "favorable", "unfavorable"] = "parity"
     customer_view: Literal["parity", "favorable", "unfavorable", "unknown"] = "unknown"
     essential: bool = False
-    quantity: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    quantity: float | None = None
     unit: str = Field(default="", max_length=MAX_NAME_CHARS)
-    unit_value_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    unit_value_usd: float | None = None
     assumption: str = Field(default="", max_length=400)
+
+    @field_validator("quantity", "unit_value_usd", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise not_allowed("not a usable number", NUMBER_ALLOWED)
+        return value
 
 
 class Inputs(BaseModel):

@@ -7,7 +7,7 @@ from ..frameworks import brand_communities as bc
 from ..html import card, para, table
 from ..teaching import Exercise
 from ..ui.base import Context
-from ..ui.brand_communities import guidance_section, scores_section
+from ..ui.brand_communities import forms_section, guidance_section, scores_section
 
 EXAMPLE_CLIENT = "bluebird-coffee"
 
@@ -21,7 +21,15 @@ def worked_example(ctx: Context) -> list:
         rows.append({"Form": bc.FORM_INFO[form].label, "Answers": ", ".join(map(str, answers)),
                      "Mean": float(res.scores.set_index("form").loc[form, "score"])})
     top = bc.FORM_INFO[res.dominant]
+    examples = "; ".join(f"{bc.FORM_INFO[f].label.lower()}s: {', '.join(names)}"
+                         for f, names in bc.SEED_EXAMPLES.items())
     return [
+        card("The three forms in the article", para(
+            "Fournier and Lee illustrate each form with well-known communities. " + examples + ". Ask of each "
+            "what keeps members coming back: the shared pursuit (Ironman triathletes train for the same race), "
+            "the people they have come to know (runners of the Hash House Harriers), or the person at the centre "
+            "(the audience of Oprah).")),
+        forms_section(ctx),
         card("Step 1: answer four statements per form", para(
             "Bluebird's founder answered twelve statements about the subscribers who follow the head roaster's "
             "weekly tasting videos, each from 1 (strongly disagree) to 5 (strongly agree). Four statements probe "

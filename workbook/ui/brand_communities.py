@@ -15,6 +15,11 @@ GROUP_TITLES = {"pool": "Ties to a shared activity, goal or values",
                 "web": "Ties between members, one to one",
                 "hub": "Ties to a central figure"}
 TARGET_OPTIONS = [("not decided", None)] + [(bc.FORM_INFO[f].label, f) for f in bc.FORMS]
+#: The answer buttons: "\u2013" (not answered) clears an answer given by mistake.
+NOT_ANSWERED = 0
+ANSWER_OPTIONS = [("\u2013", NOT_ANSWERED)] + [(str(k), k) for k in range(bc.SCALE_MIN, bc.SCALE_MAX + 1)]
+ANSWER_TOOLTIPS = ["not answered (clears the answer)"] + [bc.SCALE_LABELS[k] for k in range(bc.SCALE_MIN,
+                                                                                             bc.SCALE_MAX + 1)]
 
 
 # -- sections (shared by the live view and the report) ---------------------------
@@ -139,9 +144,8 @@ class View(RoomView):
         for form in bc.FORMS:
             rows = [widgets.HTML(f"<b>{esc(GROUP_TITLES[form])}</b>")]
             for s in (x for x in bc.STATEMENTS if x.form == form):
-                buttons = widgets.ToggleButtons(options=[(str(k), k) for k in range(bc.SCALE_MIN, bc.SCALE_MAX + 1)],
-                                                value=inp.answers.get(s.id), style={"button_width": "34px"},
-                                                tooltips=[bc.SCALE_LABELS[k] for k in range(1, 6)])
+                buttons = widgets.ToggleButtons(options=ANSWER_OPTIONS, value=inp.answers.get(s.id) or NOT_ANSWERED,
+                                                style={"button_width": "34px"}, tooltips=ANSWER_TOOLTIPS)
                 buttons.add_class(f"wb-statement-{s.id}")
                 buttons.observe(lambda c, sid=s.id: self._answer(sid, c["new"]), names="value")
                 self._answers[s.id] = buttons
@@ -150,7 +154,8 @@ class View(RoomView):
         self._after_change()
         return widgets.VBox([
             widgets.HBox([self._brand, self._community]), widgets.HBox([self._target, self._progress]),
-            widgets.HTML("<i>1 = strongly disagree \u2026 5 = strongly agree</i>"), *groups,
+            widgets.HTML("<i>1 = strongly disagree \u2026 5 = strongly agree; \u2013 = not answered "
+                         "(click it to clear an answer)</i>"), *groups,
         ])
 
     def _set(self, field: str, value) -> None:
@@ -159,11 +164,11 @@ class View(RoomView):
         self._apply(change)
 
     def _answer(self, statement: str, value: int | None) -> None:
-        if value is None:
-            return
-
         def change(doc: bc.Inputs) -> None:
-            doc.answers[statement] = value
+            if value in (None, NOT_ANSWERED):
+                doc.answers.pop(statement, None)
+            else:
+                doc.answers[statement] = value
         self._apply(change)
 
     def _after_change(self) -> None:

@@ -49,7 +49,9 @@ def forecast_section(ctx: Context):
     m = ctx.result.by_month
     if m.empty:
         return None
-    fig = new_figure(7.0, 3.0, left=0.8, top=0.55, bottom=0.5)
+    # Kept low (2.5 in) so that on the printed page the chart fits under the summary
+    # instead of being pushed to the next page and leaving half a page empty.
+    fig = new_figure(7.0, 2.5, left=0.8, top=0.55, bottom=0.45)
     ax = fig.add_subplot()
     x = np.arange(len(m))
     ax.bar(x - 0.2, m["raw"] / 1e3, width=0.4, color=PALETTE["muted"], label="raw (weighted by stage)", zorder=2)
@@ -75,15 +77,37 @@ def deals_section(ctx: Context) -> str:
     if d.empty:
         return ""
     view = pd.DataFrame({
-        "Deal": d["deal"], "Account": d["account"], "Close": d["close_month"],
+        "Deal": d["deal"], "Account": d["account"],
+        "Close": [f"{m} (overdue)" if late else m for m, late in zip(d["close_month"], d["slipped"])],
         "Amount": d["amount"].map(_money), "Prob.": d["probability"].map("{:.0%}".format),
         "Weighted": d["weighted"].map(_money),
         **{c.capitalize(): d[c].map({True: TICK, False: CROSS}) for c in dq.CRITERIA},
         "Missing": d["missing"].replace("", "\u2013"),
     })
-    slipped = int(d["slipped"].sum())
-    note = para(f"{slipped} deal(s) were due before the forecast month and are still open.") if slipped else ""
+    slipped = d[d["slipped"]]
+    note = (para(f"Overdue: {', '.join(slipped['deal'])} should have closed before the forecast month "
+                 f"({ctx.inputs.as_of_month}) and {'is' if len(slipped) == 1 else 'are'} still open.")
+            if len(slipped) else "")
     return card("The pipeline, deal by deal", table(view) + note)
+
+
+def evidence_section(ctx: Context) -> str:
+    """The evidence recorded for each condition, deal by deal."""
+    d = ctx.result.deals
+    if d.empty:
+        return ""
+
+    def cell(row, c: str) -> str:
+        text = row[f"{c}_evidence"]
+        if row[c]:
+            return f"{TICK} {text}" if text else f"{TICK} (no evidence noted)"
+        return f"{CROSS} {text}" if text else CROSS
+
+    view = pd.DataFrame([{"Deal": row["deal"], **{c.capitalize(): cell(row, c) for c in dq.CRITERIA}}
+                         for _, row in d.iterrows()])
+    return card("What the evidence says", para(
+        f"{TICK} the condition is met, {CROSS} it is not yet; the note is what the deal owner recorded "
+        "as evidence.") + table(view))
 
 
 def priorities_section(ctx: Context) -> str:
@@ -100,10 +124,18 @@ def priorities_section(ctx: Context) -> str:
 def statement_one_section(ctx: Context) -> str:
     """Statement 1 of the sales-marketing diagnostic beside the forecast gap."""
     r = ctx.result.statement_one
+    if r.statement1_mean is None:
+        source = ("No mean answer to statement 1 is recorded yet: run the Sales and Marketing diagnostic with the "
+                  "client, or enter the mean in this room's settings.")
+    elif ctx.inputs.statement1_source == "diagnostic":
+        source = (f"The mean answer, {r.statement1_mean:.2f} of 5, comes from the client's Sales and Marketing "
+                  "diagnostic (the respondents who answered all twenty statements).")
+    else:
+        source = f"The mean answer, {r.statement1_mean:.2f} of 5, was entered by the consultant."
     return card("Do the team's views match the pipeline?",
                 f"<p>{badge(r.status, READING_STATUS[r.status])}</p>" + para(r.text) + para(
-                    "Statement 1 of the Sales and Marketing diagnostic asks whether sales usually come in close "
-                    "to the forecast; its mean answer (1-5) is entered in the settings."))
+                    "Statement 1 of the Sales and Marketing diagnostic asks whether actual sales usually come in "
+                    "close to the forecast. " + source))
 
 
 def advice_section(ctx: Context) -> str:
@@ -124,6 +156,7 @@ SECTIONS = {
     "forecast": forecast_section,
     "priorities": priorities_section,
     "deals": deals_section,
+    "evidence": evidence_section,
     "statement_one": statement_one_section,
     "advice": advice_section,
     "conditions": conditions_section,
@@ -186,10 +219,16 @@ class View(RoomView):
         self._statement1 = widgets.Text(value="" if doc.statement1_mean is None else f"{doc.statement1_mean:g}",
                                         description="Statement 1 mean (1-5)", style=wide, continuous_update=False)
         self._statement1.observe(lambda ch: self._set_statement1(ch["new"]), names="value")
+        self._diagnostic = widgets.HTML()
+        self._take = widgets.Button(description="Use the diagnostic's mean", icon="download",
+                                    layout=widgets.Layout(width="230px"))
+        self._take.on_click(lambda _: self._use_diagnostic())
+        self._show_diagnostic()
         self._count = widgets.IntSlider(value=doc.priority_count, min=1, max=20, description="Deals to list first",
                                         style=wide, continuous_update=False)
         self._count.observe(lambda ch: self._set("priority_count", ch["new"]), names="value")
-        settings = widgets.VBox([self._as_of, self._statement1, self._count])
+        settings = widgets.VBox([self._as_of, widgets.HBox([self._statement1, self._take]), self._diagnostic,
+                                 self._count])
 
         tabs = widgets.Tab([deals, importer, settings])
         for i, title in enumerate(("Deals", "Import pipeline", "Settings")):
@@ -206,20 +245,79 @@ class View(RoomView):
         self._apply(change)
 
     def _set_statement1(self, text: str) -> None:
+        if self._syncing:
+            return
         text = text.strip()
         try:
             value = float(text) if text else None
         except ValueError:
-            self._set_status(f"Not saved: statement1_mean: got {text!r}; allowed: a mean answer from 1 to 5, "
-                             "or blank", "bad")
+            self._set_status(f"Not saved: statement1_mean: got {text!r}; allowed: {dq.STATEMENT1_ALLOWED}", "bad")
             return
-        self._set("statement1_mean", value)
+
+        def change(doc: dq.Inputs) -> None:
+            doc.statement1_mean = value
+            doc.statement1_source = "typed"
+        self._apply(change)
+        self._show_diagnostic()
+
+    # -- statement 1 from the client's Sales and Marketing diagnostic -----------------
+    def _diagnostic_mean(self) -> float | None:
+        """The statement-1 mean of the client's saved diagnostic, or None when there is none yet."""
+        from ..frameworks import sales_marketing
+
+        try:
+            doc = self._store.load(self._client, "sales_marketing", sales_marketing.Inputs)
+            return None if doc is None else dq.statement_one_from_diagnostic(doc)
+        except WorkbookError as exc:  # a damaged diagnostic must not break this room
+            self._set_status(f"Sales and Marketing diagnostic not read: {exc}", "bad")
+            return None
+
+    def _show_diagnostic(self) -> None:
+        mean, saved = self._diagnostic_mean(), self.state.inputs.statement1_mean
+        self._take.disabled = mean is None or (mean == saved and self.state.inputs.statement1_source == "diagnostic")
+        if mean is None:
+            text = "No complete Sales and Marketing diagnostic for this client yet: type the mean if you know it."
+        elif mean == saved:
+            text = f"The client's Sales and Marketing diagnostic gives {mean:.2f}, as used here."
+        else:
+            text = (f"The client's Sales and Marketing diagnostic now gives <b>{mean:.2f}</b>"
+                    + (f" (this room uses {saved:g})" if saved is not None else "") + ".")
+        self._diagnostic.value = f'<span class="wb-diagnostic" style="font-size:90%">{text}</span>'
+
+    def _use_diagnostic(self) -> None:
+        mean = self._diagnostic_mean()
+        if mean is None:
+            return
+
+        def change(doc: dq.Inputs) -> None:
+            doc.statement1_mean = mean
+            doc.statement1_source = "diagnostic"
+        if self._apply(change):
+            self._syncing = True
+            try:
+                self._statement1.value = f"{mean:g}"
+            finally:
+                self._syncing = False
+        self._show_diagnostic()
 
     def _toggle(self, deal: str, criterion: str, met: bool) -> None:
         if self._syncing:
             return
-        frame = self.state.tables.get("pipeline")
-        if frame is None:
+        # Start from the pipeline as saved now, not as this form last saw it, so a change made
+        # meanwhile in another session (another toggle, a fresh import) is kept.
+        try:
+            frame = self._store.load_table(self._client, self.framework, "pipeline", dq.validate_pipeline)
+        except WorkbookError as exc:
+            self._set_status(f"Not saved: {exc}", "bad")
+            return
+        if frame is None or deal not in set(frame["deal"]):
+            there = ", ".join(frame["deal"]) if frame is not None and len(frame) else "none"
+            self._set_status(f"Not saved: deal: got {deal!r}; allowed: a deal in the saved pipeline ({there})",
+                             "bad")
+            if frame is not None:
+                self.state.replace(tables={"pipeline": frame})
+                self._build_deal_rows()
+                self._refresh()
             return
         frame = frame.copy()
         frame.loc[frame["deal"] == deal, criterion] = bool(met)
@@ -239,8 +337,18 @@ class View(RoomView):
             self._set_status(f"Not saved: {exc}", "bad")
             return
         self.state.replace(tables={"pipeline": clean})
-        for toggle in self._toggles.values():
-            toggle.button_style = "success" if toggle.value else ""
+        if set(clean["deal"]) != {deal for deal, _ in self._toggles}:
+            self._build_deal_rows()  # another session changed the list of deals
+        else:  # show the saved flags, including any another session changed
+            self._syncing = True
+            try:
+                for _, row in clean.iterrows():
+                    for c in dq.CRITERIA:
+                        toggle = self._toggles[(row["deal"], c)]
+                        toggle.value = bool(row[c])
+                        toggle.button_style = "success" if row[c] else ""
+            finally:
+                self._syncing = False
         self._refresh()
         self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
 

@@ -26,9 +26,9 @@ def headline_section(ctx: Context) -> str:
     res = ctx.result
     opp = res.opportunity
     growth = opp[opp["at_stake_usd"] > 0]
+    basis = "women's earned income" if res.allocation_basis == "income" else "the female population"
     rows = [para(f"Market: {res.market_name or 'not named yet'}, {_money(res.market_size_usd)} a year, "
-                 f"split by each segment's share of {res.allocation_basis if res.allocation_basis == 'income' else 'the population'}"
-                 + (" (earned income)." if res.allocation_basis == "income" else "."))]
+                 f"split over the segments by each one's share of {basis}.")]
     if growth.empty:
         rows.append(para("No segment has a target above its current share yet, so nothing is at stake."))
     else:
@@ -103,16 +103,18 @@ def table_section(ctx: Context) -> str:
     view = pd.DataFrame({
         "#": o["rank"],
         "Segment": o["segment"],
-        "Pop. %": (o["population_share"] * 100).round().astype(int),
-        "Income %": (o["income_share"] * 100).round().astype(int),
-        "Income \u2212 pop. (pts)": o["income_gap_points"],
+        "Women / income": [f"{p * 100:.0f}% / {i * 100:.0f}% ({g:+d} pts)"
+                           for p, i, g in zip(o["population_share"], o["income_share"], o["income_gap_points"])],
         "Segment market": o["segment_market_usd"].map(_money),
-        "Share now → target": [f"{c * 100:g}% → {t * 100:g}%" for c, t in zip(o["current_share"], o["target_share"])],
+        "Share now \u2192 target": [f"{c * 100:g}% \u2192 {t * 100:g}%"
+                                  for c, t in zip(o["current_share"], o["target_share"])],
         "At stake": o["at_stake_usd"].map(_money),
-        "Best offer (fit)": [f"{b} ({f:.2f})" if b else "\u2013" for b, f in zip(o["best_offer"], o["fit"])],
-        "Coverage": o["coverage"],
+        "Coverage (best offer, fit)": [f"{c} ({b}, {f:.2f})" if b else c
+                                       for c, b, f in zip(o["coverage"], o["best_offer"], o["fit"])],
     })
-    notes = bullets(ctx.result.notes)
+    notes = bullets([
+        "Women / income: the segment's share of women, its share of women's earned income, and the difference "
+        "in percentage points (positive: it earns more than its size).", *ctx.result.notes])
     return card("Opportunity by segment", table(view) + notes)
 
 
@@ -155,7 +157,7 @@ def segments_section(ctx: Context) -> str:
         subs = "".join(
             f"<li>{esc(x.name)}: {x.population_share:.0%} of women, {x.income_share:.0%} of earned income; "
             f"{esc('; '.join(x.traits).lower())}</li>" for x in s.subsegments)
-        needs = ", ".join(fe.NEEDS[n] for n in s.needs)
+        needs = "; ".join(fe.NEEDS[n] for n in s.needs)
         parts.append(
             f"<h4>{esc(s.name)}: {s.population_share:.0%} of women, {s.income_share:.0%} of earned income</h4>"
             + bullets(s.traits) + (f"<ul>{subs}</ul>" if subs else "") + para(f"Needs scored by the tool: {needs}."))

@@ -136,8 +136,8 @@ def answers_section(ctx: Context) -> str:
 def stages_section(ctx: Context) -> str:
     """The five stages for reference."""
     return card("The five stages at a glance", table(ctx.result.stage_table) + para(
-        "The revenue ranges describe a typical technology start-up; the article notes the path applies to any "
-        "business or product line, so for other industries read them as a rough guide."))
+        "The revenue ranges describe a typical technology start-up; the article holds that other businesses "
+        "and single product lines follow the same path, so outside technology read them as a rough guide."))
 
 
 SECTIONS = {
@@ -184,8 +184,45 @@ def parse_history(text: str) -> list[dict]:
 
 
 def format_history(inputs: gs.Inputs) -> str:
-    """The history as editable ``year, revenue`` lines."""
+    """The history as ``year, revenue`` lines (the form shows it as a table)."""
     return "\n".join(f"{h.year}, {h.revenue_usd:,.0f}" for h in sorted(inputs.history, key=lambda h: h.year))
+
+
+MONEY_ALLOWED = "a number of US dollars, zero or more: 7500000, 7,500,000, $7.5M or 900k"
+
+
+def parse_money(text: str, field: str) -> float:
+    """Read a revenue typed in the form: ``7500000``, ``7,500,000``, ``$7.5M`` or ``900k``.
+
+    Raises
+    ------
+    InvalidInput
+        Naming ``field``, the text and the forms accepted.
+    """
+    raw = (text or "").strip().replace("$", "").replace(" ", "").replace("_", "").replace(",", "")
+    scale = 1.0
+    if raw[-1:].lower() in ("m", "k"):
+        scale = 1e6 if raw[-1].lower() == "m" else 1e3
+        raw = raw[:-1]
+    try:
+        value = float(raw) * scale
+    except ValueError:
+        raise InvalidInput.one(field, text, MONEY_ALLOWED) from None
+    if not np.isfinite(value) or value < 0:
+        raise InvalidInput.one(field, text, MONEY_ALLOWED)
+    return value
+
+
+def _year_item(doc: gs.Inputs, year: int) -> gs.YearRevenue:
+    for item in doc.history:
+        if item.year == year:
+            return item
+    there = ", ".join(str(h.year) for h in sorted(doc.history, key=lambda h: h.year)) or "none yet"
+    raise InvalidInput.one("revenue year", year, f"a year in the table ({there})")
+
+
+def _money_text(value: float) -> str:
+    return f"{value:,.0f}"
 
 
 class View(RoomView):
@@ -205,10 +242,14 @@ class View(RoomView):
         use_profile = widgets.Button(description="Use profile revenue", icon="download",
                                      disabled=self.state.profile.revenue_usd is None)
         use_profile.on_click(lambda _: self._use_profile())
-        self._history = widgets.Textarea(value=format_history(doc), continuous_update=False,
-                                         placeholder="one year per line, e.g.\n2023, 5600000\n2024, 7.5M",
-                                         layout=widgets.Layout(width="320px", height="120px"))
-        self._history.observe(lambda ch: self._set_history(ch["new"]), names="value")
+        self._history = widgets.VBox()
+        self._new_year = widgets.BoundedIntText(value=self._next_year(), min=gs.YEAR_MIN, max=gs.YEAR_MAX,
+                                                description="Year", style={"description_width": "40px"},
+                                                layout=widgets.Layout(width="130px"))
+        self._new_revenue = widgets.Text(placeholder="revenue, e.g. 7.5M", layout=widgets.Layout(width="150px"))
+        add_year = widgets.Button(description="Add year", icon="plus")
+        add_year.on_click(lambda _: self._add_year())
+        self._rebuild_history()
         self._answers: dict[tuple[str, int], widgets.ToggleButtons] = {}
         groups = []
         for dim in gs.DIMENSIONS:
@@ -223,8 +264,9 @@ class View(RoomView):
             groups.append(widgets.VBox(rows))
         revenue_box = widgets.VBox([
             widgets.HBox([self._revenue, use_profile]), self._stage_label,
-            widgets.HTML("<b>Revenue by year</b> (for the path chart; saved when you leave the box)"),
-            self._history])
+            widgets.HTML("<b>Revenue by year</b> (for the path chart; each figure is saved when you leave "
+                         "its box; 7500000, 7,500,000, 7.5M and 900k are all understood)"),
+            self._history, widgets.HBox([self._new_year, self._new_revenue, add_year])])
         questions = widgets.VBox([widgets.HTML("<i>1 = strongly disagree \u2026 5 = strongly agree</i>"), *groups])
         tabs = widgets.Tab([revenue_box, questions])
         tabs.set_title(0, "Revenue")
@@ -246,13 +288,66 @@ class View(RoomView):
         if revenue is not None:
             self._revenue.value = float(revenue)
 
-    def _set_history(self, text: str) -> None:
-        if self._syncing:
-            return
+    # -- the revenue-by-year table: each row is keyed by its year, never by position --
+    def _next_year(self) -> int:
+        years = [h.year for h in self.state.inputs.history]
+        return min(max(years) + 1, gs.YEAR_MAX) if years else 2024
 
+    def _rebuild_history(self) -> None:
+        rows = []
+        for item in sorted(self.state.inputs.history, key=lambda h: h.year):
+            year = item.year
+            label = widgets.HTML(f"<b>{year}</b>", layout=widgets.Layout(width="60px"))
+            box = widgets.Text(_money_text(item.revenue_usd), continuous_update=False,
+                               layout=widgets.Layout(width="150px"))
+            box.add_class(f"wb-revenue-{year}")
+            box.observe(lambda ch, y=year: self._set_year_revenue(y, ch["new"]), names="value")
+            stage = widgets.HTML(f"<i>{esc(gs.stage_for_revenue(item.revenue_usd))}</i>",
+                                 layout=widgets.Layout(width="110px"))
+            remove = widgets.Button(icon="trash", tooltip=f"Remove {year}", layout=widgets.Layout(width="36px"))
+            remove.on_click(lambda _, y=year: self._remove_year(y))
+            rows.append(widgets.HBox([label, box, stage, remove]))
+        if not rows:
+            rows = [widgets.HTML("<i>No years yet: add the revenue of earlier years below.</i>")]
+        self._history.children = rows
+        self._new_year.value = self._next_year()
+
+    def _history_changed(self, change) -> None:
+        if not self._apply(change):
+            saved = self._store.load(self._client, self.framework, gs.Inputs)
+            if saved is not None:  # show what is saved now; the status says why the edit was refused
+                self.state.replace(inputs=saved)
+        self._rebuild_history()
+
+    def _set_year_revenue(self, year: int, text: str) -> None:
+        def change(doc: gs.Inputs) -> None:
+            _year_item(doc, year).revenue_usd = parse_money(text, f"revenue for {year}")
+        self._history_changed(change)
+
+    def _add_year(self) -> None:
+        year, text = int(self._new_year.value), self._new_revenue.value
+
+        def change(doc: gs.Inputs) -> None:
+            taken = sorted(h.year for h in doc.history)
+            if year in taken:
+                raise InvalidInput.one("year", year, "a year not already in the table (" + ", ".join(map(str, taken))
+                                       + "); change that year's figure in its row")
+            doc.history.append(gs.YearRevenue(year=year, revenue_usd=parse_money(text, f"revenue for {year}")))
+            doc.history.sort(key=lambda h: h.year)
+        if self._apply(change):
+            self._new_revenue.value = ""
+        self._rebuild_history()
+
+    def _remove_year(self, year: int) -> None:
+        def change(doc: gs.Inputs) -> None:
+            doc.history.remove(_year_item(doc, year))
+        self._history_changed(change)
+
+    def _set_history(self, text: str) -> None:
+        """Replace the whole history from ``year, revenue`` lines (kept for scripts and tests)."""
         def change(doc: gs.Inputs) -> gs.Inputs:
             return gs.Inputs.model_validate({**doc.model_dump(), "history": parse_history(text)})
-        self._apply(change)
+        self._history_changed(change)
 
     def _answer(self, dim: str, idx: int, value: int | None) -> None:
         if self._syncing or value is None:

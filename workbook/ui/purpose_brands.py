@@ -44,19 +44,46 @@ def _wrap(text: str, width: int = 22) -> str:
     return "\n".join(lines[:4]) + ("\u2026" if len(lines) > 4 else "")
 
 
+#: Font sizes of the brand-by-job chart: the figure grows with the portfolio
+#: (taller for more jobs, labels tilted for more brands) rather than the text shrinking.
+CHART_FONT = 8.5
+#: Narrowest column (inches) that still fits a brand name written across.
+FLAT_LABEL_MIN_COLUMN = 0.95
+
+
 @chart(_matrix_key)
 def matrix_section(ctx: Context):
-    """Jobs by brands: a brand whose column has several dots is stretched across jobs."""
+    """Jobs by brands: a brand whose column has several dots is stretched across jobs.
+
+    The text keeps one size however large the portfolio: each job gets its own
+    row (the figure grows taller), and when the brands no longer fit side by
+    side their names are tilted and the places on the path move to a legend.
+    """
     m = ctx.result.matrix
     if m.empty:
         return None
     place = dict(zip(ctx.result.brands["brand"], ctx.result.brands["place"]))
     brands, jobs = list(m.index), list(m.columns)
     job_labels = [_wrap(j, 34) for j in jobs]
-    left = label_margin([max(x.split("\n"), key=len) for x in job_labels], 8) + 0.1
-    lines = max(x.count("\n") + 1 for x in job_labels)
-    fig = new_figure(min(7.0, left + 0.4 + 1.1 * len(brands)), 1.6 + (0.28 + 0.12 * lines) * len(jobs),
-                     left=left, top=0.95, bottom=0.75, right=0.3)
+    left = label_margin([max(x.split("\n"), key=len) for x in job_labels], CHART_FONT) + 0.1
+    width, right = 7.0, 0.3
+    column = (width - left - right - 0.1) / max(len(brands), 1)
+    flat = column >= FLAT_LABEL_MIN_COLUMN
+    if not flat:  # leave room on the right for the last tilted name
+        reach = len(brands[-1]) * CHART_FONT / 72 * 0.55 * 0.85
+        right = min(2.0, max(right, reach - column / 2))
+        column = (width - left - right - 0.1) / len(brands)
+    brand_labels = [_wrap(b, max(8, int(column * 13))) if flat else b for b in brands]
+    if flat:
+        top = 0.75 + 0.16 * max(x.count("\n") + 1 for x in brand_labels)
+        bottom = 0.6
+    else:  # tilted names need height in proportion to the longest one
+        top = 0.75 + 0.6 * max(len(b) for b in brands) * CHART_FONT / 72 * 0.55
+        bottom = 0.45
+    lines = [x.count("\n") + 1 for x in job_labels]
+    row_height = [0.22 + 0.15 * n for n in lines]
+    height = top + bottom + sum(row_height) + 0.2
+    fig = new_figure(width, height, left=left, top=top, bottom=bottom, right=right)
     ax = fig.add_subplot()
     for i, brand in enumerate(brands):
         colour = PLACE_COLOURS[place[brand]]
@@ -65,20 +92,29 @@ def matrix_section(ctx: Context):
             ax.plot([i, i], [min(filled), max(filled)], color=colour, linewidth=3, alpha=0.45, zorder=2)
         for j in filled:
             n = int(m.loc[brand, jobs[j]])
-            ax.scatter(i, j, s=170 + 110 * (n - 1), color=colour, zorder=3)
-            ax.text(i, j, str(n), ha="center", va="center", fontsize=8, color="white", zorder=4)
-        ax.text(i, len(jobs) - 0.35, _wrap(pb.PATH[place[brand]].label, 12), ha="center", va="top",
-                fontsize=7.5, color=colour)
-    ax.set_yticks(range(len(jobs)), job_labels, fontsize=8)
-    ax.set_xticks(range(len(brands)), [_wrap(b, 14) for b in brands])
+            ax.scatter(i, j, s=150 + 90 * min(n - 1, 4), color=colour, zorder=3)
+            ax.text(i, j, str(n), ha="center", va="center", fontsize=7.5, color="white", zorder=4)
+        if flat:
+            ax.text(i, len(jobs) - 0.35, _wrap(pb.PATH[place[brand]].label, 12), ha="center", va="top",
+                    fontsize=7.5, color=colour)
+    ax.set_yticks(range(len(jobs)), job_labels, fontsize=CHART_FONT)
     ax.xaxis.tick_top()
+    if flat:
+        ax.set_xticks(range(len(brands)), brand_labels, fontsize=CHART_FONT)
+    else:
+        ax.set_xticks(range(len(brands)), brand_labels, fontsize=CHART_FONT, rotation=40, ha="left",
+                      rotation_mode="anchor")
+        shown = [k for k in pb.PATH_ORDER if k in place.values()]
+        handles = [ax.scatter([], [], color=PLACE_COLOURS[k], label=pb.PATH[k].label) for k in shown]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.01), ncols=len(shown),
+                  fontsize=7.5, frameon=False, handletextpad=0.3, columnspacing=1.0)
     ax.set_xlim(-0.6, len(brands) - 0.4)
-    ax.set_ylim(len(jobs) - 0.5, -0.5)
+    ax.set_ylim(len(jobs) - 0.5 + (0.45 if flat else 0), -0.5)
     ax.grid(color=PALETTE["grid"], zorder=0)
     ax.set_axisbelow(True)
-    fig.text(0.02, 0.985, "Products per job, brand by brand", ha="left", va="top", fontsize=10.5,
+    fig.text(0.02, 1 - 0.08 / height, "Products per job, brand by brand", ha="left", va="top", fontsize=10.5,
              color=PALETTE["ink"])
-    fig.text(0.02, 0.985 - 0.2 / fig.get_figheight(), "A brand with dots in several rows is stretched across jobs",
+    fig.text(0.02, 1 - 0.3 / height, "A brand with dots in several rows is stretched across jobs",
              ha="left", va="top", fontsize=8, color=PALETTE["muted"])
     style_axes(ax)
     for side in ("bottom", "top", "right", "left"):
@@ -179,8 +215,8 @@ class View(RoomView):
         remove.on_click(lambda _: self._remove_brand(name))
         place = self.state.result.brands.set_index("brand").loc[name, "label"]
         rows = [widgets.HBox([title, endorser, remove, widgets.HTML(f"&nbsp;<i>{esc(place)}</i>")])]
-        for i, product in enumerate(brand.products):
-            rows.append(self._product_row(name, i, product))
+        for product in brand.products:
+            rows.append(self._product_row(name, product))
         new_product = widgets.Text(placeholder="add a product", layout=lay(width="200px"))
         new_job = widgets.Combobox(placeholder="job", options=self._jobs(), layout=lay(width="320px"))
         add = widgets.Button(icon="plus", tooltip="Add product", layout=lay(width="36px"))
@@ -190,21 +226,26 @@ class View(RoomView):
         box.add_class("wb-brand")
         return box
 
-    def _product_row(self, brand: str, index: int, product: pb.Product) -> widgets.Widget:
+    def _product_row(self, brand: str, product: pb.Product) -> widgets.Widget:
         lay = widgets.Layout
+        pid = product.id  # edits name the product by its stable id, never by its position
         name = widgets.Text(product.name, continuous_update=False, layout=lay(width="200px"))
         job = widgets.Combobox(value=product.job, options=self._jobs(), continuous_update=False,
                                layout=lay(width="320px"))
-        name.observe(lambda c: self._set_product(brand, index, "name", c["new"]), names="value")
-        job.observe(lambda c: self._set_product(brand, index, "job", c["new"]), names="value")
-        remove = widgets.Button(icon="trash", tooltip="Remove product", layout=lay(width="36px"))
-        remove.on_click(lambda _: self._remove_product(brand, index))
+        name.observe(lambda c: self._set_product(brand, pid, "name", c["new"]), names="value")
+        job.observe(lambda c: self._set_product(brand, pid, "job", c["new"]), names="value")
+        remove = widgets.Button(icon="trash", tooltip=f"Remove product {product.name}", layout=lay(width="36px"))
+        remove.on_click(lambda _: self._remove_product(brand, pid))
         return widgets.HBox([widgets.HTML("&nbsp;\u2022", layout=lay(width="24px")), name, job, remove])
 
     # -- events --------------------------------------------------------------------
     def _changed(self, change) -> None:
-        if self._apply(change):
-            self._rebuild()
+        if not self._apply(change):
+            # Show what is saved now (another session may have changed it); the status says why.
+            saved = self._store.load(self._client, self.framework, pb.Inputs)
+            if saved is not None:
+                self.state.replace(inputs=saved)
+        self._rebuild()
 
     def _set_company(self, value: str) -> None:
         def change(doc: pb.Inputs) -> None:
@@ -233,17 +274,15 @@ class View(RoomView):
 
     def _add_product(self, brand: str, product: str, job: str) -> None:
         def change(doc: pb.Inputs) -> None:
-            doc.brand(brand).products.append(pb.new_product(product, job))
+            doc.brand(brand).add_product(product, job)
         self._changed(change)
 
-    def _set_product(self, brand: str, index: int, field: str, value: str) -> None:
+    def _set_product(self, brand: str, product_id: str, field: str, value: str) -> None:
         def change(doc: pb.Inputs) -> None:
-            current = doc.brand(brand).products[index]
-            updated = {"name": current.name, "job": current.job, field: value}
-            doc.brand(brand).products[index] = pb.new_product(updated["name"], updated["job"])
+            doc.brand(brand).set_product(product_id, **{field: value})
         self._changed(change)
 
-    def _remove_product(self, brand: str, index: int) -> None:
+    def _remove_product(self, brand: str, product_id: str) -> None:
         def change(doc: pb.Inputs) -> None:
-            del doc.brand(brand).products[index]
+            doc.brand(brand).remove_product(product_id, endorses=doc.endorses(brand))
         self._changed(change)

@@ -16,7 +16,7 @@ KIND_COLOURS = {"favorable": PALETTE["good"], "unfavorable": PALETTE["bad"],
 VIEW_OPTIONS = [("parity", "parity"), ("favorable", "favorable"), ("unfavorable", "unfavorable")]
 CUSTOMER_OPTIONS = VIEW_OPTIONS + [("not known yet", "unknown")]
 PITCH_OPTIONS = [(t.label, k) for k, t in vp.PROPOSITION_TYPES.items()]
-NUMBER_ALLOWED = "a number of 0 or more (commas allowed), or blank"
+NUMBER_ALLOWED = "a number of 0 or more (commas and a leading $ allowed), or blank while unknown"
 
 
 # -- sections (shared by the live view and the report) ---------------------------
@@ -92,14 +92,14 @@ def elements_section(ctx: Context) -> str:
         return card("Elements compared", para("No element has been entered yet."))
     view = t.assign(
         kind=t["kind"].map(vp.KIND_LABELS),
-        views=t["customer_view"] + " / " + t["supplier_view"],
+        customer=t["customer_view"].replace("unknown", "not known yet"),
         value=[vp.usd(v) if e and k != "contention" else "" for v, e, k in zip(t["value_usd"], t["equation"], t["kind"])],
         equation=[e.split(" = ")[0] for e in t["equation"]],
         focus=np.where(t["in_focus"], "\u2605", ""),
-    )[["focus", "element", "views", "kind", "value", "equation", "assumption"]]
-    view = view.rename(columns={"focus": "", "element": "Element", "views": "Customer / supplier view",
-                                "kind": "Kind", "value": "Value", "equation": "Value word equation",
-                                "assumption": "Assumption"})
+    )[["focus", "element", "customer", "supplier_view", "kind", "value", "equation", "assumption"]]
+    view = view.rename(columns={"focus": "", "element": "Element", "customer": "Customer's view",
+                                "supplier_view": "Supplier's view", "kind": "Kind", "value": "Value",
+                                "equation": "Value word equation", "assumption": "Assumption"})
     return card("Elements compared with the next best alternative",
                 para("Where the customer's view and the supplier's view differ, the element is a point of "
                      "contention and its value is left out of the net until the two agree. \u2605 marks the "
