@@ -51,6 +51,44 @@ def simulate_spend(x, rng, p, q, gamma):
     return np.where(x > 0, total / np.maximum(x, 1), 0.0)
 
 
+def simulate_futures(n, T, months, rng, margin, annual_rate, max_events=600):
+    """Customers with known parameters: their history up to T and the discounted margin they then bring.
+
+    Each customer buys at rate lambda ~ Gamma(r, alpha) and stops after each repeat purchase with
+    probability p ~ Beta(a, b) (TRUE_BG); each purchase costs Gamma(p, nu) with nu ~ Gamma(q, gamma)
+    (TRUE_GG). Month k after T is discounted by (1 + annual_rate) ** (-k / 12).
+
+    Returns
+    -------
+    summary : DataFrame with frequency, recency, T, monetary_value
+    actual : array of the discounted margin each customer brings in the ``months`` after T
+    """
+    bgp, ggp = TRUE_BG, TRUE_GG
+    lam, drop = rng.gamma(bgp["r"], 1 / bgp["alpha"], n), rng.beta(bgp["a"], bgp["b"], n)
+    nu = rng.gamma(ggp["q"], 1 / ggp["gamma"], n)
+    end = T + months * clv.WEEKS_PER_MONTH
+    v = (1 + annual_rate) ** (-1 / 12)
+    t, alive = np.zeros(n), np.ones(n, dtype=bool)
+    x, tx, spent, actual = np.zeros(n, dtype=int), np.zeros(n), np.zeros(n), np.zeros(n)
+    for _ in range(max_events):
+        t = t + rng.exponential(1 / lam)
+        alive &= t <= end
+        if not alive.any():
+            break
+        amount = rng.gamma(ggp["p"], 1 / nu)
+        before = alive & (t <= T)
+        x += before
+        tx = np.where(before, t, tx)
+        spent += np.where(before, amount, 0.0)
+        after = alive & (t > T)
+        month = np.ceil((t - T) / clv.WEEKS_PER_MONTH)
+        actual += np.where(after, margin * amount * v ** month, 0.0)
+        alive &= rng.random(n) >= drop
+    summary = pd.DataFrame({"frequency": x, "recency": tx, "T": T, "monetary_value": np.where(x > 0, spent / np.maximum(x, 1), 0.0)},
+                           index=pd.Index([f"C{i:05d}" for i in range(n)], name="customer_id"))
+    return summary, actual
+
+
 @pytest.fixture(scope="module")
 def simulated():
     rng = np.random.default_rng(2005)
@@ -238,6 +276,117 @@ def test_delta_interval_agrees_with_parametric_bootstrap(fitted, simulated):
     w_boot = (boot.customers["clv_high"] - boot.customers["clv_low"]).median()
     assert w_delta == pytest.approx(w_boot, rel=0.25)
     assert (delta.equity_high - delta.equity_low) == pytest.approx(boot.equity_high - boot.equity_low, rel=0.25)
+
+
+def truth_models():
+    """BetaGeo and GammaGamma set to the true parameters (with a tiny covariance: no parameter uncertainty)."""
+    bg, gg = clv.BetaGeo(), clv.GammaGamma()
+    bg.params_, gg.params_ = dict(TRUE_BG), dict(TRUE_GG)
+    bg.cov_, gg.cov_ = np.eye(4) * 1e-12, np.eye(3) * 1e-12
+    return bg, gg
+
+
+def test_simulated_futures_average_to_the_closed_form_value():
+    """The simulation of each customer's future and eq. 10 of FHL (2005) are two routes to one number."""
+    bg, gg = truth_models()
+    hist = pd.DataFrame({"frequency": [0, 2, 9, 25], "recency": [0.0, 30.0, 50.0, 100.0], "T": [40.0, 60.0, 52.0, 104.0],
+                         "monetary_value": [0.0, 12.0, 25.0, 18.0]}, index=pd.Index(list("ABCD"), name="customer_id"))
+    closed = clv.customer_value(hist, bg, gg, margin=0.4, annual_discount_rate=0.1, horizon_months=36)["clv"]
+    draws = 60_000
+    v = 1.1 ** (-np.arange(1, 37) / 12)
+    for i, cid in enumerate(hist.index):
+        rows = np.full(draws, i)
+        spend = clv.simulate_monthly_spend(np.array(list(TRUE_BG.values())), np.array(list(TRUE_GG.values())),
+                                           hist["frequency"].to_numpy(float)[rows], hist["recency"].to_numpy()[rows],
+                                           hist["T"].to_numpy()[rows], hist["monetary_value"].to_numpy()[rows], 36,
+                                           np.random.default_rng(i))
+        values = 0.4 * spend @ v
+        se = values.std() / math.sqrt(draws)
+        assert abs(values.mean() - closed[cid]) < 4 * se, (cid, values.mean(), closed[cid], se)
+
+
+def test_likely_actual_range_covers_real_futures_where_the_model_range_does_not():
+    """Fit on simulated histories, then check both ranges against what the customers really went on to bring."""
+    rng = np.random.default_rng(77)
+    n = 6000
+    T = rng.integers(26 * 7, 104 * 7, n) / 7.0
+    summary, actual = simulate_futures(n, T, 24, rng, margin=0.3, annual_rate=0.1)
+    bg, gg = clv.fit_models(summary)
+    model = clv.ValueModel(summary, bg, gg)
+    out, _, _ = model.value(0.3, 0.1, 24)
+    checked = summary.index[rng.choice(n, 300, replace=False)]
+    pred = model.predictive(checked, 0.3, 0.1, 24)
+    real = pd.Series(actual, index=summary.index)[checked]
+    inside = (real >= pred["value_low"] - 1e-9) & (real <= pred["value_high"] + 1e-9)
+    model_inside = (real >= out.loc[checked, "clv_low"]) & (real <= out.loc[checked, "clv_high"])
+    # a 95% range: about 2.5% of customers above it; below it is rarer, since many ranges start at zero
+    # and a customer who buys nothing more is then inside (300 customers: one share's sd is about 0.013)
+    assert 0.93 <= inside.mean() < 1.0, inside.mean()
+    assert (real > pred["value_high"] + 1e-9).mean() <= 0.05
+    assert inside[real > 0].mean() >= 0.9  # also for the customers who did buy
+    assert model_inside.mean() < 0.1, model_inside.mean()
+    assert (pred["value_high"] - pred["value_low"]).median() > 5 * (out.loc[checked, "clv_high"] -
+                                                                   out.loc[checked, "clv_low"]).median()
+    # the same customer always gets the same range (seeded by id), whatever it is asked with
+    again = model.predictive([checked[3], checked[0]], 0.3, 0.1, 24)
+    assert again.loc[checked[0]].to_dict() == pred.loc[checked[0]].to_dict(), (again, pred.loc[checked[0]])
+
+
+def test_equity_spread_matches_a_full_simulation_of_the_base():
+    bg, gg = truth_models()
+    rng = np.random.default_rng(5)
+    T = rng.integers(26 * 7, 104 * 7, 300) / 7.0
+    summary, _ = simulate_futures(300, T, 24, rng, margin=0.3, annual_rate=0.1)
+    model = clv.ValueModel(summary, bg, gg)
+    spread = model.equity_spread(0.3, 0.1, 24)
+    rows = np.tile(np.arange(300), 400)
+    spend = clv.simulate_monthly_spend(np.array(list(TRUE_BG.values())), np.array(list(TRUE_GG.values())),
+                                       summary["frequency"].to_numpy(float)[rows], summary["recency"].to_numpy()[rows],
+                                       summary["T"].to_numpy()[rows], summary["monetary_value"].to_numpy()[rows], 24,
+                                       np.random.default_rng(6))
+    totals = (0.3 * spend @ (1.1 ** (-np.arange(1, 25) / 12))).reshape(400, 300).sum(1)
+    assert spread == pytest.approx(totals.std(ddof=1), rel=0.2)
+
+
+def test_expected_purchases_of_heavy_buyers_over_long_horizons():
+    """Eq. 10 against a direct integral over the dropout probability, where the textbook 2F1 overflows.
+
+    Given alive, E[Y(t)] = integral of (1 - ((alpha+T)/(alpha+T+p t))^(r+x)) / p over p ~ Beta(a, b+x).
+    """
+    from scipy import integrate
+    from scipy.special import betaln, hyp2f1
+
+    def by_integral(r, alpha, a, b, x, T, t):
+        f = lambda p: -math.expm1(-(r + x) * math.log1p(p * t / (alpha + T))) / p * math.exp(  # noqa: E731
+            (a - 1) * math.log(p) + (b + x - 1) * math.log1p(-p) - betaln(a, b + x))
+        mean = a / (a + b + x)  # the Beta's mass sits near its mean: split the range there
+        return sum(integrate.quad(f, lo, hi, limit=400, epsabs=0, epsrel=1e-10)[0]
+                   for lo, hi in ((0, mean / 10), (mean / 10, mean), (mean, min(1, 10 * mean)), (min(1, 10 * mean), 1))
+                   if hi > lo)
+
+    cases = [((1.087, 6.223, 0.873, 5.082), 728, 104.0, 120), ((2.5, 15.0, 0.3, 12.0), 3640, 520.0, 240),
+             ((1.1, 6.0, 1.6, 0.5), 364, 52.0, 120), ((0.243, 4.414, 0.793, 2.426), 2, 30.0, 24),
+             ((0.8, 4.0, 0.7, 3.0), 0, 10.0, 12)]
+    for params, x, T, months in cases:
+        t = months * clv.WEEKS_PER_MONTH
+        r, alpha, a, b = params
+        got = clv.BetaGeo._cum_expected(params, t, np.array([float(x)]), np.array([T]))[0]
+        assert got == pytest.approx(by_integral(r, alpha, a, b, x, T, t), rel=1e-7), (params, x, T, months)
+    # the textbook form gives up on the first case; the workbook does not
+    r, alpha, a, b = cases[0][0]
+    assert not np.isfinite(hyp2f1(r + 728, b + 728, a + b + 727, 522 / (alpha + 104 + 522)))
+
+
+def test_daily_buyers_get_a_value_not_a_zero():
+    rows = [(f"D{k}", (pd.Timestamp("2023-01-01") + pd.Timedelta(days=d)).strftime("%Y-%m-%d"), 4.5)
+            for k in range(5) for d in range(0, 730, 1 + k % 2)]
+    rng = np.random.default_rng(3)
+    rows += [(f"R{k}", (pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(d))).strftime("%Y-%m-%d"), 20.0 + k % 7)
+             for k in range(400) for d in np.unique(rng.integers(0, 730, 1 + k % 9))]
+    result = clv.evaluate({"horizon_months": 120}, {"transactions": pd.DataFrame(rows, columns=["customer_id", "date", "amount"])})
+    daily = result.value.customers.loc[[f"D{k}" for k in range(5)]]
+    assert (daily["clv"] > 100).all() and np.isfinite(daily[["clv", "clv_low", "clv_high"]].to_numpy()).all()
+    assert not any("no usable forecast" in w for w in result.warnings)
 
 
 def test_equity_tiers_and_concentration(fitted, simulated):

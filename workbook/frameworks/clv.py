@@ -41,6 +41,18 @@ from that normal distribution and takes percentiles (the parametric bootstrap);
 the tests check the two agree. Neither includes the randomness of one
 customer's future behaviour: the interval is for the *expected* value.
 
+The range of the value a customer will *actually* bring is obtained by
+simulation (``ValueModel.predictive``): parameters drawn as in the bootstrap,
+then the customer's own future drawn from the models given their history
+(still active or not, purchase rate, dropout, spend). For one customer it is
+far wider than the parameter interval. For customer equity the customers'
+own randomness is estimated from a random sample of them
+(``ValueModel.equity_spread``) and added to the parameter part
+(``BaseValue.outcome_low``/``outcome_high``). The tests check that the
+simulation's average equals the closed-form CLV, and that the simulated range
+covers actual futures about as often as it promises while the parameter
+interval does not.
+
 Subscription businesses use the retention formula (``retention_clv``)::
 
     CLV = m * sum_{t=1..H} (r / (1 + d)) ** t      ->  m * r / (1 + d - r)  when H is infinite
@@ -54,7 +66,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -195,21 +208,24 @@ def validate_transactions(frame: pd.DataFrame, columns: TransactionColumns | dic
     have = ", ".join(map(str, frame.columns))
     if cmap.customer_id not in frame.columns and "customer_id" in frame.columns:
         cmap = TransactionColumns()  # already in the workbook's own column names
-    missing = [Problem(f"columns.{k}", v, f"a column of the table ({have})")
+    missing = [Problem(f"columns.{k}", v, f"the name of the {k.replace('_', ' ')} column; the file has: {have}")
                for k, v in (("customer_id", cmap.customer_id), ("date", cmap.date), ("amount", cmap.amount))
                if v not in frame.columns]
     if missing:
         raise InvalidInput(missing, "transactions")
     rows = np.arange(len(frame)) + 2
-    problems: list[Problem] = []
+    found: list[tuple[int, int, Problem]] = []  # (row, column order, problem): listed row by row
+
+    def shown(value: Any) -> Any:
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else value
 
     cid = frame[cmap.customer_id].astype("string").str.strip()
     bad_id = (cid.isna() | cid.eq("")).to_numpy()
-    problems += [Problem(f"row {rows[i]}, {cmap.customer_id}", frame[cmap.customer_id].iloc[i], "a customer id (not blank)")
-                 for i in np.flatnonzero(bad_id)]
+    found += [(i, 0, Problem(f"row {rows[i]}, {cmap.customer_id}", shown(frame[cmap.customer_id].iloc[i]),
+                             "a customer id (not blank)")) for i in np.flatnonzero(bad_id)]
     dates = _parse_dates(frame[cmap.date])
-    problems += [Problem(f"row {rows[i]}, {cmap.date}", frame[cmap.date].iloc[i], "a date such as 2024-03-31")
-                 for i in np.flatnonzero(dates.isna().to_numpy())]
+    found += [(i, 1, Problem(f"row {rows[i]}, {cmap.date}", shown(frame[cmap.date].iloc[i]),
+                             "a date such as 2024-03-31")) for i in np.flatnonzero(dates.isna().to_numpy())]
     raw_amount = frame[cmap.amount]
     if pd.api.types.is_numeric_dtype(raw_amount.dtype):
         amount = raw_amount.to_numpy(dtype=float)
@@ -217,11 +233,11 @@ def validate_transactions(frame: pd.DataFrame, columns: TransactionColumns | dic
         text = raw_amount.astype("string").str.strip().str.replace(r"^\$|,", "", regex=True)
         amount = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     bad_amount = ~np.isfinite(amount) | (amount <= 0)
-    problems += [Problem(f"row {rows[i]}, {cmap.amount}", raw_amount.iloc[i],
-                         "a positive amount such as 24.50 (record refunds separately)")
-                 for i in np.flatnonzero(bad_amount)]
-    if problems:
-        raise InvalidInput(problems, "transactions")
+    found += [(i, 2, Problem(f"row {rows[i]}, {cmap.amount}", shown(raw_amount.iloc[i]),
+                             "a positive amount such as 24.50 (record refunds separately)"))
+              for i in np.flatnonzero(bad_amount)]
+    if found:
+        raise InvalidInput([prob for _, _, prob in sorted(found, key=lambda f: (f[0], f[1]))], "transactions")
     out = pd.DataFrame({"customer_id": cid.astype(str).to_numpy(), "date": dates.dt.normalize().to_numpy(),
                         "amount": amount})
     if cmap.product is not None and cmap.product in frame.columns:
@@ -407,6 +423,27 @@ class FitError(WorkbookError):
     """A model could not be fitted to the data given."""
 
 
+def _hyp2f1_series(a: float, b: float, c: np.ndarray, z: np.ndarray, tol: float = 1e-15,
+                   max_terms: int = 200_000) -> np.ndarray:
+    """Gauss's series for 2F1(a, b; c; z), 0 <= z < 1, summed term by term (the fallback of scipy's).
+
+    Terms follow ``t_{n+1} = t_n (a+n)(b+n) / ((c+n)(n+1)) z``; summing stops
+    when every term is below ``tol`` times its running sum.
+    """
+    c = np.asarray(c, dtype=float)
+    z = np.asarray(z, dtype=float)
+    total = np.ones_like(c)
+    term = np.ones_like(c)
+    active = np.ones(c.shape, dtype=bool)
+    for n in range(max_terms):
+        term = np.where(active, term * (a + n) * (b + n) / ((c + n) * (n + 1)) * z, 0.0)
+        total += term
+        active &= np.abs(term) > tol * np.abs(total)
+        if not active.any():
+            break
+    return total
+
+
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
     """Dot product of two vectors (einsum: steady speed whatever the BLAS threading)."""
     return float(np.einsum("i,i->", a, b))
@@ -587,15 +624,31 @@ class BetaGeo:
 
     @staticmethod
     def _cum_expected(params, t: float, x: np.ndarray, T: np.ndarray) -> np.ndarray:
-        """E[Y(t)] given alive, before multiplying by P(alive): depends on x and T only."""
+        """E[Y(t)] given alive, before multiplying by P(alive): depends on x and T only.
+
+        FHL 2005, eq. 10, reads ``(a+b+x-1)/(a-1) * (1 - ((alpha+T)/(alpha+T+t))^(r+x)
+        * 2F1(r+x, b+x; a+b+x-1; z))`` with ``z = t/(alpha+T+t)``. For frequent
+        buyers and long horizons that hypergeometric function overflows (scipy
+        returns NaN or inf, e.g. 700 purchases in two years and a ten-year
+        horizon). Two Pfaff transformations turn the bracket into the equal
+        ``1 - ((alpha+T+t)/(alpha+T))^(1-a) * 2F1(a+b-1-r, a-1; a+b+x-1; z)``,
+        whose first two arguments do not grow with ``x``: the series is tame.
+        Where scipy still fails, the series is summed directly.
+        """
         r, alpha, a, b = params
         if abs(a - 1) < 1e-8:
             a = 1 + 1e-8
         if t <= 0:
             return np.zeros(np.broadcast(x, T).shape)
+        x, T = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(T, dtype=float))
         z = t / (alpha + T + t)
-        hyp = hyp2f1(r + x, b + x, a + b + x - 1, z)
-        return (a + b + x - 1) / (a - 1) * (1 - np.exp((r + x) * np.log1p(-z)) * hyp)
+        c = a + b + x - 1
+        hyp = hyp2f1(a + b - 1 - r, a - 1, c, z)
+        bad = ~np.isfinite(hyp)
+        if bad.any():
+            hyp = hyp.copy()
+            hyp[bad] = _hyp2f1_series(a + b - 1 - r, a - 1, c[bad], z[bad])
+        return c / (a - 1) * (1 - np.exp((1 - a) * np.log1p(t / (alpha + T))) * hyp)
 
     def expected_purchases(self, t: float, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Expected purchases in the next ``t`` weeks given each customer's history (FHL 2005, eq. 10)."""
@@ -606,10 +659,12 @@ class BetaGeo:
         return g * expit(-self._log_odds_dead(params, x, tx, T))
 
     def expected_purchases_new(self, t: float) -> float:
-        """Expected purchases in ``t`` weeks of a customer just acquired (FHL 2005, eq. 9)."""
-        r, alpha, a, b = self._require()
-        z = t / (alpha + t)
-        return float((a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z)))
+        """Expected purchases in ``t`` weeks of a customer just acquired (FHL 2005, eq. 9).
+
+        Eq. 9 is eq. 10 for a customer with no history (``x = 0``, ``T = 0``).
+        """
+        params = self._require()
+        return float(self._cum_expected(params, float(t), np.zeros(1), np.zeros(1))[0])
 
 
 # -- Gamma-Gamma -----------------------------------------------------------------
@@ -780,6 +835,11 @@ def _discounted_purchases(params, x: np.ndarray, T: np.ndarray, horizon_months: 
 VALUE_COLUMNS = ["frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
                  "expected_spend", "clv", "clv_low", "clv_high"]
 _STEP = 1e-6  # forward-difference step in the log-parameters for the delta method
+PREDICTIVE_DRAWS = 1000   # simulated futures per customer for the range of actual value
+PREDICTIVE_MONTHS = 120   # simulated up front (the longest horizon the inputs allow)
+EQUITY_SAMPLE, EQUITY_DRAWS = 800, 40  # customers and futures each for the equity's own randomness
+SIMULATION_SEED = 2010
+_PATHS_KEEP = 64          # customers whose simulated futures are kept
 
 
 class ValueModel:
@@ -817,6 +877,9 @@ class ValueModel:
         p, q, g = gg._require()
         den = p * x + q - 1
         self._jac_gg = np.column_stack([1 - p * x / den, -q / den, g / (g + np.where(x > 0, x * self.m, 0.0))])
+        self._param_draws: tuple[np.ndarray, np.ndarray] | None = None
+        self._paths: dict[Any, np.ndarray] = {}
+        self._equity_paths: tuple[np.ndarray, np.ndarray] | None = None
 
     def _ensure(self, months: int) -> None:
         have = self._cum.shape[2]
@@ -864,6 +927,145 @@ class ValueModel:
         if total <= 0:
             return out, 0.0, 0.0
         return out, total * math.exp(-z * sd / total), total * math.exp(z * sd / total)
+
+
+    # -- the customer's own randomness (simulation) ------------------------------------
+    def _sim_seed(self, key: str) -> np.random.Generator:
+        return np.random.default_rng([zlib.crc32(key.encode("utf-8")), SIMULATION_SEED])
+
+    def _parameter_draws(self) -> tuple[np.ndarray, np.ndarray]:
+        """PREDICTIVE_DRAWS parameter vectors from N(estimate, inverse Hessian) on the log scale (fixed seed)."""
+        if self._param_draws is None:
+            rng = np.random.default_rng(SIMULATION_SEED)
+            th_bg = rng.multivariate_normal(np.log(self._bgp), self.bg.cov_, size=PREDICTIVE_DRAWS)
+            th_gg = rng.multivariate_normal(np.log(self.gg._require()), self.gg.cov_, size=PREDICTIVE_DRAWS)
+            self._param_draws = (np.exp(th_bg), np.exp(th_gg))
+        return self._param_draws
+
+    def _customer_paths(self, i: int, months: int) -> np.ndarray:
+        """Simulated spend per future month of customer ``i`` (PREDICTIVE_DRAWS x months), cached."""
+        key = self.index[i]
+        kept = self._paths.get(key)
+        if kept is None or kept.shape[1] < months:
+            bgp, ggp = self._parameter_draws()
+            rows = np.full(PREDICTIVE_DRAWS, i)
+            kept = simulate_monthly_spend(bgp, ggp, self.x[rows], self.tx[rows], self.T[rows], self.m[rows],
+                                          max(months, PREDICTIVE_MONTHS), self._sim_seed(str(key))).astype(np.float32)
+            self._paths[key] = kept
+            while len(self._paths) > _PATHS_KEEP:
+                self._paths.pop(next(iter(self._paths)))
+        return kept
+
+    def predictive(self, customers: Any, margin: float, annual_discount_rate: float, horizon_months: int,
+                   confidence: float = 0.95) -> pd.DataFrame:
+        """Range of the margin each customer will actually bring, by simulation.
+
+        Unlike ``clv_low``/``clv_high`` (the range of the *expected* value given
+        the uncertainty of the fitted parameters), this range also includes the
+        customer's own randomness: whether they are still active, how often they
+        buy, when they stop and what they spend. Each of ``PREDICTIVE_DRAWS``
+        draws takes parameters from their estimated distribution, then
+        simulates the customer forward under the BG/NBD and Gamma-Gamma models
+        from their own history (seeded by customer id, so a report always shows
+        the same range).
+
+        Parameters
+        ----------
+        customers : list-like
+            Customer ids (a few: the simulation costs about a millisecond per
+            customer and horizon year).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by customer id: ``value_low``, ``value_median``, ``value_high``
+            (the central ``confidence`` range) and ``p_no_purchase`` (chance of
+            buying nothing more within the horizon).
+        """
+        _check_settings(margin, horizon_months, confidence)
+        ids = list(customers)
+        pos = self.index.get_indexer(ids)
+        if (pos < 0).any():
+            missing = [c for c, k in zip(ids, pos) if k < 0]
+            raise InvalidInput.one("customers", missing[0], f"customers of the data, e.g. {', '.join(map(str, self.index[:3]))}")
+        w = monthly_discount_factor(annual_discount_rate) ** np.arange(1, horizon_months + 1)
+        q = [50 * (1 - confidence), 50.0, 50 * (1 + confidence)]
+        rows = []
+        for i in pos:
+            paths = self._customer_paths(int(i), horizon_months)[:, :horizon_months].astype(float)
+            values = margin * paths @ w
+            lo, mid, hi = np.percentile(values, q)
+            rows.append((lo, mid, hi, float(np.mean(paths.sum(1) == 0))))
+        return pd.DataFrame(rows, columns=["value_low", "value_median", "value_high", "p_no_purchase"],
+                            index=pd.Index(ids, name=self.index.name))
+
+    def equity_spread(self, margin: float, annual_discount_rate: float, horizon_months: int) -> float:
+        """Standard deviation of the equity from the customers' own randomness (fitted parameters).
+
+        Customers are independent given the parameters, so the variances of
+        their values add up. They are estimated from ``EQUITY_SAMPLE``
+        customers drawn at random, each simulated ``EQUITY_DRAWS`` times, and
+        scaled to the whole base.
+        """
+        if self._equity_paths is None or self._equity_paths[1].shape[1] < horizon_months:
+            rng = np.random.default_rng(SIMULATION_SEED)
+            n = len(self.x)
+            pick = np.sort(rng.choice(n, size=min(n, EQUITY_SAMPLE), replace=False))
+            rows = np.repeat(pick, EQUITY_DRAWS)
+            paths = simulate_monthly_spend(self._bgp, np.array(self.gg._require()), self.x[rows], self.tx[rows],
+                                           self.T[rows], self.m[rows], max(horizon_months, PREDICTIVE_MONTHS), rng)
+            self._equity_paths = (pick, paths.astype(np.float32))
+        pick, paths = self._equity_paths
+        w = monthly_discount_factor(annual_discount_rate) ** np.arange(1, horizon_months + 1)
+        values = (margin * paths[:, :horizon_months].astype(float) @ w).reshape(len(pick), EQUITY_DRAWS)
+        return math.sqrt(float(values.var(axis=1, ddof=1).sum()) * len(self.x) / len(pick))
+
+
+def simulate_monthly_spend(bg_params: np.ndarray, gg_params: np.ndarray, frequency: np.ndarray,
+                           recency: np.ndarray, T: np.ndarray, monetary_value: np.ndarray, months: int,
+                           rng: np.random.Generator) -> np.ndarray:
+    """Simulate customers forward from the end of the data, month by month, under the fitted models.
+
+    One row per simulated path: the path's parameters (``bg_params`` rows of
+    ``r, alpha, a, b`` and ``gg_params`` rows of ``p, q, gamma``, or one vector
+    for all) and the customer's history. Given the history, the customer is
+    still active with the BG/NBD probability; an active customer's purchase
+    rate is drawn from Gamma(r + x, alpha + T) and their dropout probability
+    from Beta(a, b + x) (the posterior of FHL 2005); they buy at that rate and,
+    after each purchase, stop with that probability. Each purchase's spend is
+    Gamma(p, nu) with the customer's ``nu`` drawn from Gamma(q + p x,
+    gamma + x m), the Gamma-Gamma posterior.
+
+    Returns
+    -------
+    numpy.ndarray
+        Spend (before margin and discounting) in each of the next ``months``
+        months, shape ``(paths, months)``.
+    """
+    x = np.asarray(frequency, dtype=float)
+    n = len(x)
+    r, alpha, a, b = (np.broadcast_to(v, (n,)) for v in np.asarray(bg_params, dtype=float).T)
+    p, q, g = (np.broadcast_to(v, (n,)) for v in np.asarray(gg_params, dtype=float).T)
+    tx, T = np.asarray(recency, dtype=float), np.asarray(T, dtype=float)
+    m = np.where(x > 0, np.asarray(monetary_value, dtype=float), 0.0)
+    alive = rng.random(n) < expit(-BetaGeo._log_odds_dead((r, alpha, a, b), x, tx, T))
+    rate = rng.gamma(r + x, 1.0 / (alpha + T))                       # purchases per week
+    drop = np.clip(rng.beta(a, b + x), 1e-12, 1.0)
+    arrivals = np.where(alive, rng.poisson(rate * months * WEEKS_PER_MONTH), 0)
+    bought = np.minimum(arrivals, rng.geometric(drop))               # purchases before dropping out
+    # the months of a path's arrivals are uniform; its purchases are its first `bought` arrivals
+    if arrivals.sum() <= 20_000_000:
+        path = np.repeat(np.arange(n), arrivals)
+        counts = np.bincount(path * months + rng.integers(0, months, path.size), minlength=n * months)
+        counts = counts.reshape(n, months)
+    else:
+        counts = rng.multinomial(arrivals, np.full(months, 1.0 / months))
+    kept = np.diff(np.minimum(np.cumsum(counts, axis=1), bought[:, None]), axis=1, prepend=0)
+    nu = rng.gamma(q + p * x, 1.0 / (g + x * m))
+    spend = np.zeros((n, months))
+    cells = np.nonzero(kept)
+    spend[cells] = rng.gamma(p[cells[0]] * kept[cells], 1.0 / nu[cells[0]])
+    return spend
 
 
 def _check_settings(margin: float, horizon_months: int, confidence: float) -> None:
@@ -955,11 +1157,16 @@ class BaseValue:
     customers : pandas.DataFrame
         Per customer: ``VALUE_COLUMNS`` plus ``tier``.
     equity, equity_low, equity_high : float
-        Customer equity (sum of CLV over the base) and its interval.
+        Customer equity (sum of CLV over the base) and the range of that
+        *expected* value given the uncertainty of the fitted parameters.
     tiers : pandas.DataFrame
         Per tier: customers, CLV, share of equity, mean CLV, mean probability alive.
     top_10_share, top_20_share : float
         Share of equity held by the most valuable 10% and 20% of customers.
+    outcome_low, outcome_high : float or None
+        Range of the margin the base will *actually* bring: parameter
+        uncertainty plus every customer's own randomness (see
+        :meth:`ValueModel.equity_spread`); None when not computed.
     """
 
     customers: pd.DataFrame
@@ -973,6 +1180,8 @@ class BaseValue:
     annual_discount_rate: float
     horizon_months: int
     confidence: float
+    outcome_low: float | None = None
+    outcome_high: float | None = None
 
 
 def tier_labels(clv: np.ndarray) -> np.ndarray:
@@ -1026,6 +1235,19 @@ def _base_value(cust: pd.DataFrame, lo: float, hi: float, margin: float, annual_
                      top_10_share=top_share(clv, 0.10), top_20_share=top_share(clv, 0.20), margin=margin,
                      annual_discount_rate=annual_discount_rate, horizon_months=int(horizon_months),
                      confidence=confidence)
+
+
+#: Fader and Hardie's note asks for a check that spend per purchase does not depend on how often
+#: customers buy; beyond this correlation (among repeat buyers) the workbook warns.
+SPEND_CORRELATION_LIMIT = 0.3
+
+
+def spend_frequency_correlation(summary: pd.DataFrame) -> float:
+    """Pearson correlation of frequency and mean repeat spend among repeat buyers (NaN when undefined)."""
+    rep = summary[summary["frequency"] > 0]
+    if len(rep) < 3 or rep["frequency"].nunique() < 2 or rep["monetary_value"].nunique() < 2:
+        return float("nan")
+    return float(np.corrcoef(rep["frequency"].to_numpy(float), rep["monetary_value"].to_numpy(float))[0, 1])
 
 
 def fit_models(summary: pd.DataFrame) -> tuple[BetaGeo, GammaGamma]:
@@ -1194,7 +1416,8 @@ AUDIT: tuple[AuditQuestion, ...] = (
                   "Service is run to strengthen relationships: callers are recognized by segment and routed to "
                   "specialists, and savings that would damage relationships are refused.",
                   "Treat service as part of the relationship: route customers by segment to specialists, and "
-                  "weigh cost savings against relationship damage (Delta brought outsourced service back)."),
+                  "weigh cost savings against relationship damage (Delta judged the savings of outsourcing its "
+                  "service not worth the harm to its customer relationships)."),
 )
 AUDIT_IDS: tuple[str, ...] = tuple(q.id for q in AUDIT)
 AUDIT_MIN_ANSWERED = 5
@@ -1293,16 +1516,24 @@ class SubscriptionValue:
     subscribers: int
     expected_lifetime_months: float
     monthly_discount_rate: float
+    monthly_retention: float = 0.0
+    clv_unlimited_plus_point: float = float("nan")
 
 
 def subscription_value(sub: Subscription, annual_discount_rate: float, horizon_months: int) -> SubscriptionValue:
-    """Per-subscriber CLV (within the horizon and unlimited) and the line's equity."""
+    """Per-subscriber CLV (within the horizon and unlimited) and the line's equity.
+
+    ``clv_unlimited_plus_point`` is the unlimited value with monthly retention
+    one percentage point higher (capped below 1), to show what churn costs.
+    """
     d = (1 + annual_discount_rate) ** (1 / 12) - 1
     within = retention_clv(sub.monthly_margin, sub.monthly_retention, d, horizon_months)
     unlimited = retention_clv(sub.monthly_margin, sub.monthly_retention, d)
+    better = retention_clv(sub.monthly_margin, min(sub.monthly_retention + 0.01, 0.999), d)
     return SubscriptionValue(clv_horizon=within, clv_unlimited=unlimited, equity_horizon=within * sub.subscribers,
                              subscribers=sub.subscribers, expected_lifetime_months=1 / (1 - sub.monthly_retention),
-                             monthly_discount_rate=d)
+                             monthly_discount_rate=d, monthly_retention=sub.monthly_retention,
+                             clv_unlimited_plus_point=better)
 
 
 # -- the whole analysis --------------------------------------------------------------
@@ -1325,10 +1556,17 @@ class Result:
     status: str
     currency: str = "USD"
     observation_end: dt.date | None = None
+    #: Range of actual value (:meth:`ValueModel.predictive`) of the ``TOP_SHOWN`` most valuable customers.
+    top_predictive: pd.DataFrame | None = None
+    #: The fitted base, for further look-ups (e.g. ``model.predictive([id], ...)``).
+    model: ValueModel | None = field(default=None, repr=False, compare=False)
+
+
+TOP_SHOWN = 12  # most valuable customers listed with the range of their actual value
 
 
 def _recommend(value: BaseValue | None, aud: AuditResult, transitions: pd.DataFrame,
-               sub: SubscriptionValue | None) -> list[str]:
+               sub: SubscriptionValue | None, currency: str = "USD") -> list[str]:
     recs = []
     if value is not None:
         t = value.tiers
@@ -1347,9 +1585,10 @@ def _recommend(value: BaseValue | None, aud: AuditResult, transitions: pd.DataFr
                     f"({top['share']:.0%} of those who moved on): offer it to buyers of {top['from_product']} "
                     "who have not taken it yet.")
     if sub is not None:
-        recs.append(f"A subscriber is worth about {sub.clv_unlimited:,.0f} over an unlimited horizon and stays "
-                    f"{sub.expected_lifetime_months:.0f} months on average: each point of monthly retention moves "
-                    "that a good deal; work on churn before acquisition.")
+        recs.append(f"A subscriber is worth about {currency} {sub.clv_unlimited:,.0f} with no time limit and stays "
+                    f"{sub.expected_lifetime_months:.0f} months on average; one more point of monthly retention "
+                    f"(to {sub.monthly_retention + 0.01:.0%}) would make each subscriber worth about {currency} "
+                    f"{sub.clv_unlimited_plus_point:,.0f}: work on churn before acquisition.")
     recs.extend(aud.advice[:3])
     return recs
 
@@ -1428,7 +1667,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
         raise InvalidInput.one("tables.transactions", None,
                                "a transactions table (customer_id, date, amount, product) or a subscription entry")
     warnings: list[str] = []
-    value = bg = gg = None
+    value = bg = gg = top_pred = None
     summary = pd.DataFrame()
     transitions = pd.DataFrame(columns=["from_product", "to_product", "customers", "share"])
     nxt = pd.DataFrame(columns=["next_product", "score"])
@@ -1449,6 +1688,9 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
             value = _base_value(cust, lo, hi, inputs.margin, inputs.annual_discount_rate, inputs.horizon_months,
                                 inputs.confidence)
             value.customers["next_product"] = nxt["next_product"].reindex(value.customers.index).fillna("")
+            value = _with_outcome(value, prep.model)
+            top_pred = prep.model.predictive(value.customers.nlargest(TOP_SHOWN, "clv").index, inputs.margin,
+                                             inputs.annual_discount_rate, inputs.horizon_months, inputs.confidence)
         else:
             warnings.append(f"Lifetime value could not be estimated: {prep.fit_error}.")
         if bg is not None and not (bg.converged_ and gg.converged_):
@@ -1457,13 +1699,18 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
             warnings.append("The transactions do not pin the models down (for example, no customer seems to have "
                             "stopped buying yet), so they were fitted with a mild assumption that keeps the "
                             "parameters in a plausible range; treat lifetime values as indicative.")
+        rho = spend_frequency_correlation(summary)
+        if abs(rho) > SPEND_CORRELATION_LIMIT:
+            warnings.append(f"Spend per purchase and number of purchases move together (correlation {rho:.2f} among "
+                            "repeat buyers), while the spend model assumes they do not: values of the most frequent "
+                            f"buyers may be {'under' if rho > 0 else 'over'}stated.")
         if len(summary) < 200:
             warnings.append(f"Only {len(summary)} customers: the model parameters are uncertain, and the intervals "
                             "are wide.")
     sub = subscription_value(inputs.subscription, inputs.annual_discount_rate, inputs.horizon_months) \
         if inputs.subscription else None
     aud = audit(inputs.audit)
-    recs = _recommend(value, aud, transitions, sub)
+    recs = _recommend(value, aud, transitions, sub, inputs.currency)
     if aud.stage_index is None:
         status = "amber"
     else:
@@ -1472,7 +1719,24 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
         status = "amber"
     return Result(value=value, bg=bg, gg=gg, summary=summary, transitions=transitions, next_products=nxt,
                   subscription=sub, audit=aud, warnings=tuple(warnings), recommendations=tuple(recs), status=status,
-                  currency=inputs.currency, observation_end=end)
+                  currency=inputs.currency, observation_end=end, top_predictive=top_pred,
+                  model=prep.model if frame is not None else None)
+
+
+def _with_outcome(value: BaseValue, model: ValueModel) -> BaseValue:
+    """Add the range of the equity the base will actually bring (normal approximation).
+
+    Its variance is the parameter part (from the delta-method interval, whose
+    log half-width is ``z * sd / equity``) plus the customers' own part
+    (:meth:`ValueModel.equity_spread`).
+    """
+    if value.equity <= 0 or value.equity_high <= value.equity_low:
+        return value
+    z = float(ndtri(0.5 + value.confidence / 2))
+    sd_param = value.equity * math.log(value.equity_high / value.equity_low) / (2 * z)
+    sd_own = model.equity_spread(value.margin, value.annual_discount_rate, value.horizon_months)
+    half = z * math.hypot(sd_param, sd_own)
+    return replace(value, outcome_low=max(value.equity - half, 0.0), outcome_high=value.equity + half)
 
 
 def _r(value: float | None, digits: int = 2) -> float | None:
@@ -1488,7 +1752,8 @@ def headline(result: Result) -> dict:
         parts.append(f"Customer equity is about {cur} {v.equity:,.0f} over {v.horizon_months} months "
                      f"({len(v.customers):,} customers); the top 10% hold {v.top_10_share:.0%} of it")
         metrics.update({"customer_equity": _r(v.equity, 0), "equity_low": _r(v.equity_low, 0),
-                        "equity_high": _r(v.equity_high, 0), "customers": len(v.customers),
+                        "equity_high": _r(v.equity_high, 0), "equity_outcome_low": _r(v.outcome_low, 0),
+                        "equity_outcome_high": _r(v.outcome_high, 0), "customers": len(v.customers),
                         "mean_clv": _r(v.customers["clv"].mean()), "top_10_share": _r(v.top_10_share, 3),
                         "top_20_share": _r(v.top_20_share, 3),
                         "share_active": _r(float(v.customers["p_alive"].mean()), 3)})

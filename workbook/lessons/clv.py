@@ -48,6 +48,8 @@ def worked_example(ctx: Context) -> list:
                   f"so that is the next best product to offer." if not nbp.empty else
                   f"No pattern leads beyond what {cid} already owns.")
     sub = res.subscription
+    likely = res.model.predictive([cid], inp.margin, inp.annual_discount_rate, inp.horizon_months,
+                                  inp.confidence).iloc[0]
     return [
         card("Step 1: one customer's record", para(
             f"Customer {cid} bought on these days up to {res.observation_end}:") + table(hist, "{:.2f}") + para(
@@ -65,9 +67,14 @@ def worked_example(ctx: Context) -> list:
             f"${row['expected_spend']:.2f} per purchase.")),
         card("Step 3: lifetime value", para(
             f"Each month's expected purchases are discounted at {inp.annual_discount_rate:.0%} a year, multiplied by "
-            f"the expected spend and by the {inp.margin:.0%} margin, and added up: CLV = ${row['clv']:.2f} "
-            f"(interval ${row['clv_low']:.2f} to ${row['clv_high']:.2f} given the uncertainty of the fitted "
-            "model). " + suggestion)),
+            f"the expected spend and by the {inp.margin:.0%} margin, and added up: CLV = ${row['clv']:.2f}. "
+            f"That is an average over the futures the customer could have. The fitted models are themselves "
+            f"uncertain, which moves the average only a little: ${row['clv_low']:.2f} to ${row['clv_high']:.2f}. "
+            f"What {cid} will actually bring varies far more: simulating {clv.PREDICTIVE_DRAWS:,} possible futures "
+            f"(still active or not, how often they buy, when they stop, what they spend) puts it between "
+            f"${likely['value_low']:.2f} and ${likely['value_high']:.2f} in {inp.confidence:.0%} of them (chance of "
+            f"no further purchase at all: {likely['p_no_purchase']:.0%}). Quote the average for planning "
+            "across many customers, and the wide range when talking about one. " + suggestion)),
         card("Step 4: the whole base", para(
             f"Adding every customer's value gives customer equity, ${res.value.equity:,.0f}. Ranked by value, "
             f"the top 10% hold {res.value.top_10_share:.0%} of it: these are the customers a customer manager "

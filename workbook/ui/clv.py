@@ -15,9 +15,12 @@ STAGE_STATUS = ("red", "amber", "amber", "green")
 TIER_COLOURS = ("#1b6f65", "#2a9d8f", "#8ab17d", "#c9d6df")
 
 
-def _money(ctx: Context, value: float) -> str:
+def _money(ctx: Context, value: float, cents: bool = False) -> str:
+    """Currency amount: whole units, or with cents when asked or when below 100 and not whole."""
     cur = ctx.result.currency
     prefix = "$" if cur == "USD" else f"{cur} "
+    if cents or (abs(value) < 100 and round(value, 2) != round(value)):
+        return f"{prefix}{value:,.2f}"
     return f"{prefix}{value:,.0f}"
 
 
@@ -32,8 +35,14 @@ def headline_section(ctx: Context) -> str:
         level = int(round(100 * v.confidence))
         rows.append(
             f'<p style="font-size:120%">Customer equity <b class="wb-equity">{_money(ctx, v.equity)}</b> over the next '
-            f"{v.horizon_months} months ({level}% interval {_money(ctx, v.equity_low)} to "
-            f"{_money(ctx, v.equity_high)})</p>")
+            f"{v.horizon_months} months</p>")
+        ranges = (f"Given the uncertainty of the fitted models, the expected equity lies between "
+                  f"{_money(ctx, v.equity_low)} and {_money(ctx, v.equity_high)} ({level}% interval).")
+        if v.outcome_low is not None:
+            ranges += (f" The margin the base will actually bring also depends on each customer's own luck (who "
+                       f"stays, how often they buy, what they spend): allowing for that too, it should fall between "
+                       f"{_money(ctx, v.outcome_low)} and {_money(ctx, v.outcome_high)}.")
+        rows.append(para(ranges))
         c = v.customers
         rows.append(para(
             f"{len(c):,} customers; average lifetime value {_money(ctx, c['clv'].mean())}, median "
@@ -124,23 +133,39 @@ def concentration_section(ctx: Context):
 
 
 def customers_section(ctx: Context) -> str:
-    """The most valuable customers with their interval and next best product."""
-    v = ctx.result.value
+    """The most valuable customers with both ranges of their value and their next best product."""
+    res = ctx.result
+    v = res.value
     if v is None:
         return ""
-    top = v.customers.nlargest(12, "clv").reset_index()
+    top = v.customers.nlargest(clv.TOP_SHOWN, "clv")
+    pred = res.top_predictive
+    if pred is None or not top.index.isin(pred.index).all():  # e.g. a result built by hand
+        pred = res.model.predictive(top.index, v.margin, v.annual_discount_rate, v.horizon_months, v.confidence) \
+            if res.model is not None else None
+    nxt = top["next_product"] if "next_product" in top else pd.Series("", index=top.index)
     shown = pd.DataFrame({
-        "Customer": top["customer_id"],
-        "Repeat purchases": top["frequency"],
-        "Weeks since last": (top["T"] - top["recency"]).round(0),
-        "P(active)": top["p_alive"].map(lambda p: f"{p:.0%}"),
-        "CLV": top["clv"].map(lambda x: _money(ctx, x)),
-        "Interval": [f"{_money(ctx, lo)} to {_money(ctx, hi)}" for lo, hi in zip(top["clv_low"], top["clv_high"])],
-        "Next best product": top.get("next_product", pd.Series([""] * len(top))).replace("", "\u2013"),
+        "Customer": top.index,
+        "Repeat purchases": top["frequency"].to_numpy(),
+        "Weeks since last": (top["T"] - top["recency"]).round(0).to_numpy(),
+        "P(active)": top["p_alive"].map(lambda p: f"{p:.0%}").to_numpy(),
+        "CLV (expected)": top["clv"].map(lambda x: _money(ctx, x)).to_numpy(),
+        "Model range": [f"{_money(ctx, lo)} to {_money(ctx, hi)}" for lo, hi in zip(top["clv_low"], top["clv_high"])],
+        "Next best product": nxt.replace("", "has every product").to_numpy(),
     })
-    return card("Most valuable customers", para(
-        "Lifetime value is the discounted margin each customer is expected to bring over the horizon; the "
-        "interval shows how much it could move given the uncertainty of the fitted model.") + table(shown, "{:.0f}"))
+    if pred is not None:
+        p = pred.reindex(top.index)
+        shown.insert(6, "Likely actual", [f"{_money(ctx, lo)} to {_money(ctx, hi)}"
+                                          for lo, hi in zip(p["value_low"], p["value_high"])])
+    level = int(round(100 * v.confidence))
+    text = ("Lifetime value is the discounted margin each customer is expected to bring over the horizon. "
+            f"The model range ({level}%) shows how far that expectation could move given the uncertainty of the "
+            "fitted models; it is narrow because thousands of customers pin the models down.")
+    if pred is not None:
+        text += (f" The likely actual range ({level}%, from {clv.PREDICTIVE_DRAWS:,} simulated futures per customer) "
+                 "is what to quote for one customer: it adds the customer's own chance of stopping, buying more or "
+                 "less often, and spending more or less, so it is much wider and often starts at zero.")
+    return card("Most valuable customers", para(text) + table(shown, "{:.0f}"))
 
 
 def next_products_section(ctx: Context) -> str:
@@ -166,7 +191,8 @@ def subscription_section(ctx: Context) -> str:
     if s is None or sub is None:
         return ""
     return card("Subscribers", para(
-        f"A subscriber earns {_money(ctx, sub.monthly_margin)} of margin a month and {sub.monthly_retention:.0%} renew "
+        f"A subscriber earns {_money(ctx, sub.monthly_margin, cents=True)} of margin a month and "
+        f"{sub.monthly_retention:.0%} renew "
         f"each month, so the average subscriber stays about {s.expected_lifetime_months:.0f} months. Discounting at "
         f"{s.monthly_discount_rate:.2%} a month, a subscriber is worth m \u00d7 r / (1 + d \u2212 r) = "
         f"{_money(ctx, s.clv_unlimited)} with no time limit and {_money(ctx, s.clv_horizon)} within "

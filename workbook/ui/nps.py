@@ -254,7 +254,9 @@ def method_section(ctx: Context) -> str:
         f"{points(o.wald_high)}. With few answers or very lopsided ones that plain interval can run past \u00b1100 "
         "and is too narrow too often, so the workbook reports the score interval (Tango's method for the "
         f"difference of two shares of one sample): {points(o.ci_low)} to {points(o.ci_high)}, which stays in range "
-        "and holds its coverage."))
+        "and holds its coverage. In the same spirit, two segments or quarters are compared with a score test, "
+        "which judges the gap against the spread expected if the two scores were really equal; the plain test "
+        "sees differences that are not there when answers are few or lopsided."))
 
 
 SECTIONS = {
