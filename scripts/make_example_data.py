@@ -249,7 +249,20 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=str(ROOT / "data"))
     args = parser.parse_args(argv)
-    clients = Path(args.data_dir) / "clients"
+    write(Path(args.data_dir), report=print)
+
+
+def write(data_dir: Path, report=lambda line: None) -> None:
+    """Write every example file under ``data_dir/clients`` (the tests compare them with the committed ones).
+
+    Parameters
+    ----------
+    data_dir : Path
+        The data folder (``clients/<slug>/...`` is created inside).
+    report : callable, optional
+        Called with one line per client (the script prints them).
+    """
+    clients = Path(data_dir) / "clients"
 
     bluebird = make_transactions(seed=20240101, n=5400, prefix="BB", buying=(1.1, 6.0, 0.8, 4.5),
                                  spend=(5.0, 4.5, 16.0), products=BLUEBIRD_PRODUCTS, id_width=5)
@@ -259,8 +272,8 @@ def main(argv: list[str] | None = None) -> None:
         write_csv(clients / slug / "clv" / "transactions.csv", frame)
         write_json(clients / slug / "clv.json", CLV_INPUTS[slug])
         result = clv.evaluate(CLV_INPUTS[slug], {"transactions": frame})
-        print(f"{slug}: {len(frame):,} transactions, {len(result.summary):,} customers; "
-              f"{clv.headline(result)['summary']}")
+        report(f"{slug}: {len(frame):,} transactions, {len(result.summary):,} customers; "
+               f"{clv.headline(result)['summary']}")
 
     responses = {
         "bluebird-coffee": make_responses(seed=7, per_quarter=620, trend=[26, 33, 40, 47], blank_share=0.02,
@@ -276,7 +289,7 @@ def main(argv: list[str] | None = None) -> None:
         write_csv(clients / slug / "nps" / "responses.csv", frame)
         write_json(clients / slug / "nps.json", NPS_INPUTS[slug])
         result = nps.evaluate(NPS_INPUTS[slug], {"responses": frame})
-        print(f"{slug}: {len(frame):,} responses; {nps.headline(result)['summary']}")
+        report(f"{slug}: {len(frame):,} responses; {nps.headline(result)['summary']}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ from scipy.special import betaln, gammaln
 from workbook.errors import InvalidInput
 from workbook.frameworks import clv
 
-from .rooms import assert_sections_render, checked_lesson, example_result, live_view
+from ..conftest import DATA
+from .rooms import (assert_paraphrased, assert_script_reproduces, assert_sections_render,
+                    checked_lesson, example_result, live_view)
 
 TRUE_BG = {"r": 0.8, "alpha": 4.0, "a": 0.7, "b": 3.0}
 TRUE_GG = {"p": 6.0, "q": 4.0, "gamma": 15.0}
@@ -134,6 +136,24 @@ def test_bad_transactions_are_listed_with_spreadsheet_rows():
     got = {(p.field, p.value) for p in info.value.problems}
     assert got == {("row 3, customer_id", ""), ("row 4, date", "someday"), ("row 5, amount", "-3"),
                    ("row 6, amount", "abc")}
+
+
+def test_blank_cells_are_named_as_blank_and_problems_come_row_by_row():
+    frame = pd.DataFrame({"customer_id": ["A", None, "C"], "date": ["2024-01-01", "2024-13-45", None],
+                          "amount": [None, "-4", "5"]})
+    with pytest.raises(InvalidInput) as info:
+        clv.validate_transactions(frame)
+    got = [(p.field, p.value) for p in info.value.problems]
+    assert got == [("row 2, amount", ""), ("row 3, customer_id", ""), ("row 3, date", "2024-13-45"),
+                   ("row 3, amount", "-4"), ("row 4, date", "")]
+    assert "got ''" in str(info.value) and "nan" not in str(info.value)
+
+
+def test_a_missing_column_names_the_columns_the_file_has():
+    with pytest.raises(InvalidInput) as info:
+        clv.validate_transactions(pd.DataFrame({"customer_id": ["A"], "when": ["2024-01-05"], "amount": ["3"]}))
+    assert info.value.field == "columns.date" and info.value.value == "date"
+    assert "date column" in info.value.allowed and "customer_id, when, amount" in info.value.allowed
 
 
 def test_column_mapping_for_exports():
@@ -478,6 +498,47 @@ def test_audit_points_to_the_weak_spots_and_the_source_figures():
 # -- example clients --------------------------------------------------------------------------------------
 
 
+def test_example_script_reproduces_the_committed_files(tmp_path):
+    """scripts/make_example_data.py is deterministic and the committed example data are its output."""
+    assert_script_reproduces("make_example_data.py", "clv", tmp_path, clients=("bluebird-coffee", "northwind-tools"))
+    for slug in ("bluebird-coffee", "northwind-tools"):
+        rel = f"clients/{slug}/clv/transactions.csv"
+        assert (tmp_path / rel).read_bytes() == (DATA / rel).read_bytes()
+
+
+def test_source_text_is_paraphrased():
+    """No sentence of the study cards (seed 003) or of the exhibits stands in our text."""
+    from workbook.ui import clv as ui
+
+    seed = [
+        "companies must shift to focus from driving transaction to maximizing customers lifetime value",
+        "brands are subservient to long-term customer relationship",
+        "one is organized to push products and Brands whereas the other is designed to serve customers",
+        "product manager driven it's an old fashioned customer manager driven is a new fashion",
+        "algorithms to determine customers next best product",
+        "the first purchase of an upper class airline ticket on a gold card May get an invitation to upgrade",
+        "by offering services to customers trusted circle of family members or partners",
+        "based on life events like moving to a new home offering special membership Rewards",
+        "organizational structures that block information full must be torn down",
+        "deep knowledge of particular customer segments and knowledge of the firm and its products",
+        "they use analytics and a statistics to get insight on the customer Behavior",
+        "first extends beyond the marketing department to all areas including Finance",
+        "the scope goes from aggregate to individual View",
+        "market research Focus shifts to acquiring customer input that will drive Improvement",
+        "the ability to translate customers input about feature and value into hit product offering is legendary",
+        "the negative impact on the quality of customer relationship wasn't worth the cost saving of Outsourcing",
+        "identifies the customer segments and routes her to a specialist",
+        "The shift from marketing products to cultivating customers demands a shift in metrics as well",
+    ]
+    notebook = json.loads((DATA.parent / "notebooks" / "customer_value.ipynb").read_text())
+    room = example_result("clv", "bluebird-coffee")
+    ours = " ".join(["".join(c["source"]) for c in notebook["cells"]]
+                    + [f"{q.text} {q.advice}" for q in clv.AUDIT] + [t for _, _, t in clv.STAGES]
+                    + list(room.recommendations) + list(room.warnings) + [clv.__doc__, ui.__doc__])
+    assert_paraphrased(seed, ours)
+    assert "30" in ours and "300" in ours and "American Express" in ours  # the facts do carry over
+
+
 def test_example_clients():
     coffee, tools = example_result("clv", "bluebird-coffee"), example_result("clv", "northwind-tools")
     assert len(coffee.summary) >= 5000
@@ -537,6 +598,51 @@ def test_sliders_audit_and_subscription_autosave(data_dir, tmp_path):
     assert store.load("northwind-tools", "clv", clv.Inputs).columns.customer_id == "Account"
 
 
+def test_report_sections_show_both_ranges_and_exact_small_amounts(data_dir):
+    from workbook.ui import clv as ui
+
+    room = assert_sections_render("clv", "bluebird-coffee", data_dir)
+    ctx = room.state.context
+    head, customers = ui.headline_section(ctx), ui.customers_section(ctx)
+    v = ctx.result.value
+    assert v.outcome_low < v.equity_low < v.equity < v.equity_high < v.outcome_high
+    assert f"${v.outcome_low:,.0f}" in head and f"${v.equity_low:,.0f}" in head
+    assert "Likely actual" in customers and "Model range" in customers and "has every product" in customers
+    assert "$9.50 of margin a month" in ui.subscription_section(ctx)  # not rounded to $10
+    sub_rec = next(r for r in ctx.result.recommendations if r.startswith("A subscriber"))
+    d = 1.12 ** (1 / 12) - 1
+    assert f"USD {clv.retention_clv(9.5, 0.94, d):,.0f}" in sub_rec and "USD 111" in sub_rec
+    head_metrics = clv.headline(ctx.result)["metrics"]
+    assert head_metrics["equity_outcome_low"] < head_metrics["equity_low"]
+
+
+def test_a_bad_transactions_file_is_refused_and_nothing_changes(data_dir, tmp_path):
+    store, view = live_view("clv", "bluebird-coffee", data_dir, sections=True)
+    saved = data_dir / "clients" / "bluebird-coffee" / "clv" / "transactions.csv"
+    before, equity = saved.read_bytes(), view.state.result.value.equity
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer_id,date,amount\nA1,2024-01-05,12.50\nA1,2024-13-45,10\nA2,2024-02-01,-4\n")
+    view._import(str(bad))
+    status = view._status.value
+    assert "Not imported" in status
+    assert "row 3, date" in status and "2024-13-45" in status
+    assert "row 4, amount" in status and "positive amount" in status
+    assert saved.read_bytes() == before and view.state.result.value.equity == equity
+
+
+def test_correlated_spend_and_frequency_is_flagged():
+    rng = np.random.default_rng(4)
+    rows = []
+    for k in range(300):  # the more often a customer buys, the more each purchase costs
+        days = np.unique(rng.integers(0, 700, 1 + k % 12))
+        rows += [(f"K{k}", (pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(d))).strftime("%Y-%m-%d"),
+                  round(10 + 8 * len(days) + rng.normal(0, 2), 2)) for d in days]
+    result = clv.evaluate({}, {"transactions": pd.DataFrame(rows, columns=["customer_id", "date", "amount"])})
+    assert clv.spend_frequency_correlation(result.summary) > 0.8
+    assert any("move together" in w and "understated" in w for w in result.warnings)
+    assert not any("move together" in w for w in example_result("clv", "bluebird-coffee").warnings)
+
+
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson("clv")
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
@@ -545,7 +651,8 @@ def test_lesson_answers_come_from_the_example_client():
     d = 1.12 ** (1 / 12) - 1
     assert lesson.answer(3) == round(sub.monthly_margin * sub.monthly_retention / (1 + d - sub.monthly_retention))
     assert lesson.check(5, "first steps").correct is True
-    assert "Step 1" in lesson.worked_example()
+    text = lesson.worked_example()
+    assert "Step 1" in text and "possible futures" in text  # the lesson shows both ranges of one customer's value
 
 
 def test_changes_describe_what_moved():

@@ -12,7 +12,8 @@ import pytest
 from workbook.errors import InvalidInput
 from workbook.frameworks import nps
 
-from .rooms import assert_not_saved, assert_sections_render, checked_lesson, example_result, live_view
+from .rooms import (assert_not_saved, assert_paraphrased, assert_script_reproduces, assert_sections_render,
+                    checked_lesson, example_result, live_view)
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "clients"
 
@@ -299,6 +300,65 @@ def test_example_clients_differ_clearly_and_one_has_a_trend():
     assert all(p.fictional for p in nps.Inputs.parse(json.loads((DATA / "meridian-bank" / "nps.json").read_text())).peers)
     head = nps.headline(coffee)
     assert head["status"] in ("green", "amber", "red") and json.dumps(head)
+
+
+def test_example_data_shape_and_script(tmp_path):
+    """At least 2,000 answers over four quarters and three segments per example client, from the script."""
+    for slug in ("bluebird-coffee", "meridian-bank"):
+        r = example_result("nps", slug)
+        assert r.overall.n + r.overall.blanks >= 2000
+        assert list(r.by_period.index) == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"] and len(r.by_segment) == 3
+    assert_script_reproduces("make_example_data.py", "nps", tmp_path, clients=("bluebird-coffee", "meridian-bank"))
+    for slug in ("bluebird-coffee", "meridian-bank"):
+        rel = Path(slug) / "nps" / "responses.csv"
+        assert (tmp_path / "clients" / rel).read_bytes() == (DATA / rel).read_bytes()
+
+
+def test_headline_states_the_chosen_confidence_level():
+    raw = pd.read_csv(DATA / "meridian-bank" / "nps" / "responses.csv", dtype=str, keep_default_na=False,
+                      na_values=[""])
+    head = nps.headline(nps.evaluate({"confidence": 0.9}, {"responses": raw}))
+    assert "90% interval" in head["summary"] and "95%" not in head["summary"]
+
+
+def test_too_few_answers_advice_uses_the_chosen_minimum():
+    result = nps.evaluate({"min_responses": 80}, {"responses": pd.DataFrame({"score": ["9"] * 50 + ["3"] * 10})})
+    assert result.overall.too_small
+    assert "at least 80" in result.recommendations[0]
+
+
+def test_source_text_is_paraphrased():
+    """No sentence of the seeds' Net Promoter material stands in our text; the facts do carry over."""
+    from workbook.ui import nps as ui
+
+    seed = [
+        "GE uses \"net promoter score\" to measure customer",
+        "The shift from marketing products to cultivating customers demands a shift in metrics as well",
+        "companies must shift to focus from driving transaction to maximizing customers lifetime value",
+    ]
+    notebook = json.loads((DATA.parent.parent / "notebooks" / "net_promoter.ipynb").read_text())
+    room = example_result("nps", "meridian-bank")
+    ours = " ".join(["".join(c["source"]) for c in notebook["cells"]] + list(room.recommendations)
+                    + list(room.warnings) + [nps.__doc__, ui.__doc__])
+    assert_paraphrased(seed, ours)
+    for fact in ("9 or 10", "0 to 6", "airlines", "internet service providers", "car rentals", "GE"):
+        assert fact in ours, fact
+
+
+def test_a_bad_survey_file_is_refused_and_nothing_changes(data_dir, tmp_path):
+    store, view = live_view("nps", "meridian-bank", data_dir, sections=True)
+    saved = data_dir / "clients" / "meridian-bank" / "nps" / "responses.csv"
+    before, n = saved.read_bytes(), view.state.result.overall.n
+    bad = tmp_path / "bad.csv"
+    bad.write_text("score,segment,date\n10,Retail,2024-01-05\n11,Retail,2024-01-06\n7.5,Wealth,2024-01-07\n"
+                   "seven,Retail,2024-02-01\n,Retail,2024-02-02\n")
+    view._import(str(bad))
+    status = view._status.value
+    assert "Not imported" in status and "0 to 10" in status
+    for cell, value in (("row 3", "11"), ("row 4", "7.5"), ("row 5", "seven")):
+        assert f"{cell}, score: got &#x27;{value}&#x27;" in status or f"{cell}, score: got '{value}'" in status
+    assert "row 6" not in status  # a blank answer is not an error: it is counted and left out
+    assert saved.read_bytes() == before and view.state.result.overall.n == n
 
 
 # -- the room: sections, live form, lesson ---------------------------------------------------
