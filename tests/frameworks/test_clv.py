@@ -607,7 +607,7 @@ def test_report_sections_show_both_ranges_and_exact_small_amounts(data_dir):
     v = ctx.result.value
     assert v.outcome_low < v.equity_low < v.equity < v.equity_high < v.outcome_high
     assert f"${v.outcome_low:,.0f}" in head and f"${v.equity_low:,.0f}" in head
-    assert "Likely actual" in customers and "Model range" in customers and "has every product" in customers
+    assert "Likely actual" in customers and "Model range" in customers and "(owns all)" in customers
     assert "$9.50 of margin a month" in ui.subscription_section(ctx)  # not rounded to $10
     sub_rec = next(r for r in ctx.result.recommendations if r.startswith("A subscriber"))
     d = 1.12 ** (1 / 12) - 1

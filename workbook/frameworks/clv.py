@@ -1581,9 +1581,9 @@ def _recommend(value: BaseValue | None, aud: AuditResult, transitions: pd.DataFr
                         "channels.")
     if not transitions.empty:
         top = transitions.sort_values("customers", ascending=False).iloc[0]
-        recs.append(f"The most common next step is {top['from_product']} -> {top['to_product']} "
-                    f"({top['share']:.0%} of those who moved on): offer it to buyers of {top['from_product']} "
-                    "who have not taken it yet.")
+        recs.append(f"The most common next step is from {top['from_product']} to {top['to_product']} "
+                    f"({top['share']:.0%} of those who moved on): offer {top['to_product']} to buyers of "
+                    f"{top['from_product']} who have not taken it yet.")
     if sub is not None:
         recs.append(f"A subscriber is worth about {currency} {sub.clv_unlimited:,.0f} with no time limit and stays "
                     f"{sub.expected_lifetime_months:.0f} months on average; one more point of monthly retention "

@@ -15,11 +15,11 @@ STAGE_STATUS = ("red", "amber", "amber", "green")
 TIER_COLOURS = ("#1b6f65", "#2a9d8f", "#8ab17d", "#c9d6df")
 
 
-def _money(ctx: Context, value: float, cents: bool = False) -> str:
-    """Currency amount: whole units, or with cents when asked or when below 100 and not whole."""
+def _money(ctx: Context, value: float, cents: bool | None = None) -> str:
+    """Currency amount with cents when asked (``cents=True``) or, by default, when below 100 and not whole."""
     cur = ctx.result.currency
     prefix = "$" if cur == "USD" else f"{cur} "
-    if cents or (abs(value) < 100 and round(value, 2) != round(value)):
+    if cents or (cents is None and abs(value) < 100 and round(value, 2) != round(value)):
         return f"{prefix}{value:,.2f}"
     return f"{prefix}{value:,.0f}"
 
@@ -60,6 +60,11 @@ def headline_section(ctx: Context) -> str:
     return card("Summary", "".join(rows))
 
 
+def _title(ax, text: str) -> None:
+    """A left-aligned chart title placed directly (no title layout pass: live charts redraw faster)."""
+    ax.text(0, 1.04, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=10.5, color=PALETTE["ink"])
+
+
 def _tiers_key(ctx: Context):
     v = ctx.result.value
     return None if v is None else (ctx.result.currency, tuple(np.round(v.tiers["clv"].to_numpy(), 2)),
@@ -86,8 +91,8 @@ def tiers_section(ctx: Context):
     ax.set_xlim(0, top * 1.75)
     ax.set_xticks([])
     ax.spines["bottom"].set_visible(False)
-    ax.set_title(f"Customer equity by tier over {v.horizon_months} months", loc="left")
     style_axes(ax)
+    _title(ax, f"Customer equity by tier over {v.horizon_months} months")
     return fig
 
 
@@ -125,10 +130,12 @@ def concentration_section(ctx: Context):
                     textcoords="offset points", fontsize=8, color=PALETTE["ink"])
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 102)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_yticks(range(0, 101, 20))
     ax.set_xlabel("Customers, most valuable first (%)", fontsize=8.5)
     ax.set_ylabel("Share of equity (%)", fontsize=8.5)
-    ax.set_title("How concentrated customer value is", loc="left")
     style_axes(ax)
+    _title(ax, "How concentrated customer value is")
     return fig
 
 
@@ -149,16 +156,18 @@ def customers_section(ctx: Context) -> str:
         "Repeat purchases": top["frequency"].to_numpy(),
         "Weeks since last": (top["T"] - top["recency"]).round(0).to_numpy(),
         "P(active)": top["p_alive"].map(lambda p: f"{p:.0%}").to_numpy(),
-        "CLV (expected)": top["clv"].map(lambda x: _money(ctx, x)).to_numpy(),
-        "Model range": [f"{_money(ctx, lo)} to {_money(ctx, hi)}" for lo, hi in zip(top["clv_low"], top["clv_high"])],
-        "Next best product": nxt.replace("", "has every product").to_numpy(),
+        "CLV (expected)": top["clv"].map(lambda x: _money(ctx, x, False)).to_numpy(),
+        "Model range": [f"{_money(ctx, lo, False)} to {_money(ctx, hi, False)}"
+                        for lo, hi in zip(top["clv_low"], top["clv_high"])],
+        "Next best product": nxt.replace("", "(owns all)").to_numpy(),
     })
     if pred is not None:
         p = pred.reindex(top.index)
-        shown.insert(6, "Likely actual", [f"{_money(ctx, lo)} to {_money(ctx, hi)}"
+        shown.insert(6, "Likely actual", [f"{_money(ctx, lo, False)} to {_money(ctx, hi, False)}"
                                           for lo, hi in zip(p["value_low"], p["value_high"])])
     level = int(round(100 * v.confidence))
-    text = ("Lifetime value is the discounted margin each customer is expected to bring over the horizon. "
+    text = ("Lifetime value is the discounted margin each customer is expected to bring over the horizon; "
+            "\u201c(owns all)\u201d marks customers who already buy every product. "
             f"The model range ({level}%) shows how far that expectation could move given the uncertainty of the "
             "fitted models; it is narrow because thousands of customers pin the models down.")
     if pred is not None:
