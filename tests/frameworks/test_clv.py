@@ -643,6 +643,25 @@ def test_correlated_spend_and_frequency_is_flagged():
     assert not any("move together" in w for w in example_result("clv", "bluebird-coffee").warnings)
 
 
+def test_a_new_client_opens_the_room_answers_the_audit_and_imports_transactions(empty_data, tmp_path):
+    from workbook.store import Store
+
+    Store(empty_data).create_client("acme", {"name": "Acme"})
+    store, view = live_view("clv", "acme", empty_data, sections=True)
+    assert view.state.result.value is None
+    assert any("No transactions yet" in w for w in view.state.result.warnings)
+    for qid in clv.AUDIT_IDS[:5]:
+        view._audit[qid].value = 2
+    assert store.load("acme", "clv", clv.Inputs).audit[clv.AUDIT_IDS[0]] == 2
+    assert view.state.result.audit.stage == "Building the customer view"
+    path = tmp_path / "orders.csv"
+    rows = [(f"K{i % 60}", f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}", f"{40 + i % 23}.00") for i in range(900)]
+    pd.DataFrame(rows, columns=["customer_id", "date", "amount"]).to_csv(path, index=False)
+    view._import(str(path))
+    assert "Imported 900 transactions" in view._status.value
+    assert view.state.result.value is not None and len(view.state.result.summary) == 60
+
+
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson("clv")
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3

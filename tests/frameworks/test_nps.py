@@ -261,6 +261,8 @@ def test_segment_and_period_tables_and_trend():
     assert result.by_segment.loc["North", "nps"] == pytest.approx(north.nps)
     assert result.by_segment.loc["North", "ci_low"] == pytest.approx(north.ci_low)
     assert result.segment_tests.loc[0, "significant"]
+    south = nps.score(score[seg == "South"])
+    assert result.segment_tests.loc[0, "p_value"] == pytest.approx(nps.compare(north, south).p_value, rel=1e-6)
     assert result.trend is not None and not result.trend.significant
     assert result.by_period["n"].sum() == n
 
@@ -396,6 +398,24 @@ def test_view_pickers_peers_and_import_autosave(data_dir, tmp_path):
     assert store.load("meridian-bank", "nps", nps.Inputs).columns.score == "Q1 recommend"
     reloaded = ui.View(store, "meridian-bank")
     assert reloaded.state.result.overall.n == 3  # the stored table reads back
+
+
+def test_a_new_client_opens_the_room_and_imports_a_first_survey(empty_data, tmp_path):
+    from workbook.store import Store
+    from workbook.ui import nps as ui
+
+    Store(empty_data).create_client("acme", {"name": "Acme"})
+    store, view = live_view("nps", "acme", empty_data, sections=True)
+    assert view.state.result.overall.n == 0
+    assert "import the survey export" in view._section_widgets["headline"].children[0].value
+    path = tmp_path / "survey.csv"
+    pd.DataFrame({"score": ["10", "9", "", "4"] * 10, "segment": ["Retail"] * 40,
+                  "date": ["2025-02-01"] * 40}).to_csv(path, index=False)
+    view._import(str(path))
+    assert "Imported 40 responses" in view._status.value
+    o = view.state.result.overall
+    assert (o.n, o.blanks, round(o.nps)) == (30, 10, 33)
+    assert ui.View(store, "acme").state.result.overall.n == 30  # saved with the client
 
 
 def test_lesson_answers_come_from_the_example_client():

@@ -1654,8 +1654,9 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     ----------
     inputs : Inputs or dict
     tables : dict
-        ``{"transactions": frame}``; may be empty for a subscription-only
-        client with a ``subscription`` entry.
+        ``{"transactions": frame}``; may be empty (a subscription-only client,
+        or a new client whose transactions are not imported yet: the result
+        then has no lifetime values and says so).
 
     Returns
     -------
@@ -1663,10 +1664,10 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     """
     inputs = Inputs.parse(inputs or {})
     frame = (tables or {}).get("transactions")
-    if frame is None and inputs.subscription is None:
-        raise InvalidInput.one("tables.transactions", None,
-                               "a transactions table (customer_id, date, amount, product) or a subscription entry")
     warnings: list[str] = []
+    if frame is None and inputs.subscription is None:  # a new client: the audit still works
+        warnings.append("No transactions yet: import a transactions export (customer, date, amount, optionally "
+                        "product) to estimate lifetime values and customer equity.")
     value = bg = gg = top_pred = None
     summary = pd.DataFrame()
     transitions = pd.DataFrame(columns=["from_product", "to_product", "customers", "share"])

@@ -145,8 +145,9 @@ def segment_tests_section(ctx: Context) -> str:
     if len(res.by_segment) < 2:
         return ""
     sig = int(res.segment_tests["significant"].sum())
-    text = (f"{sig} of {len(res.segment_tests)} pairs differ by more than sampling noise would explain "
-            "(p-values adjusted for making several comparisons).")
+    text = (f"{sig} of {len(res.segment_tests)} pairs differ by more than sampling noise would explain. Each "
+            "interval is for its pair alone; the verdict allows for making several comparisons at once (adjusted "
+            "p-values), so a pair whose interval only just misses zero can still be judged within noise.")
     return card("Do the segments really differ?", para(text) + _tests_table(res.segment_tests))
 
 
