@@ -837,9 +837,9 @@ VALUE_COLUMNS = ["frequency", "recency", "T", "monetary_value", "p_alive", "expe
 _STEP = 1e-6  # forward-difference step in the log-parameters for the delta method
 PREDICTIVE_DRAWS = 1000   # simulated futures per customer for the range of actual value
 PREDICTIVE_MONTHS = 120   # simulated up front (the longest horizon the inputs allow)
-EQUITY_SAMPLE, EQUITY_DRAWS = 800, 40  # customers and futures each for the equity's own randomness
+EQUITY_SAMPLE, EQUITY_DRAWS = 800, 20  # customers and futures each for the equity's own randomness
 SIMULATION_SEED = 2010
-_PATHS_KEEP = 64          # customers whose simulated futures are kept
+_PATHS_KEEP = 32          # customers whose simulated futures are kept (about 0.5 MB each)
 
 
 class ValueModel:

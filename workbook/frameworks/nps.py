@@ -42,7 +42,8 @@ hypothesis that the two scores are equal (the common score maximizes the sum of
 the two profile likelihoods), and the observed difference is divided by its
 standard error at those restricted shares (the approach of Miettinen and
 Nurminen, 1985, "Comparative analysis of two rates", Statistics in Medicine 4,
-213-226, applied to promoters minus detractors). The plain z-test with the
+213-226, carried over to promoters minus detractors, without their N/(N-1)
+factor). The plain z-test with the
 variances at the observed shares rejects a true "no difference" far too often
 with few answers or lopsided ones (up to three times the promised 5% in the
 settings the tests simulate; with one answer on each side it calls a 10 and a 0
