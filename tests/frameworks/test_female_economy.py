@@ -223,7 +223,7 @@ def test_headline_amber_without_targets():
          "glamour"),
         (dict(offers=[{"name": "A", "needs": {"quality": 5}}]), "offers[0].needs.quality", "0 (does not address it) to 3",
          5),
-        (dict(offers=[{"name": "A"}, {"name": "a"}]), "offers[1].name", "not already used by offers[0]", "a"),
+        (dict(offers=[{"name": "A"}, {"name": "A "}]), "offers[1].name", "not already used by offers[0]", "A"),
         (dict(offers=[{"name": "   "}]), "offers[0].name", "at least 1 character", "   "),
     ],
 )

@@ -282,6 +282,9 @@ def test_revenue_history_is_a_table_keyed_by_year(data_dir):
     view._new_year.value, view._new_revenue.value = 2025, "10.2m"
     view._add_year()
     assert _saved_history(data_dir)[2025] == 10_200_000
+    _revenue_box(view, 2022).value = "4.1M"  # whole dollars, not 4,099,999.9999999995
+    assert _saved_history(data_dir)[2022] == 4_100_000 and _revenue_box(view, 2022).value == "4,100,000"
+    _revenue_box(view, 2022).value = "3.8M"
     assert view.state.result.trajectory.iloc[-1]["stage"] == "Navigation"
     assert view._new_revenue.value == "" and view._new_year.value == 2026
     before = _saved_history(data_dir)

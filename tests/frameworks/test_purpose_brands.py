@@ -259,8 +259,11 @@ def test_products_get_stable_ids_and_names_stay_unique_per_brand():
     with pytest.raises(InvalidInput) as e:
         doc.brand("A").add_product("A", "j4")
     assert e.value.field == "product name" and e.value.value == "A" and "not already used in A" in e.value.allowed
-    assert_refused(pb.evaluate, {"brands": [brand("A", ("a", "j1"), ("A", "j2"))]}, "brands[0].products[1].name",
-                   "A", "not already used by products[0]")
+    with pytest.raises(InvalidInput) as e:
+        doc.brand("A").set_product("p2", name="a ")
+    assert e.value.field == "product name" and "taken: a, c" in e.value.allowed
+    assert [p.name for p in doc.brand("A").products] == ["a", "b", "c"]
+    pb.evaluate({"brands": [brand("A", ("a", "j1"), ("a", "j2"))]})  # a file saved before the rule still opens
     twice = {"name": "A", "products": [{"id": "k", "name": "a", "job": "j"}, {"id": "k", "name": "b", "job": "j"}]}
     assert_refused(pb.evaluate, {"brands": [twice]}, "brands[0].products[1].id", "k", "not used by another product")
 

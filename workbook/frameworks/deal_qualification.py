@@ -44,9 +44,9 @@ SOURCE = '"To close, a purchaser must be ready, willing and able" (Cheap Marketi
 # are our working definitions.
 CRITERIA = ("ready", "willing", "able")
 CRITERION_MEANING = {
-    "ready": "the buyer needs it now: the problem is urgent and the decision is due in the forecast month",
-    "willing": "the buyer wants it from us: the people who decide prefer our offer and have agreed next steps",
-    "able": "the buyer can buy: the budget is there and the person who signs has the authority to",
+    "ready": "the buyer needs it now, with an urgent problem and a decision due in the forecast month",
+    "willing": "the buyer wants to buy from us, with the people who decide preferring our offer and next steps agreed",
+    "able": "the buyer can buy, with the budget in place and a signer who has the authority",
 }
 
 # What to establish when a condition is missing (our wording, one short action each).
@@ -300,10 +300,11 @@ class Inputs(BaseModel):
     @field_validator("priority_count", mode="before")
     @classmethod
     def _count(cls, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not 1 <= value <= 50:
             raise PydanticCustomError("count", "must be " + PRIORITY_COUNT_ALLOWED,
                                       {"allowed": PRIORITY_COUNT_ALLOWED})
-        return value
+        return int(value)
 
     @field_validator("as_of_month", mode="before")
     @classmethod

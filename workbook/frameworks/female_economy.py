@@ -363,12 +363,10 @@ class Inputs(BaseModel):
     def _unique_offers(cls, value: list[Offer]) -> list[Offer]:
         seen: dict[str, int] = {}
         for i, o in enumerate(value):
-            key = o.name.casefold()
-            if key in seen:
+            if o.name in seen:
                 raise not_allowed_at((i, "name"), o.name, "offer name used twice",
-                                     f"a name not already used by offers[{seen[key]}] (names are compared "
-                                     "ignoring case)")
-            seen[key] = i
+                                     f"a name not already used by offers[{seen[o.name]}]")
+            seen[o.name] = i
         return value
 
 

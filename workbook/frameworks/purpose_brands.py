@@ -186,20 +186,15 @@ class Brand(BaseModel):
 
     @field_validator("products")
     @classmethod
-    def _ids_and_names(cls, products: list[Product]) -> list[Product]:
+    def _ids(cls, products: list[Product]) -> list[Product]:
+        # Repeated product names are refused by the form (add_product, set_product) but
+        # accepted when read, so a file saved before that rule still opens.
         ids: dict[str, int] = {}
-        names: dict[str, int] = {}
         for i, p in enumerate(products):
             if p.id:
                 if not re.fullmatch(PRODUCT_ID_PATTERN, p.id) or p.id in ids:
                     raise not_allowed_at((i, "id"), p.id, "bad or repeated product id", PRODUCT_ID_ALLOWED)
                 ids[p.id] = i
-            key = p.name.casefold()
-            if key in names:
-                raise not_allowed_at((i, "name"), p.name, "product name used twice in this brand",
-                                     f"a name not already used by products[{names[key]}] of this brand "
-                                     "(names are compared ignoring case)")
-            names[key] = i
         n = 0
         for p in products:  # files saved without ids: p1, p2 ... by position, skipping ids in use
             if not p.id:

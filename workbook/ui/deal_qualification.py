@@ -198,7 +198,7 @@ class View(RoomView):
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
         doc = self.state.inputs
-        wide = {"description_width": "170px"}
+        wide = {"description_width": "200px"}
         path_row, upload = self._import_controls(wide)
         self._mapping = widgets.Text(placeholder="optional, e.g. Value = amount, Close = close_month",
                                      description="Rename columns", style=wide, layout=widgets.Layout(width="520px"))

@@ -203,7 +203,8 @@ class View(RoomView):
         self._market_size.observe(lambda ch: self._set("market_size_usd", ch["new"]), names="value")
         self._basis = widgets.Dropdown(options=[("share of earned income", "income"),
                                                 ("share of population", "population")],
-                                       value=doc.allocation_basis, description="Split market by", style=wide)
+                                       value=doc.allocation_basis, description="Split market by", style=wide,
+                                       layout=widgets.Layout(width="400px"))
         self._basis.observe(lambda ch: self._set("allocation_basis", ch["new"]), names="value")
         market = widgets.VBox([self._market_name, self._market_size, self._basis])
 

@@ -173,7 +173,7 @@ def parse_history(text: str) -> list[dict]:
             if raw[-1:].lower() in ("m", "k"):
                 scale = 1e6 if raw[-1].lower() == "m" else 1e3
                 raw = raw[:-1]
-            revenue = float(raw.replace(",", "")) * scale
+            revenue = round(float(raw.replace(",", "")) * scale, 2)
         except (ValueError, IndexError):
             problems.append(Problem(f"history line {n}", line, "a year and a revenue, e.g. 2024, 7500000 or 2024: 7.5M"))
             continue
@@ -210,7 +210,7 @@ def parse_money(text: str, field: str) -> float:
         raise InvalidInput.one(field, text, MONEY_ALLOWED) from None
     if not np.isfinite(value) or value < 0:
         raise InvalidInput.one(field, text, MONEY_ALLOWED)
-    return value
+    return round(value, 2)  # whole cents: 4.1M is 4,100,000, not 4,099,999.9999999995
 
 
 def _year_item(doc: gs.Inputs, year: int) -> gs.YearRevenue:
@@ -240,7 +240,8 @@ class View(RoomView):
         self._revenue.observe(lambda ch: self._set_revenue(ch["new"]), names="value")
         self._stage_label = widgets.HTML()
         use_profile = widgets.Button(description="Use profile revenue", icon="download",
-                                     disabled=self.state.profile.revenue_usd is None)
+                                     disabled=self.state.profile.revenue_usd is None,
+                                     layout=widgets.Layout(width="190px"))
         use_profile.on_click(lambda _: self._use_profile())
         self._history = widgets.VBox()
         self._new_year = widgets.BoundedIntText(value=self._next_year(), min=gs.YEAR_MIN, max=gs.YEAR_MAX,
@@ -267,10 +268,11 @@ class View(RoomView):
             widgets.HTML("<b>Revenue by year</b> (for the path chart; each figure is saved when you leave "
                          "its box; 7500000, 7,500,000, 7.5M and 900k are all understood)"),
             self._history, widgets.HBox([self._new_year, self._new_revenue, add_year])])
-        questions = widgets.VBox([widgets.HTML("<i>1 = strongly disagree \u2026 5 = strongly agree</i>"), *groups])
+        questions = widgets.VBox([widgets.HTML("<i>Nine statements, three per dimension: 1 = strongly disagree "
+                                               "\u2026 5 = strongly agree</i>"), *groups])
         tabs = widgets.Tab([revenue_box, questions])
         tabs.set_title(0, "Revenue")
-        tabs.set_title(1, "Alignment (9 questions)")
+        tabs.set_title(1, "Alignment")
         self._after_change()
         return tabs
 

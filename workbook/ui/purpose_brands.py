@@ -208,8 +208,8 @@ class View(RoomView):
         title = widgets.Text(name, continuous_update=False, layout=lay(width="200px"))
         title.observe(lambda c: self._rename(name, c["new"]), names="value")
         endorser = widgets.Dropdown(options=[NO_ENDORSER, *others], value=brand.endorsed_by or NO_ENDORSER,
-                                    description="endorsed by", layout=lay(width="250px"))
-        endorser.style.description_width = "80px"
+                                    description="endorsed by", layout=lay(width="270px"))
+        endorser.style.description_width = "95px"
         endorser.observe(lambda c: self._endorse(name, c["new"]), names="value")
         remove = widgets.Button(icon="trash", tooltip=f"Remove brand {name}", layout=lay(width="36px"))
         remove.on_click(lambda _: self._remove_brand(name))

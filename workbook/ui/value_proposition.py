@@ -211,11 +211,11 @@ class View(RoomView):
         title = widgets.Text(el.name, continuous_update=False, layout=lay(width="210px"))
         title.observe(lambda c: self._rename(name, c["new"]), names="value")
         supplier = widgets.Dropdown(options=VIEW_OPTIONS, value=el.supplier_view, description="Supplier",
-                                    layout=lay(width="200px"))
-        customer = widgets.Dropdown(options=CUSTOMER_OPTIONS, value=el.customer_view, description="Customer",
                                     layout=lay(width="210px"))
+        customer = widgets.Dropdown(options=CUSTOMER_OPTIONS, value=el.customer_view, description="Customer",
+                                    layout=lay(width="220px"))
         for w in (supplier, customer):
-            w.style.description_width = "62px"
+            w.style.description_width = "72px"
         supplier.observe(lambda c: self._set(name, "supplier_view", c["new"]), names="value")
         customer.observe(lambda c: self._set(name, "customer_view", c["new"]), names="value")
         essential = widgets.Checkbox(el.essential, description="essential", indent=False, layout=lay(width="90px"))
