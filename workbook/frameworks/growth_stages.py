@@ -2,8 +2,8 @@
 
 Source: "The Path to Growth: Five Stages of Position-Product-People
 Alignment" (seed ``001_*``). The article holds that a business grows when its
-product and its people are aligned to its position, meaning the needs and wants
-of the market it serves, and that most businesses pass through five stages of
+product and its people are aligned to its position, meaning what the market it
+serves needs and wants, and that most businesses pass through five stages of
 alignment whose typical revenue ranges are fixed below.
 
 Boundary rule (our choice, documented and tested): a stage includes its lower

@@ -21,12 +21,12 @@ def worked_example(ctx: Context) -> list:
         rows.append({"Form": bc.FORM_INFO[form].label, "Answers": ", ".join(map(str, answers)),
                      "Mean": float(res.scores.set_index("form").loc[form, "score"])})
     top = bc.FORM_INFO[res.dominant]
-    examples = "; ".join(f"{bc.FORM_INFO[f].label.lower()}s: {', '.join(names)}"
-                         for f, names in bc.SEED_EXAMPLES.items())
+    examples = " ".join(f"{bc.FORM_INFO[f].label}s: {', '.join(names)}."
+                        for f, names in bc.SEED_EXAMPLES.items())
     return [
         card("The three forms in the article", para(
-            "Fournier and Lee illustrate each form with well-known communities. " + examples + ". Ask of each "
-            "what keeps members coming back: the shared pursuit (Ironman triathletes train for the same race), "
+            "Fournier and Lee illustrate each form with well-known communities. " + examples + " Ask of each "
+            "what keeps members coming back: the shared pursuit (Ironman triathletes share the goal of finishing one), "
             "the people they have come to know (runners of the Hash House Harriers), or the person at the centre "
             "(the audience of Oprah).")),
         forms_section(ctx),
