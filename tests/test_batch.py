@@ -227,3 +227,26 @@ def test_action_plan_widget_autosaves(tmp_path):
     assert store.load("aurora-software", "summary", logic.Inputs).actions[0].action == "Weekly joint pipeline meeting"
     box.children[1].children[0].click()  # add a line
     assert len(store.load("aurora-software", "summary", logic.Inputs).actions) == 2
+
+
+def test_a_changed_diagnostic_reruns_the_deal_page_that_reads_it(tmp_path):
+    """Deal qualification reads statement 1 from the saved diagnostic, so its page must follow it."""
+    from workbook.batch.manifest import fingerprint
+    from workbook.frameworks import deal_qualification as dq, sales_marketing as sm
+
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLES.parent, data)
+    client = data / "clients" / "aurora-software"
+    notebook = registry.get("deal_qualification").notebook_path
+    before = fingerprint(client, "deal_qualification", notebook)
+    store = Store(data)
+    doc = store.load("aurora-software", "sales_marketing", sm.Inputs)
+    for person in doc.respondents:
+        person.answers[0] = 5
+    store.save("aurora-software", "sales_marketing", sm.Inputs, doc)
+    assert fingerprint(client, "deal_qualification", notebook) != before
+    assert store.load("aurora-software", "deal_qualification", dq.Inputs).statement1_source == "diagnostic"
+    from workbook.ui.base import RoomState
+
+    state = RoomState.load("deal_qualification", store, "aurora-software")
+    assert state.result.statement_one.statement1_mean == 5.0

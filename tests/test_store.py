@@ -156,3 +156,13 @@ def test_saved_files_are_readable_json_with_schema_version(data_dir):
     raw = json.loads((data_dir / "clients" / "aurora-software" / "profile.json").read_text())
     assert raw["schema_version"] == 1 and raw["_meta"]["session"] == store.session
     assert not [p for p in (data_dir / "clients" / "aurora-software").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_damaged_spreadsheet_is_a_clear_error_and_saves_nothing(data_dir, tmp_path):
+    broken = tmp_path / "survey.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    store = Store(data_dir)
+    with pytest.raises(InvalidInput) as info:
+        store.import_table("aurora-software", "sales_marketing", "survey", broken)
+    assert info.value.field == "source" and "readable .xlsx" in info.value.allowed
+    assert store.load_table("aurora-software", "sales_marketing", "survey") is None

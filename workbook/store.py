@@ -320,12 +320,16 @@ class Store:
         suffix = src.suffix.lower()
         if not src.is_file():
             raise InvalidInput.one("source", str(src), "an existing .csv or .xlsx file")
-        if suffix == ".csv":
-            frame = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
-        elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(src, dtype=str, engine="openpyxl")
-        else:
+        if suffix not in (".csv", ".xlsx", ".xlsm"):
             raise InvalidInput.one("source", str(src), "a file ending in .csv, .xlsx or .xlsm")
+        try:
+            if suffix == ".csv":
+                frame = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
+            else:
+                frame = pd.read_excel(src, dtype=str, engine="openpyxl")
+        except Exception as exc:  # damaged or mislabelled files: pandas, openpyxl and zipfile all raise their own
+            raise InvalidInput.one("source", str(src), f"a readable {suffix} file (could not read it: "
+                                   f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
         if columns:
             missing = [c for c in columns if c not in frame.columns]
             if missing:

@@ -47,17 +47,30 @@ def fingerprint(client_dir: Path, framework: str, notebook: Path, extra: str = "
     """Hash of everything a framework page depends on.
 
     The client's profile, the framework's inputs, tables and history (the
-    report says what changed since the previous session), the notebook, and
-    the package's version and code.
+    report says what changed since the previous session), the inputs of the
+    frameworks it reads (its module's ``RELATED``), the notebook, and the
+    package's version and code.
     """
     h = hashlib.sha256()
-    for part in (client_dir / "profile.json", client_dir / f"{framework}.json", client_dir / framework,
-                 client_dir / ".history" / framework, notebook):
+    parts = [client_dir / "profile.json", client_dir / f"{framework}.json", client_dir / framework,
+             client_dir / ".history" / framework, notebook]
+    for other in _related(framework):  # frameworks whose saved inputs this one reads
+        parts += [client_dir / f"{other}.json", client_dir / other]
+    for part in parts:
         h.update(b"\0" + str(part.name).encode())
         _hash_tree(h, part)
     h.update(package_digest().encode())
     h.update(extra.encode())
     return h.hexdigest()[:32]
+
+
+def _related(framework: str) -> tuple[str, ...]:
+    from .. import registry
+
+    try:
+        return tuple(getattr(registry.get(framework).module, "RELATED", ()))
+    except Exception:  # noqa: BLE001 - the summary and unknown names have none; a broken room fails later, clearly
+        return ()
 
 
 def load_manifest(out_dir: Path) -> dict:

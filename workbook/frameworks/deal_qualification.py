@@ -258,6 +258,8 @@ def validate_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 TABLES = {"pipeline": validate_pipeline}
+#: Other frameworks whose saved inputs evaluate() reads (passed in ``tables`` under their name).
+RELATED = ("sales_marketing",)
 
 
 class Inputs(BaseModel):
@@ -471,13 +473,20 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     ----------
     inputs : Inputs or mapping
     tables : dict
-        ``{"pipeline": frame}``; a missing pipeline counts as empty.
+        ``{"pipeline": frame}``; a missing pipeline counts as empty. When it
+        also holds ``"sales_marketing"`` (the client's saved diagnostic, see
+        :data:`RELATED`) and the settings say the statement-1 mean comes from
+        the diagnostic, the mean is read from it.
 
     Returns
     -------
     Result
     """
     inputs = validated(Inputs, inputs, "deal_qualification inputs")
+    diagnostic = (tables or {}).get("sales_marketing")
+    if inputs.statement1_source == "diagnostic" and diagnostic is not None:
+        # read live from the client's saved diagnostic, so the two pages always agree
+        inputs = inputs.model_copy(update={"statement1_mean": statement_one_from_diagnostic(diagnostic)})
     frame = (tables or {}).get("pipeline")
     pipeline = empty_pipeline() if frame is None else validate_pipeline(frame)
     deals = qualify_deals(pipeline, inputs.as_of_month)

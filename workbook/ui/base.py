@@ -17,6 +17,7 @@ Nothing is displayed in ``__init__``; widgets are built on first use.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import tempfile
 import time
@@ -85,6 +86,10 @@ class RoomState:
             frame = store.load_table(client, framework, name, validator)
             if frame is not None:
                 tables[name] = frame
+        for name in getattr(module, "RELATED", ()):
+            related = store.load(client, name, registry.get(name).module.Inputs) if store.has(client, name) else None
+            if related is not None:
+                tables[name] = related
         return cls(framework, client, store.load_profile(client), inputs, tables)
 
     def replace(self, inputs: BaseModel | None = None, tables: dict | None = None) -> None:
@@ -124,6 +129,24 @@ def render_static(rendered: Figure | str | None) -> Any:
     if isinstance(rendered, Figure):
         return Image(data=png_bytes(rendered), format="png")
     return Html(rendered)
+
+
+_HEAP_FROZEN = False
+
+
+def _freeze_heap_once() -> None:
+    """Collect garbage once, then move what survives out of the collector's way.
+
+    A notebook kernel holds hundreds of thousands of long-lived objects
+    (pandas, matplotlib, IPython); without this, every collection walks them
+    all and a live redraw stalls. Done once per process, when a live form is
+    first built.
+    """
+    global _HEAP_FROZEN
+    if not _HEAP_FROZEN:
+        gc.collect()
+        gc.freeze()
+        _HEAP_FROZEN = True
 
 
 class RoomView:
@@ -169,6 +192,7 @@ class RoomView:
     def form(self) -> widgets.Widget:
         """The input form with its save indicator (built on first call)."""
         if self._form is None:
+            _freeze_heap_once()
             self._status = widgets.HTML(self._status_html("Loaded", "muted"))
             self._form = widgets.VBox([self._build_inputs(), self._status],
                                       layout=widgets.Layout(width="100%"))
@@ -232,11 +256,16 @@ class RoomView:
     def _draw_charts(self, generation: int, ctx: Context, names: list[str], start: float) -> None:
         if generation != self._generation:  # a newer change is already queued
             return
+        was_enabled = gc.isenabled()
+        gc.disable()  # a full collection in the middle of a draw doubles its time
         try:
             for name in names:
                 self._draw(name, ctx)
         except Exception:  # a chart must never break the form; the error is logged
             log.exception("chart redraw failed for %s", self.framework)
+        finally:
+            if was_enabled:
+                gc.enable()
         self.last_chart_s = time.perf_counter() - start
 
     # -- importing a table (rooms with an Import tab) ---------------------------
@@ -340,4 +369,5 @@ class RoomView:
     @staticmethod
     def _status_html(text: str, tone: str) -> str:
         colour = {"good": "#2a9d8f", "bad": "#c0392b", "muted": "#7b8794"}[tone]
-        return f'<span class="wb-save-state" style="color:{colour};font-size:90%">{esc(text)}</span>'
+        body = "<br>".join(esc(line) for line in text.splitlines())  # one problem per line
+        return f'<span class="wb-save-state" style="color:{colour};font-size:90%">{body}</span>'
