@@ -86,7 +86,8 @@ def simulate_futures(n, T, months, rng, margin, annual_rate, max_events=600):
         month = np.ceil((t - T) / clv.WEEKS_PER_MONTH)
         actual += np.where(after, margin * amount * v ** month, 0.0)
         alive &= rng.random(n) >= drop
-    summary = pd.DataFrame({"frequency": x, "recency": tx, "T": T, "monetary_value": np.where(x > 0, spent / np.maximum(x, 1), 0.0)},
+    summary = pd.DataFrame({"frequency": x, "recency": tx, "T": T,
+                            "monetary_value": np.where(x > 0, spent / np.maximum(x, 1), 0.0)},
                            index=pd.Index([f"C{i:05d}" for i in range(n)], name="customer_id"))
     return summary, actual
 
@@ -309,8 +310,8 @@ def truth_models():
 def test_simulated_futures_average_to_the_closed_form_value():
     """The simulation of each customer's future and eq. 10 of FHL (2005) are two routes to one number."""
     bg, gg = truth_models()
-    hist = pd.DataFrame({"frequency": [0, 2, 9, 25], "recency": [0.0, 30.0, 50.0, 100.0], "T": [40.0, 60.0, 52.0, 104.0],
-                         "monetary_value": [0.0, 12.0, 25.0, 18.0]}, index=pd.Index(list("ABCD"), name="customer_id"))
+    hist = pd.DataFrame({"frequency": [0, 2, 9, 25], "recency": [0.0, 30.0, 50.0, 100.0],
+                         "T": [40.0, 60.0, 52.0, 104.0], "monetary_value": [0.0, 12.0, 25.0, 18.0]}, index=pd.Index(list("ABCD"), name="customer_id"))
     closed = clv.customer_value(hist, bg, gg, margin=0.4, annual_discount_rate=0.1, horizon_months=36)["clv"]
     draws = 60_000
     v = 1.1 ** (-np.arange(1, 37) / 12)
@@ -403,7 +404,8 @@ def test_daily_buyers_get_a_value_not_a_zero():
     rng = np.random.default_rng(3)
     rows += [(f"R{k}", (pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(d))).strftime("%Y-%m-%d"), 20.0 + k % 7)
              for k in range(400) for d in np.unique(rng.integers(0, 730, 1 + k % 9))]
-    result = clv.evaluate({"horizon_months": 120}, {"transactions": pd.DataFrame(rows, columns=["customer_id", "date", "amount"])})
+    frame = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+    result = clv.evaluate({"horizon_months": 120}, {"transactions": frame})
     daily = result.value.customers.loc[[f"D{k}" for k in range(5)]]
     assert (daily["clv"] > 100).all() and np.isfinite(daily[["clv", "clv_low", "clv_high"]].to_numpy()).all()
     assert not any("no usable forecast" in w for w in result.warnings)

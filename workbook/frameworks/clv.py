@@ -987,7 +987,8 @@ class ValueModel:
         pos = self.index.get_indexer(ids)
         if (pos < 0).any():
             missing = [c for c, k in zip(ids, pos) if k < 0]
-            raise InvalidInput.one("customers", missing[0], f"customers of the data, e.g. {', '.join(map(str, self.index[:3]))}")
+            raise InvalidInput.one("customers", missing[0],
+                                   f"customers of the data, e.g. {', '.join(map(str, self.index[:3]))}")
         w = monthly_discount_factor(annual_discount_rate) ** np.arange(1, horizon_months + 1)
         q = [50 * (1 - confidence), 50.0, 50 * (1 + confidence)]
         rows = []
