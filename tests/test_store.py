@@ -166,3 +166,11 @@ def test_damaged_spreadsheet_is_a_clear_error_and_saves_nothing(data_dir, tmp_pa
         store.import_table("aurora-software", "sales_marketing", "survey", broken)
     assert info.value.field == "source" and "readable .xlsx" in info.value.allowed
     assert store.load_table("aurora-software", "sales_marketing", "survey") is None
+
+
+def test_blank_lines_keep_row_numbers_as_in_the_file(data_dir, tmp_path):
+    source = tmp_path / "survey.csv"
+    source.write_text("score,segment\n9,A\n\n10,B\n")
+    frame = Store(data_dir).import_table("aurora-software", "sales_marketing", "survey", source)
+    # spreadsheet rows: header 1, '9' on 2, blank on 3, '10' on 4
+    assert frame.index[frame["score"] == "10"][0] + 2 == 4

@@ -286,7 +286,7 @@ class Store:
         path = self.table_path(slug, framework, table)
         if not path.is_file():
             return None
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        frame = _read_csv(path)
         return validator(frame) if validator else frame
 
     def save_table(self, slug: str, framework: str, table: str, frame: pd.DataFrame,
@@ -324,7 +324,7 @@ class Store:
             raise InvalidInput.one("source", str(src), "a file ending in .csv, .xlsx or .xlsm")
         try:
             if suffix == ".csv":
-                frame = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
+                frame = _read_csv(src)
             else:
                 frame = pd.read_excel(src, dtype=str, engine="openpyxl")
         except Exception as exc:  # damaged or mislabelled files: pandas, openpyxl and zipfile all raise their own
@@ -414,6 +414,11 @@ class Store:
     def _validate(model: type[M], doc: M | dict, context: str) -> M:
         # An instance is checked again: a change may have edited it in place.
         return validated(model, doc.model_dump() if isinstance(doc, model) else doc, context)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV as text, keeping blank lines so row numbers match the file (header = row 1)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
 
 
 def _stamp() -> str:

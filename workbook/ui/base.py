@@ -127,7 +127,7 @@ def render_static(rendered: Figure | str | None) -> Any:
     if rendered is None:
         return None
     if isinstance(rendered, Figure):
-        return Image(data=png_bytes(rendered), format="png")
+        return Image(data=png_bytes(rendered), format="png", alt=figure_title(rendered))
     return Html(rendered)
 
 
@@ -147,6 +147,16 @@ def _freeze_heap_once() -> None:
         gc.collect()
         gc.freeze()
         _HEAP_FROZEN = True
+
+
+def figure_title(fig: Figure) -> str:
+    """A figure's first title, as alternative text for reports and screen readers."""
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):
+            title = ax.get_title(loc)
+            if title:
+                return title
+    return fig.get_suptitle() or "Chart"
 
 
 class RoomView:
