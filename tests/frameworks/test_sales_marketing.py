@@ -146,3 +146,58 @@ def test_headline_and_changes_describe_what_moved():
     assert any("from Defined to Aligned" in n for n in notes)
     head = sm.headline(sm.evaluate(after))
     assert head["metrics"]["relationship_type"] == "Aligned" and head["status"] == "green"
+
+
+# -- the live room, the lesson and the shared layered charts ----------------------------------
+
+def test_live_form_saves_each_click_and_moves_the_type(copy_data):
+    import json
+
+    from .rooms import assert_not_saved, live_view
+
+    store, view = live_view("sales_marketing", "bluebird-coffee", copy_data, sections=True)
+    path = copy_data / "clients" / "bluebird-coffee" / "sales_marketing.json"
+    assert "Undefined" in view._progress.value
+    for buttons in view._answers:
+        buttons.value = 5
+    view.wait_for_charts()
+    assert "wb-total'>100<" in view._progress.value and "Integrated" in view._progress.value
+    assert "Saved" in view._status.value
+    saved = json.loads(path.read_text())
+    assert saved["respondents"][0]["answers"] == [5] * 20
+    chart = view._section_widgets["totals"].children[0]
+    assert bytes(chart.value[:4]) == b"\x89PNG"
+    before = path.read_bytes()
+    view._new_name.value = "  "
+    view._add_respondent()
+    assert_not_saved(view, "respondent name")
+    assert path.read_bytes() == before
+
+
+def test_lesson_exercises_check_right_and_wrong():
+    from .rooms import checked_lesson
+
+    lesson = checked_lesson("sales_marketing")
+    assert lesson.check(2, "Aligned").correct and lesson.check(2, "Defined").correct is False
+    assert lesson.check(1, None).correct is None
+
+
+def test_live_chart_is_the_report_chart(copy_data):
+    """The live view's layered drawing gives the same picture as the report's full figure."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from workbook import notebook as wb
+    from workbook.charts import png_bytes
+    from workbook.ui import sales_marketing as ui
+
+    ctx = wb.open_room("sales_marketing", "aurora-software", str(copy_data), "report").state.context
+    for chart in (ui.totals_section, ui.comparison_section):
+        cache: dict = {}
+        chart.live_png(ctx, cache)                       # first call builds and keeps the static layer
+        live = np.asarray(Image.open(io.BytesIO(chart.live_png(ctx, cache))).convert("RGB"), dtype=int)
+        full = np.asarray(Image.open(io.BytesIO(png_bytes(chart(ctx)))).convert("RGB"), dtype=int)
+        assert live.shape == full.shape
+        assert (np.abs(live - full).max(axis=2) > 40).mean() < 0.002

@@ -188,6 +188,7 @@ class RoomView:
         self.state = state or RoomState.load(self.framework, store, client)
         self._section_widgets: dict[str, widgets.Widget] = {}
         self._chart_keys: dict[str, Any] = {}
+        self._layer_cache: dict[str, dict] = {}
         self._status: widgets.HTML | None = None
         self._form: widgets.Widget | None = None
         self._generation = 0
@@ -356,21 +357,26 @@ class RoomView:
             if name in self._chart_keys and self._chart_keys[name] == key:
                 return
             self._chart_keys[name] = key
-        rendered = renderer(ctx)
         box = self._section_widgets[name]
-        if isinstance(rendered, Figure):
-            png = png_bytes(rendered)
+        live_png = getattr(renderer, "live_png", None)
+        if live_png is not None:  # a layered chart: static layer kept, data layer redrawn
+            png, rendered = live_png(ctx, self._layer_cache.setdefault(name, {})), None
+        else:
+            rendered = renderer(ctx)
+            png = png_bytes(rendered) if isinstance(rendered, Figure) else None
+        if png is not None:
             current = box.children[0] if box.children else None
             if isinstance(current, widgets.Image):
                 current.value = png
             else:
                 box.children = (widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")),)
         else:
+            text = rendered if isinstance(rendered, str) else ""
             current = box.children[0] if box.children else None
             if isinstance(current, widgets.HTML):
-                current.value = rendered or ""
+                current.value = text
             else:
-                box.children = (widgets.HTML(rendered or ""),)
+                box.children = (widgets.HTML(text),)
 
     def _set_status(self, text: str, tone: str) -> None:
         if self._status is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import ipywidgets as widgets
 
-from ..charts import BAND_FILLS, PALETTE, chart, label_margin, new_figure, style_axes
+from matplotlib.lines import Line2D
+
+from ..charts import BAND_FILLS, PALETTE, label_margin, layered, new_figure, style_axes
 from ..frameworks import sales_marketing as sm
 from ..html import badge, bullets, card, esc, para, progress, table
 from .base import Context, RoomView
@@ -43,57 +45,82 @@ def _comparison_key(ctx: Context):
     return None if a is None else tuple(map(tuple, a.by_statement[["Sales", "Marketing"]].round(6).to_numpy().tolist()))
 
 
-@chart(_totals_key)
+def _people_key(ctx: Context):
+    a = ctx.result.assessment
+    return None if a is None else tuple((p.name, p.role) for p in a.respondents)
+
+
+def _totals_data(ax, ctx: Context) -> list:
+    a = ctx.result.assessment
+    people = a.respondents
+    y = np.arange(len(people))
+    bars = ax.barh(y, [p.total for p in people], color=[ROLE_COLOURS[p.role] for p in people], height=0.6, zorder=2)
+    artists = list(bars.patches)
+    for yi, p in zip(y, people):
+        artists.append(ax.text(p.total + 0.8, yi, str(p.total), va="center", fontsize=8, color=PALETTE["ink"]))
+    artists.append(ax.axvline(a.team_total, color=PALETTE["accent"], linestyle="--", linewidth=1.2, zorder=3))
+    artists.append(ax.text(a.team_total, len(people) - 0.45, f"team average {a.team_total:.1f}", ha="center",
+                           va="top", fontsize=7.5, color=PALETTE["accent"],
+                           bbox={"facecolor": "white", "edgecolor": "none", "pad": 1}))
+    return artists
+
+
+@layered(_people_key, _totals_data, _totals_key)
 def totals_section(ctx: Context):
     """Each respondent's total against the four bands."""
-    a = ctx.result.assessment
-    if a is None:
-        return None
-    people = a.respondents
+    people = ctx.result.assessment.respondents
     labels = [f"{p.name} ({p.role})" for p in people]
-    fig = new_figure(7.0, 1.3 + 0.32 * max(len(people), 3), left=label_margin(labels), top=0.35, bottom=0.5)
+    fig = new_figure(7.0, 1.4 + 0.32 * max(len(people), 3), left=label_margin(labels), top=0.35, bottom=0.55)
     ax = fig.add_subplot()
     for (low, high, name), fill in zip(sm.BANDS, BAND_FILLS):
         ax.axvspan(low - 0.5, high + 0.5, color=fill, zorder=0)
         ax.text((low + high) / 2, -0.75, name, ha="center", va="center", fontsize=8.5, color=PALETTE["ink"])
-    y = np.arange(len(people))
-    ax.barh(y, [p.total for p in people], color=[ROLE_COLOURS[p.role] for p in people], height=0.6, zorder=2)
-    for yi, p in zip(y, people):
-        ax.text(p.total + 0.8, yi, str(p.total), va="center", fontsize=8, color=PALETTE["ink"])
-    ax.axvline(a.team_total, color=PALETTE["accent"], linestyle="--", linewidth=1.2, zorder=3)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(np.arange(len(people)), labels)
     ax.set_xlim(sm.TOTAL_MIN - 0.5, sm.TOTAL_MAX + 0.5)
-    ax.set_ylim(len(people) - 0.4, -1.1)
-    ax.set_xlabel(f"Total score (dashed line: team average {a.team_total:.1f})", fontsize=8.5)
+    ax.set_ylim(len(people) - 0.2, -1.1)
+    ax.set_xlabel("Total score (dashed line: the team's average)", fontsize=8.5)
     ax.set_title("Totals by respondent against the four relationship types", loc="left")
     style_axes(ax)
-    return fig
+    return fig, ax
 
 
-@chart(_comparison_key)
-def comparison_section(ctx: Context):
-    """Sales against Marketing, statement by statement."""
+def _sides_present(ctx: Context):
     a = ctx.result.assessment
     if a is None or a.by_statement[["Sales", "Marketing"]].isna().all(axis=None):
         return None
+    return True
+
+
+def _comparison_data(ax, ctx: Context) -> list:
+    a = ctx.result.assessment
     t = a.by_statement
+    y = t["statement"].to_numpy()
+    artists = [ax.hlines(y, t[["Sales", "Marketing"]].min(axis=1), t[["Sales", "Marketing"]].max(axis=1),
+                         color=PALETTE["grid"], linewidth=3, zorder=1)]
+    for role in ("Sales", "Marketing"):
+        artists.append(ax.scatter(t[role], y, color=ROLE_COLOURS[role], zorder=2, s=28))
+    for _, row in a.disagreements.iterrows():
+        artists.append(ax.text(5.15, row["statement"], f"gap {row['gap']:+.1f}", va="center", fontsize=7.5,
+                               color=PALETTE["bad"]))
+    return artists
+
+
+@layered(_sides_present, _comparison_data, _comparison_key)
+def comparison_section(ctx: Context):
+    """Sales against Marketing, statement by statement."""
     fig = new_figure(7.0, 5.0, left=0.5, top=0.75, bottom=0.6)
     ax = fig.add_subplot()
-    y = t["statement"].to_numpy()
-    ax.hlines(y, t[["Sales", "Marketing"]].min(axis=1), t[["Sales", "Marketing"]].max(axis=1),
-              color=PALETTE["grid"], linewidth=3, zorder=1)
-    for role in ("Sales", "Marketing"):
-        ax.scatter(t[role], y, color=ROLE_COLOURS[role], label=role, zorder=2, s=28)
-    for _, row in a.disagreements.iterrows():
-        ax.text(5.15, row["statement"], f"gap {row['gap']:+.1f}", va="center", fontsize=7.5, color=PALETTE["bad"])
+    y = np.arange(1, sm.N_STATEMENTS + 1)
     ax.set_yticks(y, [f"S{i}" for i in y])
     ax.set_xlim(0.8, 5.7)
+    ax.set_ylim(sm.N_STATEMENTS + 0.6, 0.4)
     ax.set_xticks(range(1, 6), ["1 strongly\ndisagree", "2", "3", "4", "5 strongly\nagree"])
-    ax.invert_yaxis()
-    ax.legend(loc="lower left", fontsize=8, frameon=False, ncols=2, bbox_to_anchor=(0, 1.0))
+    handles = [Line2D([], [], marker="o", linestyle="", color=ROLE_COLOURS[role], label=role)
+               for role in ("Sales", "Marketing")]
+    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False, ncols=2, bbox_to_anchor=(0, 1.0))
     ax.set_title("Average answer by side, statement by statement", loc="left", pad=22)
     style_axes(ax)
-    return fig
+    return fig, ax
 
 
 def disagreements_section(ctx: Context) -> str:
