@@ -230,6 +230,13 @@ class RoomView:
     def _after_change(self) -> None:
         """Hook: update input-side labels after a recompute."""
 
+    def _set(self, field: str, value: Any) -> bool:
+        """Save one top-level input field; a refused value saves nothing and says why."""
+        if getattr(self, "_syncing", False):
+            return False
+        model = self.state.module.Inputs
+        return self._apply(lambda doc: model.model_validate({**doc.model_dump(), field: value}))
+
     def _apply(self, change: Callable[[BaseModel], BaseModel | None]) -> bool:
         """Save a change under the client's lock, recompute and redraw.
 

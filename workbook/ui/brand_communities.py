@@ -158,11 +158,6 @@ class View(RoomView):
                          "(click it to clear an answer)</i>"), *groups,
         ])
 
-    def _set(self, field: str, value) -> None:
-        def change(doc: bc.Inputs) -> None:
-            setattr(doc, field, value)
-        self._apply(change)
-
     def _answer(self, statement: str, value: int | None) -> None:
         def change(doc: bc.Inputs) -> None:
             if value in (None, NOT_ANSWERED):

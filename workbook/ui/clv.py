@@ -338,14 +338,6 @@ class View(RoomView):
         return tabs
 
     # -- events ------------------------------------------------------------------
-    def _set(self, field: str, value) -> bool:
-        if self._syncing:
-            return False
-
-        def change(doc: clv.Inputs) -> clv.Inputs:
-            return clv.Inputs.parse({**doc.model_dump(), field: value})
-        return self._apply(change)
-
     def _answer(self, qid: str, value: int | None) -> None:
         if self._syncing:
             return

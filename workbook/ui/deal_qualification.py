@@ -236,14 +236,6 @@ class View(RoomView):
         return tabs
 
     # -- events ------------------------------------------------------------------
-    def _set(self, field: str, value) -> None:
-        if self._syncing:
-            return
-
-        def change(doc: dq.Inputs) -> dq.Inputs:
-            return dq.Inputs.model_validate({**doc.model_dump(), field: value})
-        self._apply(change)
-
     def _set_statement1(self, text: str) -> None:
         if self._syncing:
             return

@@ -251,14 +251,6 @@ class View(RoomView):
         return tabs
 
     # -- events ------------------------------------------------------------------
-    def _set(self, field: str, value) -> None:
-        if self._syncing:
-            return
-
-        def change(doc: fe.Inputs) -> fe.Inputs:
-            return fe.Inputs.model_validate({**doc.model_dump(), field: value})
-        self._apply(change)
-
     def _set_share(self, key: str, field: str, percent: float) -> None:
         if self._syncing:
             return

@@ -357,14 +357,6 @@ class View(RoomView):
         return tabs
 
     # -- events ------------------------------------------------------------------
-    def _set(self, field: str, value) -> bool:
-        if self._syncing:
-            return False
-
-        def change(doc: nps.Inputs) -> nps.Inputs:
-            return nps.Inputs.parse({**doc.model_dump(), field: value})
-        return self._apply(change)
-
     def _pick(self, field: str, value: str | None) -> None:
         self._set(field, None if value in (None, ALL) else value)
 
