@@ -7,6 +7,12 @@ nothing but that server. The server always stops: the fixture finalizer asks
 it to shut down, then terminates its process group and any kernel it started;
 the server also runs under ``timeout(1)`` so it dies on its own even when
 pytest itself is killed.
+
+A module whose tests share one server (starting one costs seconds) uses the
+``module_*`` fixtures instead: ``module_workbook_copy`` and
+``module_lab_server`` live as long as the module, ``module_browser`` is one
+Chromium context for the module and ``module_page`` a fresh page in it for
+each test (with the same failure screenshot as ``browser_page``).
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -41,6 +48,8 @@ CHROMIUM_ARGS = [
 ]
 #: The server kills itself after this many seconds whatever happens to pytest.
 SERVER_HARD_TIMEOUT_S = 150
+#: The same for a server shared by a whole module (its tests together stay well under this).
+MODULE_SERVER_HARD_TIMEOUT_S = 600
 SERVER_START_TIMEOUT_S = 60
 
 # Plain urllib that never goes through an http_proxy from the environment.
@@ -155,10 +164,9 @@ def _stop_server(server: LabServer) -> None:
                 pass
 
 
-@pytest.fixture
-def workbook_copy(tmp_path: Path) -> Path:
-    """``notebooks/`` and ``data/`` copied into a fresh folder; the repo is never touched."""
-    root = tmp_path / "workbook"
+def _copy_workbook(tmp: Path) -> Path:
+    """``notebooks/`` and ``data/`` copied into ``tmp/workbook``; the repo is never touched."""
+    root = tmp / "workbook"
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "*.lock", "__pycache__")
     for name in ("notebooks", "data"):
         shutil.copytree(REPO / name, root / name, ignore=ignore)
@@ -166,8 +174,40 @@ def workbook_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def workbook_copy(tmp_path: Path) -> Path:
+    """``notebooks/`` and ``data/`` copied into a fresh folder; the repo is never touched."""
+    return _copy_workbook(tmp_path)
+
+
+@pytest.fixture
 def lab_server(workbook_copy: Path, tmp_path: Path) -> Iterator[LabServer]:
     """A JupyterLab server on 127.0.0.1 (free port, random token) rooted at the copy."""
+    with _running_lab(workbook_copy, tmp_path, SERVER_HARD_TIMEOUT_S) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_tmp(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A temporary folder for the whole module."""
+    return tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+
+
+@pytest.fixture(scope="module")
+def module_workbook_copy(module_tmp: Path) -> Path:
+    """Like ``workbook_copy``, shared by the module's tests."""
+    return _copy_workbook(module_tmp)
+
+
+@pytest.fixture(scope="module")
+def module_lab_server(module_workbook_copy: Path, module_tmp: Path) -> Iterator[LabServer]:
+    """Like ``lab_server``, one server for the whole module."""
+    with _running_lab(module_workbook_copy, module_tmp, MODULE_SERVER_HARD_TIMEOUT_S) as server:
+        yield server
+
+
+@contextmanager
+def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> Iterator[LabServer]:
+    """Start JupyterLab rooted at ``workbook_copy``, yield it, always stop it."""
     token = secrets.token_hex(24)
     home = tmp_path / "jupyter-home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
@@ -193,7 +233,7 @@ def lab_server(workbook_copy: Path, tmp_path: Path) -> Iterator[LabServer]:
     for _attempt in range(3):  # a free port can be taken between probe and bind
         port = _free_port()
         cmd = [
-            "timeout", "--kill-after=5", str(SERVER_HARD_TIMEOUT_S),
+            "timeout", "--kill-after=5", str(hard_timeout_s),
             sys.executable, "-m", "jupyterlab",
             "--no-browser",
             "--ServerApp.open_browser=False",
@@ -238,14 +278,14 @@ def lab_server(workbook_copy: Path, tmp_path: Path) -> Iterator[LabServer]:
                 f"{log_path.read_text(errors='replace')[-4000:]}")
 
 
-@pytest.fixture
-def browser_page(lab_server: LabServer, tmp_path: Path, request: pytest.FixtureRequest):
-    """A headless Chromium page that can reach only the test's JupyterLab server."""
+@contextmanager
+def _chromium_context(server: LabServer):
+    """A headless Chromium browser context that can reach only ``server``; always closed."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium package)")
     from playwright.sync_api import sync_playwright
 
-    allowed = (lab_server.base_url + "/", "data:", "blob:")
+    allowed = (server.base_url + "/", "data:", "blob:")
 
     def only_local(route):
         if route.request.url.startswith(allowed):
@@ -260,18 +300,47 @@ def browser_page(lab_server: LabServer, tmp_path: Path, request: pytest.FixtureR
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.set_default_timeout(30_000)
             context.route("**/*", only_local)
-            page = context.new_page()
-            yield page
-            report = getattr(request.node, "rep_call", None)
-            if report is not None and report.failed:
-                shot = tmp_path / "failure.png"
-                try:
-                    page.screenshot(path=str(shot))
-                except Exception:  # noqa: BLE001 - best effort on the way out
-                    pass
-                print(f"\nfailure screenshot: {shot}\nserver log tail:\n{lab_server.log_tail()}")
+            yield context
         finally:
             browser.close()
+
+
+def _shoot_on_failure(page, request: pytest.FixtureRequest, server: LabServer, shot: Path) -> None:
+    """After a failed test: a screenshot of ``page`` and the server log tail, printed with the report."""
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        try:
+            page.screenshot(path=str(shot))
+        except Exception:  # noqa: BLE001 - best effort on the way out
+            pass
+        print(f"\nfailure screenshot: {shot}\nserver log tail:\n{server.log_tail()}")
+
+
+@pytest.fixture
+def browser_page(lab_server: LabServer, tmp_path: Path, request: pytest.FixtureRequest):
+    """A headless Chromium page that can reach only the test's JupyterLab server."""
+    with _chromium_context(lab_server) as context:
+        page = context.new_page()
+        yield page
+        _shoot_on_failure(page, request, lab_server, tmp_path / "failure.png")
+
+
+@pytest.fixture(scope="module")
+def module_browser(module_lab_server: LabServer):
+    """One Chromium context for the module, reaching only the module's server."""
+    with _chromium_context(module_lab_server) as context:
+        yield context
+
+
+@pytest.fixture
+def module_page(module_browser, module_lab_server: LabServer, tmp_path: Path, request: pytest.FixtureRequest):
+    """A fresh page in the module's browser for each test; closed afterwards."""
+    page = module_browser.new_page()
+    try:
+        yield page
+        _shoot_on_failure(page, request, module_lab_server, tmp_path / "failure.png")
+    finally:
+        page.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
