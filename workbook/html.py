@@ -19,16 +19,25 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+#: Classes that tell JupyterLab's MathJax to leave an element alone ("$5 and $7" is money, not maths).
+NO_MATH = "mathjax_ignore tex2jax_ignore"
+
+
+def no_math(body: str) -> str:
+    """Wrap HTML so that JupyterLab does not typeset dollar amounts as formulas."""
+    return f'<div class="{NO_MATH}">{body}</div>'
+
+
 class Html(str):
     """A string that notebooks display as HTML (already escaped where needed)."""
 
     def _repr_html_(self) -> str:
-        return str(self)
+        return no_math(str(self))
 
 
 def card(title: str, body: str, kind: str = "") -> Html:
     """A titled block; ``body`` is trusted HTML built with these helpers."""
-    return Html(f'<section class="wb-card {esc(kind)}"><h3>{esc(title)}</h3>{body}</section>')
+    return Html(f'<section class="wb-card {NO_MATH} {esc(kind)}"><h3>{esc(title)}</h3>{body}</section>')
 
 
 def bullets(items: Iterable[str]) -> str:
@@ -58,5 +67,7 @@ def progress(done: int, total: int, label: str = "") -> str:
 
 def table(frame: pd.DataFrame, float_format: str = "{:.2f}", index: bool = False) -> str:
     """A readable, escaped HTML table."""
-    return frame.to_html(index=index, escape=True, border=0, classes="wb-table", na_rep="\u2013",
+    text = frame.to_html(index=index, escape=True, border=0, classes="wb-table", na_rep="\u2013",
                          float_format=float_format.format)
+    # JupyterLab right-aligns header cells; the cells below are left-aligned text
+    return text.replace("<th>", '<th style="text-align: left;">')

@@ -34,7 +34,7 @@ from pydantic import BaseModel
 from .. import registry
 from ..charts import png_bytes
 from ..errors import WorkbookError
-from ..html import Html, bullets, card, esc
+from ..html import Html, bullets, card, esc, no_math
 from ..store import Profile, Store
 
 log = logging.getLogger(__name__)
@@ -378,7 +378,7 @@ class RoomView:
             else:
                 box.children = (widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")),)
         else:
-            text = rendered if isinstance(rendered, str) else ""
+            text = no_math(rendered) if isinstance(rendered, str) and rendered else ""
             current = box.children[0] if box.children else None
             if isinstance(current, widgets.HTML):
                 current.value = text

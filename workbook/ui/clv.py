@@ -331,8 +331,7 @@ class View(RoomView):
             *self._cols.values(), *self._import_controls(wide)])
 
         tabs = widgets.Tab([value, audit, subscription, suggest, importer])
-        for i, title in enumerate(("Value settings", "Customer-centricity audit", "Subscription",
-                                   "Next best product", "Import transactions")):
+        for i, title in enumerate(("Value", "Audit", "Subscription", "Next product", "Import")):
             tabs.set_title(i, title)
         self._after_change()
         return tabs

@@ -224,11 +224,11 @@ class View(RoomView):
         remove.on_click(lambda _: self._remove(name))
         qty = widgets.Text(_fmt(el.quantity), placeholder="quantity", continuous_update=False, layout=lay(width="90px"))
         unit = widgets.Text(el.unit, placeholder="unit, e.g. hours saved a year", continuous_update=False,
-                            layout=lay(width="220px"))
+                            layout=lay(flex="1 1 220px", min_width="160px"))
         price = widgets.Text(_fmt(el.unit_value_usd), placeholder="$ each", continuous_update=False,
                              layout=lay(width="90px"))
         note = widgets.Text(el.assumption, placeholder="assumption / source", continuous_update=False,
-                            layout=lay(width="260px"))
+                            layout=lay(flex="2 1 260px", min_width="200px"))
         qty.observe(lambda c: self._set_number(name, "quantity", c["new"]), names="value")
         price.observe(lambda c: self._set_number(name, "unit_value_usd", c["new"]), names="value")
         unit.observe(lambda c: self._set(name, "unit", c["new"]), names="value")
@@ -236,7 +236,8 @@ class View(RoomView):
         row = widgets.VBox([
             widgets.HBox([title, supplier, customer, essential, remove]),
             widgets.HBox([widgets.HTML("&nbsp;&nbsp;value:", layout=lay(width="50px")), qty, unit,
-                          widgets.HTML("\u00d7 $", layout=lay(width="24px")), price, note]),
+                          widgets.HTML("\u00d7 $", layout=lay(width="24px")), price, note],
+                         layout=lay(width="100%")),
         ], layout=lay(border="1px solid #e4e7eb", padding="2px 4px", margin="2px 0"))
         row.add_class("wb-element")
         return row
