@@ -168,6 +168,78 @@ def test_pdf_has_cover_contents_and_page_numbers(tmp_path):
     assert again.pdfs == 0 and not again.executed()  # nothing changed: no notebook, no PDF
 
 
+def pdf_page(pdf: Path, number: int) -> str:
+    """The text of one page of a PDF, whitespace collapsed (wrapped lines read as one)."""
+    text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
+#: Long headlines for every framework, with the metrics that set off every cross-framework reading.
+CROWDED = {
+    "value_proposition": ("red", {}), "purpose_brands": ("amber", {"stretched_brands": 2}),
+    "clv": ("amber", {"top_10_share": 0.62}), "nps": ("amber", {"trend_points": -9}),
+    "brand_communities": ("red", {}), "female_economy": ("red", {"unserved_segments": 3}),
+    "growth_stages": ("amber", {"stage": "Navigation", "weakest": "people"}),
+    "deal_qualification": ("amber", {"gap_share": 0.41}),
+}
+
+
+def test_the_executive_summary_fits_on_page_two(tmp_path):
+    """Nine frameworks with long headlines, nine readings and thirteen actions: page 2 still holds
+    every status line, the overview and the leading reading, and the top actions with owners and
+    time frames; the rest follow on page 3, and the framework pages start on page 4."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler-utils")
+    from workbook.ui.summary import SummaryState, page_split
+
+    data = make_data(tmp_path, ("bluebird-coffee",))  # an Undefined Sales-Marketing relationship
+    reports = tmp_path / "reports"
+    out = reports / "bluebird-coffee"
+    out.mkdir(parents=True)
+    for name, (status, metrics) in CROWDED.items():  # recorded earlier; only Sales-Marketing is rerun
+        (data / "clients" / "bluebird-coffee" / f"{name}.json").write_text("{}")
+        summary = (f"A long headline for {registry.get(name).title}, as long as the longest real ones, "
+                   "which wrap over two lines of the status table.")
+        (out / f"{name}.headline.json").write_text(json.dumps({"status": status, "summary": summary,
+                                                                 "metrics": metrics}))
+    result = batch.run_batch(data, reports, frameworks=["sales_marketing"], workers=1, progress=False)
+    assert result.ok and result.pdfs == 1, batch.failure_table(result)
+
+    state = SummaryState.load(Store(data), "bluebird-coffee", reports, registry.names())
+    readings = [r.text for r in state.result.readings]
+    plan = state.result.ranked_plan
+    assert len(readings) == 9 and len(plan) == 13
+    split = page_split(state.result)
+    shown = len(split.actions)
+    assert shown >= 3 and len(split.readings) >= 2  # the top actions; the overview and the leading reading
+
+    pdf = out / "report.pdf"
+    page2, page3, page4 = (pdf_page(pdf, n) for n in (2, 3, 4))
+    assert page2.startswith("Executive summary")
+    for heading in ("Where each framework stands", "Reading the frameworks together", "Action plan"):
+        assert heading in page2
+    for fw in registry.REGISTRY:
+        assert f"{fw.title}." in page2
+    assert "act now" in page2 and "needs attention" in page2
+    for text in readings[:len(split.readings)]:
+        assert text in page2
+    assert f"On the next page: {len(readings) - len(split.readings)} more readings." in page2
+    start = lambda text: " ".join(text.split()[:5])  # noqa: E731 - a table cell's first line; pdftotext
+    for action in plan[:shown]:  # interleaves the wrapped lines of neighbouring cells
+        assert start(action.action) in page2 and start(action.owner) in page2
+    assert f"{13 - shown} more actions on the next page." in page2
+    assert page2.endswith("Bluebird Coffee Roasters \u00b7 page 2 of 7")  # the page footer: nothing spilled over
+
+    assert page3.startswith("Executive summary, continued")
+    for text in readings[len(split.readings):]:
+        assert text in page3 and text not in page2
+    assert f"Action plan, continued (actions {shown + 1} to 13)" in page3
+    for action in plan[shown:]:
+        assert start(action.action) in page3 and start(action.action) not in page2
+    assert page4.startswith("Sales and Marketing")
+
+
 # -- the executive summary's logic and widget ---------------------------------------
 
 FRAMEWORKS = [("sales_marketing", "Sales and Marketing"), ("nps", "Net Promoter"),
@@ -227,6 +299,10 @@ def test_action_plan_widget_autosaves(tmp_path):
     assert store.load("aurora-software", "summary", logic.Inputs).actions[0].action == "Weekly joint pipeline meeting"
     box.children[1].children[0].click()  # add a line
     assert len(store.load("aurora-software", "summary", logic.Inputs).actions) == 2
+    assert "shows all 2 actions" in box.children[-2].value  # what the report's summary page will hold
+    for _ in range(6):
+        box.children[1].children[0].click()
+    assert "top 5 of 8 actions" in box.children[-2].value
 
 
 def test_a_changed_diagnostic_reruns_the_deal_page_that_reads_it(tmp_path):

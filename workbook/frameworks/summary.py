@@ -130,10 +130,24 @@ class Result:
     @property
     def plan_table(self) -> pd.DataFrame:
         """The plan as a table: priority, action, owner, time frame, done."""
-        rows = [{"Priority": PRIORITIES[a.priority], "Action": a.action, "Owner": a.owner or "\u2013",
-                 "When": a.timeframe, "Done": "yes" if a.done else ""} for a in self.plan]
-        columns = ["Priority", "Action", "Owner", "When"] + (["Done"] if any(a.done for a in self.plan) else [])
-        return pd.DataFrame(rows, columns=["Priority", "Action", "Owner", "When", "Done"])[columns]
+        return plan_frame(self.plan)
+
+    @property
+    def ranked_plan(self) -> tuple[Action, ...]:
+        """The plan in the order it is read: open actions before done ones, highest priority first.
+
+        The sort is stable, so within one priority the consultant's order (or the
+        proposed order: soonest time frame first) is kept.
+        """
+        return tuple(sorted(self.plan, key=lambda a: (a.done, a.priority)))
+
+
+def plan_frame(actions: Sequence[Action]) -> pd.DataFrame:
+    """Actions as a table: priority, action, owner, time frame (and done, when any is)."""
+    rows = [{"Priority": PRIORITIES[a.priority], "Action": a.action, "Owner": a.owner or "\u2013",
+             "When": a.timeframe, "Done": "yes" if a.done else ""} for a in actions]
+    columns = ["Priority", "Action", "Owner", "When"] + (["Done"] if any(a.done for a in actions) else [])
+    return pd.DataFrame(rows, columns=["Priority", "Action", "Owner", "When", "Done"])[columns]
 
 
 # -- headline access ------------------------------------------------------------
@@ -171,6 +185,12 @@ class Rule:
     action: tuple[str, str, str, int] | None = None  # action, owner, time frame, priority
 
 
+def _a(word: Any) -> str:
+    """``word`` with its indefinite article: "an Undefined", "a Defined"."""
+    word = str(word)
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _weak_relationship(h) -> bool:
     return _metric(h, "sales_marketing", "relationship_type") in ("Undefined", "Defined")
 
@@ -180,10 +200,12 @@ def _nps_falling(h) -> bool:
     return trend is not None and trend < 0
 
 
+#: The cross-framework patterns, most important first: the summary page shows the first ones
+#: found (those that come with an action lead) and prints the rest on the page after it.
 RULES: tuple[Rule, ...] = (
     Rule("relationship_and_loyalty", ("sales_marketing", "nps"),
          lambda h: _weak_relationship(h) and _nps_falling(h),
-         lambda h: (f"Sales and Marketing have an {_metric(h, 'sales_marketing', 'relationship_type')} relationship "
+         lambda h: (f"Sales and Marketing have {_a(_metric(h, 'sales_marketing', 'relationship_type'))} relationship "
                     f"while the Net Promoter Score fell {abs(_num(h, 'nps', 'trend_points')):.0f} points: customers "
                     "may be feeling the gaps between the two teams. Fix the handoffs before pushing for more sales."),
          ("Run a joint Sales and Marketing review of the customer journey, starting with the detractors' "
@@ -191,8 +213,8 @@ RULES: tuple[Rule, ...] = (
     Rule("relationship_and_forecast", ("sales_marketing", "deal_qualification"),
          lambda h: _weak_relationship(h) and (_num(h, "deal_qualification", "gap_share") or 0) >= 0.15,
          lambda h: (f"{_num(h, 'deal_qualification', 'gap_share'):.0%} of the weighted forecast rests on buyers who "
-                    "are not ready, willing and able, and Sales and Marketing work as an "
-                    f"{_metric(h, 'sales_marketing', 'relationship_type')} relationship: the forecast problem is "
+                    "are not ready, willing and able, and Sales and Marketing work as "
+                    f"{_a(_metric(h, 'sales_marketing', 'relationship_type'))} relationship: the forecast problem is "
                     "shared, so both teams should qualify leads and deals on the same criteria."),
          ("Agree one set of lead and deal qualification criteria used by both Sales and Marketing",
           "Head of Sales", "Next 30 days", 1)),
@@ -392,5 +414,5 @@ def validate(inputs: Any) -> Inputs:
         raise from_pydantic(exc, "summary") from None
 
 
-__all__ = ["Action", "Inputs", "Result", "Line", "Reading", "RULES", "evaluate", "headline",
+__all__ = ["Action", "Inputs", "Result", "Line", "Reading", "RULES", "evaluate", "headline", "plan_frame",
            "portfolio_frame", "portfolio_grid", "validate", "validate_action", "InvalidInput"]
