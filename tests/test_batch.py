@@ -83,7 +83,7 @@ def test_failures_are_isolated_reported_and_resumed(tmp_path, extra_frameworks):
     watcher = threading.Thread(target=listening_sockets, args=(stop, listening))
     watcher.start()
     try:
-        result = batch.run_batch(data, reports, workers=2, timeout=2, pdf=False, progress=False)
+        result = batch.run_batch(data, reports, workers=2, timeout=6, pdf=False, progress=False)
     finally:
         stop.set()
         watcher.join()
