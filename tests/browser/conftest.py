@@ -17,6 +17,7 @@ each test (with the same failure screenshot as ``browser_page``).
 from __future__ import annotations
 
 import json
+import re
 import os
 import secrets
 import shutil
@@ -349,3 +350,25 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+# -- driving JupyterLab (shared by the browser tests) -------------------------------
+
+def open_notebook(page, server, rel: str, timeout_s: float = 60.0) -> None:
+    """Open ``rel`` in a workspace of its own and wait for an idle kernel (accepting a kernel dialog)."""
+    from playwright.sync_api import expect
+
+    workspace = re.sub(r"\W", "-", Path(rel).stem)
+    page.goto(server.url(f"lab/workspaces/wb-{workspace}/tree/{rel}"), wait_until="domcontentloaded")
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=timeout_s * 1000)
+    dialog_accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+    # The status bar says "Idle" only once the kernel is connected and idle.
+    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if dialog_accept.count() and dialog_accept.first.is_visible():
+            dialog_accept.first.click()
+        elif idle.count():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"{rel}: kernel never became idle; server log:\n{server.log_tail()}")

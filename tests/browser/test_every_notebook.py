@@ -26,6 +26,8 @@ import pytest
 
 from workbook import registry
 
+from .conftest import open_notebook
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -61,7 +63,7 @@ EDITS = {
     "sales_marketing": Edit("toggle"),                           # statement 1 of the first respondent
     "value_proposition": Edit("select", "Current pitch"),
     "purpose_brands": Edit("select", "endorsed by", option="(none)"),  # an endorsed brand stands alone
-    "clv": Edit("toggle", tab="Customer-centricity audit"),
+    "clv": Edit("toggle", tab="Audit"),
     "nps": Edit("select", "Segment"),                            # the segment to look closer at
     "brand_communities": Edit("toggle"),                         # the first statement
     "female_economy": Edit("select", "Split market by"),
@@ -105,26 +107,6 @@ def _has_live_cells(notebook: Path) -> bool:
 
 
 # -- driving JupyterLab -----------------------------------------------------------
-
-def _open_notebook(page, server, rel: str, timeout_s: float = 60.0) -> None:
-    """Open ``rel`` in a workspace of its own and wait for an idle kernel (accepting a kernel dialog)."""
-    from playwright.sync_api import expect
-
-    workspace = re.sub(r"\W", "-", Path(rel).stem)
-    page.goto(server.url(f"lab/workspaces/wb-{workspace}/tree/{rel}"), wait_until="domcontentloaded")
-    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=timeout_s * 1000)
-    dialog_accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-    # The status bar says "Idle" only once the kernel is connected and idle.
-    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if dialog_accept.count() and dialog_accept.first.is_visible():
-            dialog_accept.first.click()
-        elif idle.count():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"{rel}: kernel never became idle; server log:\n{server.log_tail()}")
-
 
 _PROMPTS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')]
     .map(c => (c.querySelector('.jp-InputArea-prompt') || {}).textContent || '')"""
@@ -257,7 +239,7 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab, module_tmp: Path) -> N
     framework = _BY_NOTEBOOK.get(notebook.name)
     client = _client_of(copy)
 
-    _open_notebook(page, server, rel)
+    open_notebook(page, server, rel)
     prompts = _run_all_cells(page, rel, _code_cells(copy))
     problems = _problems_shown(page)
     assert not problems, f"{rel} shows errors:\n" + "\n".join(problems)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from workbook.frameworks import sales_marketing as sm
+
+from .conftest import open_notebook
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,26 +39,6 @@ def _answers(doc_path: Path, name: str) -> list[int | None]:
     return next(r["answers"] for r in doc["respondents"] if r["name"] == name)
 
 
-def _open_notebook_with_kernel(page, server, timeout_s: float = 60.0) -> None:
-    """Open the notebook and wait for an idle kernel, accepting a kernel dialog if one appears."""
-    from playwright.sync_api import expect
-
-    page.goto(server.url(f"lab/tree/{NOTEBOOK}"), wait_until="domcontentloaded")
-    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=timeout_s * 1000)
-    dialog_accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-    # The status bar says "Idle" only once the kernel is connected and idle (the toolbar
-    # indicator starts out "idle" before any kernel exists, so it cannot be trusted here).
-    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if dialog_accept.count() and dialog_accept.first.is_visible():
-            dialog_accept.first.click()
-        elif idle.count():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"kernel never became idle; server log:\n{server.log_tail()}")
-
-
 def _run_all_cells(page) -> None:
     """Run > Run All Cells from the menu bar, as a consultant would."""
     page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -75,7 +56,7 @@ def test_live_session_answers_are_saved(lab_server, browser_page, tmp_path: Path
     before = sm.score(start[RESPONDENT])  # the respondent starts complete
     assert before.total < 100 and before.relationship_type != "Integrated"
 
-    _open_notebook_with_kernel(page, lab_server)
+    open_notebook(page, lab_server, NOTEBOOK)
     _run_all_cells(page)
 
     form = page.locator(".jp-OutputArea-output", has=page.locator(".wb-statement-1"))
