@@ -14,7 +14,6 @@ The same calls serve a consultant (``mode="live"``), papermill
 """
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -115,10 +114,6 @@ class Room:
     def record(self) -> Headline:
         """The headline results, as a display the batch runner and summary read."""
         return Headline(self.framework.name, self.client, self.framework.module.headline(self.state.result))
-
-    def headline_json(self) -> str:
-        """The headline as JSON text (for checks and debugging)."""
-        return json.dumps(self.record().payload, indent=2)
 
 
 def changes_since_previous(store: Store, client: str, framework: str) -> list[str] | None:

@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
 from filelock import FileLock, Timeout
@@ -444,10 +444,3 @@ class _ClientLock:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
-
-
-def iter_documents(store: Store, slug: str) -> Iterator[tuple[str, Path]]:
-    """Yield ``(framework, path)`` for every framework document of a client."""
-    for path in sorted(store.client_dir(slug).glob("*.json")):
-        if path.stem != PROFILE:
-            yield path.stem, path
