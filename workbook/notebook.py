@@ -19,6 +19,7 @@ from typing import Any
 
 from . import registry
 from .errors import InvalidInput
+from .formatting import money
 from .html import Html, card, bullets, esc, para
 from .store import Store
 from .teaching import Lesson
@@ -79,7 +80,7 @@ class Room:
         p = self.state.profile
         facts = [p.industry] if p.industry else []
         if p.revenue_usd is not None:
-            facts.append(f"revenue ${p.revenue_usd:,.0f}")
+            facts.append(f"revenue {money(p.revenue_usd)}")
         sep = " \u00b7 "
         meta = sep.join([*facts, f"{date.today():%d %B %Y}"])
         note = ('<p class="wb-fictional"><i>Fictional example client, for teaching and demonstration.</i></p>'

@@ -26,6 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workbook.errors import InvalidInput, not_allowed, not_allowed_at, validated
+from workbook.formatting import money as usd  # the one money style; ``usd`` kept for callers
 
 log = logging.getLogger(__name__)
 
@@ -361,11 +362,6 @@ def equation_text(element: Element, period: str = "a year") -> str:
         f"{_num(element.quantity)} {unit} × ${_num(element.unit_value_usd)} each"
         f" = {usd(value)} {period}".rstrip()
     )
-
-
-def usd(x: float) -> str:
-    """Format a money amount: ``usd(-1250) == "-$1,250"``."""
-    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
 
 
 def _num(x: float | None) -> str:
