@@ -30,14 +30,13 @@ from typing import Any, Callable, TypeVar
 
 import pandas as pd
 from filelock import FileLock, Timeout
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import (
     ClientExists,
     InvalidInput,
     InvalidSlug,
     Problem,
-    SchemaVersionError,
     UnknownClient,
     WorkbookError,
     from_pydantic,
@@ -58,7 +57,9 @@ PROFILE = "profile"
 
 
 class Profile(BaseModel):
-    """A client's profile, stored as ``profile.json``."""
+    """A client's profile, stored as ``profile.json``; unknown keys are refused, naming the key."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = 1
     name: str = Field(min_length=1, max_length=200)
@@ -402,13 +403,7 @@ class Store:
         if not isinstance(raw, dict):
             raise InvalidInput.one(str(path.name), type(raw).__name__, "a JSON object", context)
         raw.pop(META_KEY, None)
-        version = raw.get("schema_version", 1)
-        supported = model.model_fields["schema_version"].default if "schema_version" in model.model_fields else 1
-        if isinstance(version, int) and version > supported:
-            raise SchemaVersionError(
-                f"{context}: {path.name} has schema_version {version}, this release reads up to {supported}; "
-                "upgrade the workbook package")
-        return self._validate(model, raw, context)
+        return self._validate(model, raw, context)  # the schema version is checked there, once
 
     @staticmethod
     def _validate(model: type[M], doc: M | dict, context: str) -> M:

@@ -202,13 +202,6 @@ class Inputs(BaseModel):
     target_form: FormKind | None = None
     answers: dict[str, Answer] = Field(default_factory=dict)
 
-    @field_validator("schema_version")
-    @classmethod
-    def _known_version(cls, v: int) -> int:
-        if v != SCHEMA_VERSION:
-            raise not_allowed_at((), v, "unknown schema version", str(SCHEMA_VERSION))
-        return v
-
     @field_validator("answers", mode="before")
     @classmethod
     def _known_ids(cls, v: Any) -> Any:

@@ -271,13 +271,6 @@ class Inputs(BaseModel):
     company: str = Field(default="", max_length=120)
     brands: list[Brand] = Field(default_factory=list, max_length=MAX_BRANDS)
 
-    @field_validator("schema_version")
-    @classmethod
-    def _known_version(cls, v: int) -> int:
-        if v != SCHEMA_VERSION:
-            raise not_allowed_at((), v, "unknown schema version", str(SCHEMA_VERSION))
-        return v
-
     @field_validator("brands")
     @classmethod
     def _portfolio_rules(cls, brands: list[Brand]) -> list[Brand]:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Sequence
 
 import pandas as pd
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..errors import InvalidInput, Problem
+from ..errors import InvalidInput, Problem, not_allowed, validated
 
 # -- constants from the source ------------------------------------------------
 
@@ -218,6 +218,8 @@ Answer = Annotated[int, Field(strict=True, ge=ANSWER_MIN, le=ANSWER_MAX)]
 class Respondent(BaseModel):
     """One person's answers; ``None`` marks a statement not answered yet."""
 
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=100)
     role: Literal["Sales", "Marketing", "Other"]
     answers: list[Answer | None] = Field(default_factory=lambda: [None] * N_STATEMENTS)
@@ -226,7 +228,8 @@ class Respondent(BaseModel):
     @classmethod
     def _twenty(cls, value: list) -> list:
         if len(value) != N_STATEMENTS:
-            raise ValueError(f"exactly {N_STATEMENTS} answers (one per statement, null where not answered)")
+            raise not_allowed("wrong number of answers",
+                              f"exactly {N_STATEMENTS} answers (one per statement, null where not answered)")
         return value
 
     @property
@@ -241,7 +244,9 @@ class Respondent(BaseModel):
 
 
 class Inputs(BaseModel):
-    """The client's saved diagnostic: respondents and checklist."""
+    """The client's saved diagnostic: respondents and checklist (unknown keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = 1
     respondents: list[Respondent] = Field(default_factory=list)
@@ -254,7 +259,7 @@ class Inputs(BaseModel):
         for r in value:
             key = r.name.strip().lower()
             if key in seen:
-                raise ValueError(f"respondent names must be unique; {r.name!r} appears twice")
+                raise not_allowed("repeated respondent name", f"each name once ({r.name!r} appears twice)")
             seen.add(key)
         return value
 
@@ -263,7 +268,8 @@ class Inputs(BaseModel):
     def _known_items(cls, value: dict[str, bool]) -> dict[str, bool]:
         unknown = sorted(set(value) - set(CHECKLIST_IDS))
         if unknown:
-            raise ValueError(f"checklist items must be among {', '.join(CHECKLIST_IDS)}; unknown: {', '.join(unknown)}")
+            raise not_allowed("unknown checklist items", f"checklist items among {', '.join(CHECKLIST_IDS)} "
+                                                         f"(unknown: {', '.join(unknown)})")
         return value
 
     def add_respondent(self, name: str, role: str) -> Respondent:
@@ -514,8 +520,15 @@ class Result:
     checklist: ChecklistProgress = field(default_factory=lambda: checklist_progress({}))
 
 
-def evaluate(inputs: Inputs, tables: dict | None = None) -> Result:
-    """Score the complete respondents; list the incomplete ones (name, answered)."""
+def evaluate(inputs: Inputs | dict, tables: dict | None = None) -> Result:
+    """Score the complete respondents; list the incomplete ones (name, answered).
+
+    Raises
+    ------
+    InvalidInput
+        When ``inputs`` (a dict or an :class:`Inputs`) is not valid, naming every problem.
+    """
+    inputs = validated(Inputs, inputs, "sales_marketing inputs")
     complete = [r for r in inputs.respondents if r.complete]
     incomplete = [(r.name, r.answered) for r in inputs.respondents if not r.complete]
     assessment = assess(complete) if complete else None

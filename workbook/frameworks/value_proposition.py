@@ -217,13 +217,6 @@ class Inputs(BaseModel):
     value_period: str = Field(default="a year", max_length=40)
     elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
 
-    @field_validator("schema_version")
-    @classmethod
-    def _known_version(cls, v: int) -> int:
-        if v != SCHEMA_VERSION:
-            raise not_allowed("unknown schema version", f"{SCHEMA_VERSION}")
-        return v
-
     @field_validator("elements")
     @classmethod
     def _unique_names(cls, elements: list[Element]) -> list[Element]:
