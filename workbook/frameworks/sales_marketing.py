@@ -20,6 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import InvalidInput, Problem, not_allowed, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 # -- constants from the source ------------------------------------------------
 
@@ -588,3 +589,25 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if ticked:
         notes.append(f"Checklist: {ticked:+d} task(s) done.")
     return notes
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="sales_marketing",
+    title="Sales and Marketing relationship",
+    citation=('Philip Kotler, Neil Rackham and Suj Krishnaswamy, "Ending the War Between Sales and '
+              'Marketing", Harvard Business Review, July-August 2006'),
+    notebook="sales_marketing.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction(("Agree shared definitions, a lead handoff and one joint pipeline review "
+                            "between Sales and Marketing"),
+                           "Heads of Sales and Marketing", "Next 90 days"),
+    headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
+    browser_edit=BrowserEdit("toggle"),  # statement 1 of the first respondent
+)
