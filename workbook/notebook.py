@@ -23,7 +23,7 @@ from .formatting import money
 from .html import Html, card, bullets, esc, para
 from .store import Store
 from .teaching import Lesson
-from .ui.base import RoomState, render_static
+from .room import RoomState, render, render_static
 
 MODES = ("live", "report")
 HEADLINE_MIME = "application/vnd.workbook.headline+json"
@@ -99,10 +99,7 @@ class Room:
         """One results section: live widget, or static figure/HTML for reports."""
         if self.mode == "live":
             return self.view.section(name)
-        renderers = self.framework.ui.SECTIONS
-        if name not in renderers:
-            raise InvalidInput.one("section", name, ", ".join(renderers))
-        return render_static(renderers[name](self.state.context))
+        return render_static(render(self.framework.name, name, self.state.context))
 
     def changes(self) -> Html | None:
         """What changed since the previous session, when there is an earlier one."""
@@ -114,7 +111,7 @@ class Room:
 
     def record(self) -> Headline:
         """The headline results, as a display the batch runner and summary read."""
-        return Headline(self.framework.name, self.client, self.framework.module.headline(self.state.result))
+        return Headline(self.framework.name, self.client, self.framework.headline(self.state.result))
 
 
 def changes_since_previous(store: Store, client: str, framework: str) -> list[str] | None:
@@ -124,11 +121,11 @@ def changes_since_previous(store: Store, client: str, framework: str) -> list[st
     """
     fw = registry.get(framework)
     snaps = store.history(client, framework)
-    current = store.load(client, framework, fw.module.Inputs)
+    current = store.load(client, framework, fw.Inputs)
     if not snaps or current is None:
         return None
-    previous = store.load_snapshot(snaps[-1], fw.module.Inputs)
-    describe = getattr(fw.module, "changes", None)
+    previous = store.load_snapshot(snaps[-1], fw.Inputs)
+    describe = fw.changes
     if describe is not None:
         return describe(previous, current)
     before, after = previous.model_dump(), current.model_dump()
