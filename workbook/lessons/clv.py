@@ -5,8 +5,8 @@ import pandas as pd
 
 from ..frameworks import clv
 from ..html import card, para, table
-from ..teaching import Exercise
 from ..room import Context, render
+from ..teaching import Exercise
 
 EXAMPLE_CLIENT = "bluebird-coffee"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..frameworks import deal_qualification as dq
 from ..html import card, para
-from ..teaching import Exercise
 from ..room import Context, render
+from ..teaching import Exercise
 
 EXAMPLE_CLIENT = "aurora-software"
 

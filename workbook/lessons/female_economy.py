@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..frameworks import female_economy as fe
 from ..html import card, para, table
-from ..teaching import Exercise
 from ..room import Context, render
+from ..teaching import Exercise
 
 EXAMPLE_CLIENT = "meridian-bank"
 

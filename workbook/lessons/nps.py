@@ -6,8 +6,8 @@ import pandas as pd
 from ..formatting import points
 from ..frameworks import nps
 from ..html import card, para, table
-from ..teaching import Exercise
 from ..room import Context, render
+from ..teaching import Exercise
 
 EXAMPLE_CLIENT = "bluebird-coffee"
 

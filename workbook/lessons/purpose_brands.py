@@ -5,8 +5,8 @@ import pandas as pd
 
 from ..frameworks import purpose_brands as pb
 from ..html import bullets, card, para, table
-from ..teaching import Exercise
 from ..room import Context, render
+from ..teaching import Exercise
 
 EXAMPLE_CLIENT = "northwind-tools"
 

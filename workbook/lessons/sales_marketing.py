@@ -5,8 +5,8 @@ import pandas as pd
 
 from ..frameworks import sales_marketing as sm
 from ..html import card, para, table
-from ..teaching import Exercise
 from ..room import Context, render
+from ..teaching import Exercise
 
 EXAMPLE_CLIENT = "aurora-software"
 

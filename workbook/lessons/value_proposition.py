@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..frameworks import value_proposition as vp
 from ..html import bullets, card, para, table
-from ..teaching import Exercise
 from ..room import Context, render
+from ..teaching import Exercise
 
 EXAMPLE_CLIENT = "aurora-software"
 
