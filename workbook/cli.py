@@ -83,14 +83,13 @@ def validate_cmd(client: str, data_dir: str = DATA_OPT) -> None:
     for fw in registry.REGISTRY:
         if not store.has(client, fw.name):
             continue
-        module = fw.module
         try:
-            store.load(client, fw.name, module.Inputs)
+            store.load(client, fw.name, fw.Inputs)
         except InvalidInput as exc:
             problems += [f"{fw.name}: {p}" for p in exc.problems]
         except WorkbookError as exc:
             problems.append(f"{fw.name}: {exc}")
-        for table, validator in getattr(module, "TABLES", {}).items():
+        for table, validator in fw.tables.items():
             try:
                 store.load_table(client, fw.name, table, validator)
             except InvalidInput as exc:
@@ -137,7 +136,7 @@ def restore_cmd(client: str, framework: str, version: int = typer.Argument(..., 
     snaps = store.history(client, framework)
     if not 1 <= version <= len(snaps):
         raise InvalidInput.one("version", version, f"a number from 1 to {len(snaps)}" if snaps else "none: no history yet")
-    store.restore(client, framework, fw.module.Inputs, snaps[version - 1])
+    store.restore(client, framework, fw.Inputs, snaps[version - 1])
     typer.echo(f"Restored {framework} of {client} to version {version}.")
 
 
@@ -147,7 +146,7 @@ def import_cmd(client: str, framework: str, table: str, source: Path,
                data_dir: str = DATA_OPT) -> None:
     """Import a CSV or .xlsx export as a framework table (validated; nothing saved on error)."""
     fw = registry.get(framework)
-    tables = getattr(fw.module, "TABLES", {})
+    tables = fw.tables
     if table not in tables:
         raise InvalidInput.one("table", table, ", ".join(tables) or f"none: {framework} has no tables")
     mapping = {}
