@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+from typing import get_args
 
 import nbformat
 from pydantic import BaseModel
@@ -22,6 +23,24 @@ from workbook.spec import TIMEFRAMES, BrowserEdit, FrameworkSpec, PlanAction
 PARAMETERS = {"client", "data_dir", "mode"}
 
 
+def models_in(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """``model`` and every pydantic model nested in its fields (lists, dicts, optionals)."""
+    found: list[type[BaseModel]] = []
+
+    def visit(annotation) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in found:
+                found.append(annotation)
+                for field in annotation.model_fields.values():
+                    visit(field.annotation)
+            return
+        for arg in get_args(annotation):
+            visit(arg)
+
+    visit(model)
+    return found
+
+
 def check_spec(spec: FrameworkSpec) -> None:
     """The spec's fields: identity, source, inputs model, logic, plan action, browser edit."""
     assert spec.name.isidentifier() and spec.name == spec.name.lower(), f"name {spec.name!r}: lowercase identifier"
@@ -30,7 +49,8 @@ def check_spec(spec: FrameworkSpec) -> None:
     source = getattr(spec.module, "SOURCE", spec.citation)
     assert source == spec.citation, f"{spec.name}: SOURCE and SPEC.citation differ; keep one citation"
     assert issubclass(spec.Inputs, BaseModel), f"{spec.name}: Inputs must be a pydantic model"
-    assert spec.Inputs.model_config.get("extra") == "forbid", f"{spec.name}: Inputs must forbid unknown keys"
+    for model in models_in(spec.Inputs):
+        assert model.model_config.get("extra") == "forbid", f"{spec.name}: {model.__name__} must forbid unknown keys"
     version = spec.Inputs.model_fields.get("schema_version")
     assert version is not None and isinstance(version.default, int), f"{spec.name}: Inputs needs schema_version"
     assert callable(spec.evaluate) and callable(spec.headline), f"{spec.name}: evaluate and headline"
