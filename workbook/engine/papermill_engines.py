@@ -5,6 +5,8 @@ a forked child of a warm worker (:class:`WarmEngine`); ``engine_name=
 "workbook-ipc"`` is papermill's standard nbclient engine with the kernel on
 ZeroMQ's ``ipc`` transport (:class:`IPCEngine`).  Both are registered with
 papermill here and through the ``papermill.engine`` entry point.
+
+Layer: the top of :mod:`workbook.engine`; imports :mod:`.worker` and :mod:`.fork`.
 """
 from __future__ import annotations
 
@@ -15,9 +17,8 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from . import worker as _worker
 from .fork import CellRun, run_forked
-from .worker import default_worker
+from .worker import default_worker, in_worker
 
 
 def code_cells(nb, skip_tags=()) -> list[tuple[int, str, list[str]]]:
@@ -154,7 +155,7 @@ def _define_engines() -> None:
 
             opts = dict(cwd=os.getcwd(), env=dict(os.environ), execution_timeout=execution_timeout,
                         notebook_timeout=notebook_timeout, allow_errors=allow_errors)
-            if _worker._IN_WORKER:
+            if in_worker():
                 run = run_forked(cells, on_event=on_event, **opts)
             else:
                 run = default_worker().execute(cells, on_event=on_event, **opts)
@@ -185,6 +186,15 @@ def _define_engines() -> None:
     globals().update(WarmEngine=WarmEngine, IPCEngine=IPCEngine)
     papermill_engines.register("workbook", WarmEngine)
     papermill_engines.register("workbook-ipc", IPCEngine)
+
+
+def register_engines() -> None:
+    """Register ``workbook`` and ``workbook-ipc`` with papermill (imports papermill); idempotent."""
+    if "WarmEngine" not in globals():
+        try:
+            _define_engines()
+        except ImportError:  # pragma: no cover - papermill is a dependency
+            logging.getLogger(__name__).warning("papermill is not importable; only WarmWorker.execute works")
 
 
 def __getattr__(name: str):
