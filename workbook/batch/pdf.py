@@ -27,11 +27,13 @@ class PdfJob:
 
 
 def print_pdfs(items: Sequence[PdfJob], pages: int = PDF_PAGES,
-               on_done: Callable[[PdfJob, str | None], None] | None = None) -> list[tuple[PdfJob, str]]:
+               on_done: Callable[[PdfJob, str | None], None] | None = None,
+               stop: Callable[[], bool] | None = None) -> list[tuple[PdfJob, str]]:
     """Print ``items`` with one headless Chromium; return the failures as ``(item, error)``.
 
     ``on_done(item, error)`` is called as each item is printed (``error`` is
-    ``None``) or fails.
+    ``None``) or fails.  Once ``stop()`` is true, the PDFs being printed are
+    finished and no other is started.
     """
     import asyncio
 
@@ -60,7 +62,7 @@ def print_pdfs(items: Sequence[PdfJob], pages: int = PDF_PAGES,
             async def printer() -> None:
                 page = await browser.new_page()
                 await page.route("**/*", block_network)
-                while not todo.empty():
+                while not todo.empty() and not (stop is not None and stop()):
                     item = todo.get_nowait()
                     tmp = Path(item.pdf).with_suffix(".pdf.part")
                     try:
@@ -72,6 +74,9 @@ def print_pdfs(items: Sequence[PdfJob], pages: int = PDF_PAGES,
                         error = f"{type(exc).__name__}: {one_line(str(exc))}"
                         failures.append((item, error))
                         done(item, error)
+                    except BaseException:  # interrupted: no half-printed file is left behind
+                        tmp.unlink(missing_ok=True)
+                        raise
                     else:
                         done(item, None)
                 await page.close()

@@ -116,8 +116,12 @@ class LocalPool:
         self._seq += 1
         self._jobs.put((0 if job.framework == SUMMARY else 1, self._seq, job))
 
-    def results(self) -> Outcome:
-        return self._results.get()
+    def results(self, timeout: float | None = None) -> Outcome | None:
+        """The next outcome; ``None`` when none came within ``timeout`` seconds."""
+        try:
+            return self._results.get(timeout=timeout)
+        except queue.Empty:
+            return None
 
     def call(self, target: str, *args):
         return self.workers[0].call(target, *args, timeout=600)
@@ -183,7 +187,13 @@ class DaskPool:
         else:
             self._ac.add(future)
 
-    def results(self) -> Outcome:
+    def results(self, timeout: float | None = None) -> Outcome | None:
+        """The next outcome; ``None`` when none came within ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while deadline is not None and not self._ac.has_ready():
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.05)
         future = next(self._ac)
         job = self._jobs.pop(future.key)
         try:

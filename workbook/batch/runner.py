@@ -15,11 +15,16 @@ Every read or write of one client's files is isolated: a failure becomes a
 on.  Ctrl-C (SIGINT) stops the batch: the pages done so far are recorded (a
 rerun does not redo them) and the result says what was finished
 (:attr:`~workbook.batch.jobs.BatchResult.interrupted`, exit status 130).
+While a batch runs, Ctrl-C only raises a flag that the steps look at between
+pieces of work, so nothing is cut off half-way; a second Ctrl-C stops at once.
 """
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -70,11 +75,40 @@ class BatchRun:
     store: object
     result: BatchResult
     plans: dict[str, ClientPlan] = field(default_factory=dict)
+    stop: threading.Event = field(default_factory=threading.Event)  # set by Ctrl-C
+
+    def check(self) -> None:
+        """Stop here when Ctrl-C was pressed."""
+        if self.stop.is_set():
+            raise Interrupted
 
     def fail(self, client: str, step: str, error: BaseException | str) -> None:
         """Record a problem outside any notebook."""
         text = error if isinstance(error, str) else f"{type(error).__name__}: {one_line(str(error))}"
         self.result.step_failures.append(StepFailure(client, step, text))
+
+
+class Interrupted(Exception):
+    """Ctrl-C was pressed: the batch stops between two pieces of work."""
+
+
+@contextmanager
+def _ctrl_c_sets(flag: threading.Event):
+    """While inside, the first SIGINT sets ``flag`` instead of raising (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigint(signum, frame):
+        if flag.is_set():
+            raise KeyboardInterrupt  # the second Ctrl-C: stop at once
+        flag.set()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLike = "reports",
@@ -137,29 +171,33 @@ def _run_steps(run: BatchRun, start_pool: Callable, show_progress: bool) -> None
     """plan -> pages -> portfolio -> PDFs; Ctrl-C keeps what is done and marks the result interrupted."""
     result, pool = run.result, None
     t0 = time.perf_counter()
-    try:
+    with _ctrl_c_sets(run.stop):
         try:
-            jobs = plan_step(run)
-            pool = pages_step(run, jobs, start_pool, show_progress)
-            portfolio_step(run, pool)
-        finally:
-            if pool is not None:
-                pool.close()
-            result.html_seconds = time.perf_counter() - t0
-        if run.settings.pdf:
-            t0 = time.perf_counter()
             try:
-                pdf_step(run)
+                jobs = plan_step(run)
+                run.check()
+                pool = pages_step(run, jobs, start_pool, show_progress)
+                run.check()
+                portfolio_step(run, pool)
             finally:
-                result.pdf_seconds = time.perf_counter() - t0
-    except KeyboardInterrupt:
-        result.interrupted = True
-        for plan in run.plans.values():
-            if not plan.finished:
+                if pool is not None:
+                    pool.close()
+                result.html_seconds = time.perf_counter() - t0
+            if run.settings.pdf:
+                t0 = time.perf_counter()
                 try:
-                    plan.save_progress()
-                except Exception:  # noqa: BLE001 - that client's pages then run again; nothing else is lost
-                    pass
+                    pdf_step(run)
+                finally:
+                    result.pdf_seconds = time.perf_counter() - t0
+            run.check()
+        except (Interrupted, KeyboardInterrupt):
+            result.interrupted = True
+            for plan in run.plans.values():
+                if not plan.finished:
+                    try:
+                        plan.save_progress()
+                    except Exception:  # noqa: BLE001 - that client's pages then run again; nothing else is lost
+                        pass
     result.finished = [slug for slug, plan in run.plans.items() if plan.finished]
 
 
@@ -199,7 +237,10 @@ def pages_step(run: BatchRun, jobs: list[Job], start_pool: Callable, show_progre
             pool.submit(job)
         outstanding = len(to_run)
         while outstanding:
-            o = pool.results()
+            run.check()
+            o = pool.results(timeout=0.25)
+            if o is None:
+                continue
             outstanding -= 1
             run.result.outcomes.append(o)
             plan = run.plans[o.client]
@@ -305,7 +346,7 @@ def pdf_step(run: BatchRun) -> None:
             run.fail(item.client, "manifest", exc)
 
     try:
-        print_pdfs(items, on_done=done)
+        print_pdfs(items, on_done=done, stop=run.stop.is_set)
     except Exception as exc:  # noqa: BLE001 - Chromium could not start or went away
         for item in items:
             if item.client not in reported:
