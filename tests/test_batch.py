@@ -147,7 +147,7 @@ def test_a_corrupt_profile_fails_only_its_client_pdfs_included(tmp_path):
 
     problems = tmp_path / "problems.txt"
     res = CliRunner().invoke(app, ["batch", "--data-dir", str(data), "--reports-dir", str(reports), "--workers", "2",
-                                   "--problems-file", str(problems)])
+                                   "--errors-file", str(problems)])
     assert res.exit_code == 1, res.output
     assert "Failures:" in res.output
     rows = [line.split()[:2] for line in res.output.splitlines() if line.startswith("meridian-bank")]

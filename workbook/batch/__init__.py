@@ -32,7 +32,7 @@ Faults stay with their client: a notebook that fails, hangs or kills its
 kernel, or one client's unreadable files (a corrupt profile, say), is one row
 of the failure table, and every other client's pages and PDF are still
 built.  The table printed stops at the first 50 problems and counts the rest;
-``problems_file`` gets them all.  Ctrl-C keeps what is done (a rerun neither
+``errors_file`` gets them all.  Ctrl-C keeps what is done (a rerun neither
 reruns those pages nor prints those PDFs again) and exits 130.
 
 The package, in layers (each imports only those below it, and only public names)::

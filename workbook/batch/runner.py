@@ -115,7 +115,7 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
               clients: Iterable[str] | None = None, frameworks: Iterable[str] | None = None,
               workers: int | None = None, scheduler: str | None = None, force: bool = False,
               pdf: bool = True, timeout: float = DEFAULT_TIMEOUT, progress: bool | None = None,
-              portfolio: bool = True, problems_file: str | os.PathLike | None = None) -> BatchResult:
+              portfolio: bool = True, errors_file: str | os.PathLike | None = None) -> BatchResult:
     """Build the reports of ``clients`` (default: all) for ``frameworks`` (default: all registered).
 
     Parameters
@@ -130,7 +130,7 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
         Seconds one notebook may run before it is stopped and reported.
     progress : bool, optional
         Show the progress bar (default: when stderr is a terminal).
-    problems_file : path, optional
+    errors_file : path, optional
         Write every problem there (the printed table stops at the first 50).
     """
     from ..engine import block_slow_imports
@@ -162,8 +162,8 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
             early.close()
         if log_file is not None:
             log_file.close()
-    if problems_file is not None:
-        atomic_write(Path(problems_file), problems_text(run.result))
+    if errors_file is not None:
+        atomic_write(Path(errors_file), problems_text(run.result))
     return run.result
 
 
