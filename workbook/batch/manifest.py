@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, registry
-from ..store import atomic_write
 from .jobs import PARTS, Outcome
 
 MANIFEST = "manifest.json"
@@ -164,6 +163,8 @@ def load_manifest(out_dir: Path) -> Manifest:
 
 def write_manifest(out_dir: Path, manifest: Manifest) -> None:
     """Write ``manifest`` to ``out_dir`` atomically."""
+    from ..store import atomic_write  # not at the top: the batch starts its workers before loading pandas
+
     atomic_write(Path(out_dir) / MANIFEST, json.dumps(manifest.to_json(), indent=1, sort_keys=True) + "\n")
 
 

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .. import registry
-from ..store import atomic_write
 from .jobs import DEFAULT_TIMEOUT, SUMMARY, BatchResult, Job, StepFailure, one_line, problems_text
 from .manifest import MANIFEST, PDF, REPORT, report_digest
 from .pages import PORTFOLIO, write_portfolio
@@ -163,6 +162,8 @@ def run_batch(data_dir: str | os.PathLike = "data", reports_dir: str | os.PathLi
         if log_file is not None:
             log_file.close()
     if errors_file is not None:
+        from ..store import atomic_write
+
         atomic_write(Path(errors_file), problems_text(run.result))
     return run.result
 
