@@ -182,11 +182,16 @@ def test_an_unreadable_client_is_reported_and_the_others_go_on(tmp_path, monkeyp
     assert (tmp_path / "reports" / "bluebird-coffee" / "report.html").is_file()
 
 
-def test_problem_output_is_capped_and_the_full_list_is_kept():
+def many_problems() -> batch.BatchResult:
     result = batch.BatchResult(clients=["acme"])
     result.outcomes = [batch.Outcome("acme", f"page{i}", False, cell=3, error=f"ValueError: row {i}")
                        for i in range(120)]
     result.step_failures.append(batch.StepFailure("acme", "pdf", "Chromium went away"))
+    return result
+
+
+def test_problem_output_is_capped_and_the_full_list_is_kept():
+    result = many_problems()
     table = batch.failure_table(result)
     lines = table.splitlines()
     assert len(lines) == 2 + batch.SHOWN_PROBLEMS + 1
@@ -195,6 +200,16 @@ def test_problem_output_is_capped_and_the_full_list_is_kept():
     full = batch.problems_text(result)
     assert full.startswith("121 problem(s)") and "row 119" in full and "Chromium went away" in full
     assert result.exit_code == 1 and batch.BatchResult().exit_code == 0
+
+
+def test_the_batch_command_prints_fifty_problems_and_says_how_to_get_all(monkeypatch):
+    monkeypatch.setattr(batch, "run_batch", lambda *args, **kw: many_problems())
+    res = CliRunner().invoke(app, ["batch"])
+    assert res.exit_code == 1
+    lines = res.output.splitlines()
+    assert sum(line.startswith("acme ") for line in lines) == 50
+    assert "... and 71 more problem(s), 121 in all." in lines
+    assert "(add --errors-file PATH to write all 121 to a file)" in lines
 
 
 def sigint_when(condition, stop: threading.Event, timeout: float = 120) -> threading.Thread:
