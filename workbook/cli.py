@@ -178,15 +178,22 @@ def _names(value: Optional[str]) -> Optional[list[str]]:
 
 
 def _run_batch(data_dir: str, reports_dir: str, **kw) -> int:
-    from .batch import describe, failure_table, run_batch
+    from .batch import SHOWN_PROBLEMS, describe, failure_table, problem_rows, run_batch
 
     result = run_batch(data_dir, reports_dir, **kw)
+    if result.interrupted:  # one plain line: what is done, what is not
+        typer.echo(describe(result), err=True)
+        return result.exit_code
     typer.echo(describe(result))
     table = failure_table(result)
     if table:
         typer.echo("\nFailures:\n" + table, err=True)
+        count, path = len(problem_rows(result)), kw.get("errors_file")
+        if count > SHOWN_PROBLEMS:
+            typer.echo(f"(all {count} are in {path})" if path else
+                       f"(add --errors-file PATH to write all {count} to a file)", err=True)
     typer.echo(f"Reports are in {Path(reports_dir).resolve()}/")
-    return 0 if result.ok else 1
+    return result.exit_code
 
 
 @app.command("batch")
@@ -197,10 +204,13 @@ def batch_cmd(clients: Optional[str] = typer.Option(None, "--clients", help="Com
               force: bool = typer.Option(False, "--force", help="Rerun notebooks whose inputs have not changed."),
               pdf: bool = typer.Option(True, help="Also print each client's PDF."),
               timeout: float = typer.Option(300.0, "--timeout", min=1, help="Seconds one notebook may run."),
+              errors_file: Optional[Path] = typer.Option(None, "--errors-file",
+                                                         help="Also write every problem found to this file."),
               data_dir: str = DATA_OPT, reports_dir: str = REPORTS_OPT) -> None:
     """Build every chosen client's report: framework pages, executive summary, combined HTML and PDF."""
     code = _run_batch(data_dir, reports_dir, clients=_names(clients), frameworks=_names(frameworks),
-                      workers=workers, scheduler=scheduler, force=force, pdf=pdf, timeout=timeout)
+                      workers=workers, scheduler=scheduler, force=force, pdf=pdf, timeout=timeout,
+                      errors_file=errors_file)
     raise typer.Exit(code)
 
 
