@@ -27,7 +27,7 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import InvalidInput, UnknownFramework, validated
+from ..errors import InvalidInput, UnknownFramework, not_allowed, validated
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,8 @@ def plan_action_for(framework: str) -> tuple[str, str, str] | None:
 
 def _no_surrogates(value: str) -> str:
     if any("\ud800" <= c <= "\udfff" for c in value):
-        raise ValueError("text without unpaired surrogate code points (they cannot be saved as UTF-8)")
+        raise not_allowed("unpaired surrogate code point", "text without unpaired surrogates (they cannot be "
+                          "saved as UTF-8); emoji, any script and accents are fine")
     return value.strip()
 
 
@@ -127,7 +128,7 @@ class Action(BaseModel):
     def _strip(cls, value: str, info) -> str:
         value = _no_surrogates(value)
         if info.field_name == "action" and not value:
-            raise ValueError("a short sentence saying what to do (not only spaces)")
+            raise not_allowed("blank action", "a short sentence saying what to do (not only spaces)")
         return value
 
 
@@ -163,7 +164,7 @@ class Inputs(BaseModel):
         ids = [a.id for a in self.actions if a.id]
         twins = sorted({i for i in ids if ids.count(i) > 1})
         if twins:
-            raise ValueError(f"actions: each action's id once (repeated: {', '.join(twins)})")
+            raise not_allowed(f"repeated action id {', '.join(twins)}", "each action's id once")
         if len(ids) < len(self.actions):
             self.actions = with_ids(self.actions)
         return self
@@ -459,7 +460,7 @@ def validate(inputs: Any) -> Inputs:
 
 def validate_action(doc: dict) -> Action:
     """Validate one edited plan line, raising :class:`InvalidInput` naming the field."""
-    return validated(Action, doc, "action")
+    return validated(Action, doc, "plan line")
 
 
 __all__ = ["Action", "Inputs", "Result", "Line", "Reading", "RULES", "evaluate", "headline", "plan_frame",
