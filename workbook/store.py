@@ -439,3 +439,28 @@ class _ClientLock:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+def read_report_json(reports_dir: str | os.PathLike, client: str, name: str) -> Any:
+    """Read a JSON file the batch wrote next to a client's report (``<reports_dir>/<client>/<name>.json``).
+
+    Used by the executive summary for the ``<framework>.headline.json`` files.
+
+    Returns
+    -------
+    The parsed JSON, or None when the file does not exist.
+
+    Raises
+    ------
+    InvalidSlug, InvalidInput
+        When ``client`` or ``name`` is not a safe slug or name, or the file is not JSON.
+    """
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z]+)?", name):
+        raise InvalidInput.one("name", name, "a framework name, optionally with a suffix such as '.headline'")
+    path = Path(reports_dir).expanduser().resolve() / check_slug(client) / f"{name}.json"
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput.one(path.name, str(exc)[:80], "a JSON file as the batch writes it") from None
