@@ -113,6 +113,10 @@ class ReportError(WorkbookError):
     """A report could not be produced (execution, export or PDF)."""
 
 
+class ConflictError(WorkbookError):
+    """A save would overwrite changes another session made since this one read the file."""
+
+
 def from_pydantic(exc: Any, context: str = "", prefix: str = "") -> InvalidInput:
     """Turn a :class:`pydantic.ValidationError` into :class:`InvalidInput`.
 
@@ -167,9 +171,15 @@ def validated(model: type[M], data: M | Mapping[str, Any], context: str = "") ->
     if isinstance(data, model):
         return data
     try:
-        return model.model_validate(data)
+        doc = model.model_validate(data)
     except ValidationError as exc:
         raise from_pydantic(exc, context) from None
+    from .checks import document_problems  # the checks every input gets (finite numbers, dates, blank names)
+
+    problems = document_problems(doc)
+    if problems:
+        raise InvalidInput(problems, context)
+    return doc
 
 
 def not_allowed(message: str, allowed: str) -> PydanticCustomError:
