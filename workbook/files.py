@@ -6,6 +6,8 @@ through :func:`atomic_write`) use these; everything else goes through
 """
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import os
 import re
@@ -17,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from .errors import WorkbookError
+from .errors import InvalidInput, Problem, WorkbookError
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +93,36 @@ def sweep_orphans(folders: list[Path], max_age_s: float = ORPHAN_AGE_S) -> int:
     return removed
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV as text, keeping blank lines so row numbers match the file (header = row 1)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
+def read_csv(source: Path | io.BytesIO) -> pd.DataFrame:
+    """Read a CSV as text, keeping blank lines so row numbers match the file (header = row 1).
+
+    Raises
+    ------
+    InvalidInput
+        When a row has more or fewer values than the header has columns (naming
+        the row and how many values it has), rather than letting the values slide
+        into the wrong columns.
+    """
+    data = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
+    _check_ragged(data)
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
+
+
+def _check_ragged(data: bytes) -> None:
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header:
+        return
+    width = len(header)
+    columns = ", ".join(header)
+    problems = []
+    for row, record in enumerate(reader, start=2):
+        if record and len(record) != width and not (len(record) < width and not any(v.strip() for v in record)):
+            problems.append(Problem(f"row {row}", f"{len(record)} values",
+                                    f"{width} values, one per column ({columns}); check for a missing or extra comma"))
+    if problems:
+        raise InvalidInput(problems, f"CSV rows with the wrong number of values ({len(problems)})")
 
 
 def stamp() -> str:

@@ -345,6 +345,8 @@ class Store:
                 frame = read_csv(src)
             else:
                 frame = pd.read_excel(src, dtype=str, engine="openpyxl")
+        except InvalidInput:
+            raise
         except Exception as exc:  # damaged or mislabelled files: pandas, openpyxl and zipfile all raise their own
             raise InvalidInput.one("source", str(src), f"a readable {suffix} file (could not read it: "
                                    f"{type(exc).__name__}: {_first_line(exc)})") from None
