@@ -123,3 +123,23 @@ def too_few_rows(frame: pd.DataFrame, minimum: int, table: str, why: str) -> lis
     if len(frame) >= minimum:
         return []
     return [Problem(f"{table} rows", len(frame), f"at least {minimum} data row{'s' if minimum > 1 else ''} {why}")]
+
+
+def evaluation_tables(tables: Any, context: str = "tables") -> dict:
+    """The ``tables`` argument of an ``evaluate`` as a dict, or :class:`InvalidInput` saying what it must be.
+
+    Values may be tables (pandas DataFrames), saved documents of related
+    frameworks (pydantic models or dicts) or None.
+    """
+    from .errors import InvalidInput
+
+    allowed = "a dict of {name: table (pandas DataFrame) or related framework's inputs}, or nothing"
+    if tables is None:
+        return {}
+    if not isinstance(tables, dict):
+        raise InvalidInput.one("tables", type(tables).__name__, allowed, context)
+    bad = [Problem(f"tables[{key!r}]", type(value).__name__, allowed) for key, value in tables.items()
+           if value is not None and not isinstance(value, (pd.DataFrame, BaseModel, dict))]
+    if bad:
+        raise InvalidInput(bad, context)
+    return tables

@@ -34,7 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from workbook.checks import MAX_ABS_NUMBER, latest_date
+from workbook.checks import MAX_ABS_NUMBER, evaluation_tables, latest_date
 from workbook.errors import InvalidInput, Problem, validated
 
 log = logging.getLogger(__name__)
@@ -486,6 +486,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     Result
     """
     inputs = validated(Inputs, inputs, "deal_qualification inputs")
+    tables = evaluation_tables(tables, "deal_qualification tables")
     diagnostic = (tables or {}).get("sales_marketing")
     if inputs.statement1_source == "diagnostic" and diagnostic is not None:
         # read live from the client's saved diagnostic, so the two pages always agree

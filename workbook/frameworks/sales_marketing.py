@@ -19,7 +19,8 @@ from typing import Annotated, Any, Literal, Sequence
 import pandas as pd
 from pydantic import BaseModel, Field, field_validator
 
-from ..errors import InvalidInput, Problem
+from ..checks import evaluation_tables
+from ..errors import InvalidInput, Problem, validated
 
 # -- constants from the source ------------------------------------------------
 
@@ -514,8 +515,10 @@ class Result:
     checklist: ChecklistProgress = field(default_factory=lambda: checklist_progress({}))
 
 
-def evaluate(inputs: Inputs, tables: dict | None = None) -> Result:
+def evaluate(inputs: Inputs | dict, tables: dict | None = None) -> Result:
     """Score the complete respondents; list the incomplete ones (name, answered)."""
+    inputs = validated(Inputs, inputs if inputs is not None else {}, "sales_marketing inputs")
+    evaluation_tables(tables, "sales_marketing tables")
     complete = [r for r in inputs.respondents if r.complete]
     incomplete = [(r.name, r.answered) for r in inputs.respondents if not r.complete]
     assessment = assess(complete) if complete else None
