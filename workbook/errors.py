@@ -123,6 +123,10 @@ class ReportError(WorkbookError):
     """A report could not be produced (execution, export or PDF)."""
 
 
+class ConflictError(WorkbookError):
+    """A save would overwrite changes another session made since this one read the file."""
+
+
 def from_pydantic(exc: Any, context: str = "", prefix: str = "", model: type[BaseModel] | None = None) -> InvalidInput:
     """Turn a :class:`pydantic.ValidationError` into :class:`InvalidInput`.
 
@@ -258,6 +262,11 @@ def validated(model: type[M], data: M | Mapping[str, Any], context: str = "") ->
         problems += [p for p in found if not (version_problem and p.field == "schema_version")]
     if problems:
         raise (SchemaVersionError if newer else InvalidInput)(problems, context)
+    from .checks import document_problems  # the checks every input gets (finite numbers, dates, blank names)
+
+    problems = document_problems(value)
+    if problems:
+        raise InvalidInput(problems, context)
     return value
 
 

@@ -120,11 +120,10 @@ def changes_since_previous(store: Store, client: str, framework: str) -> list[st
     Returns None when there is no earlier session.
     """
     fw = registry.get(framework)
-    snaps = store.history(client, framework)
     current = store.load(client, framework, fw.Inputs)
-    if not snaps or current is None:
+    previous = store.latest_valid_snapshot(client, framework, fw.Inputs) if current is not None else None
+    if previous is None:
         return None
-    previous = store.load_snapshot(snaps[-1], fw.Inputs)
     describe = fw.changes
     if describe is not None:
         return describe(previous, current)

@@ -34,6 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from workbook.checks import MAX_ABS_NUMBER, evaluation_tables, latest_date
 from workbook.errors import InvalidInput, Problem, validated
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
@@ -69,9 +70,10 @@ COLUMN_ALIASES = {
 _TRUE = {"yes", "y", "true", "t", "1", "x", "met"}
 _FALSE = {"no", "n", "false", "f", "0", "", "not met", "nan", "none"}
 YES_NO_ALLOWED = "yes or no (also y/n, true/false, 1/0; blank counts as no)"
-MONTH_ALLOWED = "a month written YYYY-MM, e.g. 2025-03 (or a date in that month)"
+MONTH_ALLOWED = ("a month written YYYY-MM, e.g. 2025-03 (or a date in that month), from 1900 to at most a year "
+                 "from today")
 PROBABILITY_ALLOWED = "a fraction from 0 to 1 (0.6) or a percentage with % (60%)"
-AMOUNT_ALLOWED = "a number of dollars, zero or more (e.g. 48000)"
+AMOUNT_ALLOWED = "a number of dollars, zero or more (e.g. 48000), at most 1e15"
 
 # Gap between raw and qualified forecast, as a share of the raw forecast: our
 # thresholds for the status (below 15% green, below 35% amber, else red).
@@ -137,7 +139,8 @@ def parse_month(value: Any) -> str | None:
     if not match:
         return None
     year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or not 1900 <= year <= 2100:
+    latest = latest_date()
+    if not 1 <= month <= 12 or not 1900 <= year <= latest.year or (year, month) > (latest.year, latest.month):
         return None
     return f"{year:04d}-{month:02d}"
 
@@ -174,7 +177,7 @@ def parse_amount(value: Any) -> float | None:
         number = float(value)
     else:
         return None
-    if math.isnan(number) or math.isinf(number) or number < 0:
+    if math.isnan(number) or math.isinf(number) or number < 0 or number > MAX_ABS_NUMBER:
         return None
     return number
 
@@ -485,6 +488,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     Result
     """
     inputs = validated(Inputs, inputs, "deal_qualification inputs")
+    tables = evaluation_tables(tables, "deal_qualification tables")
     diagnostic = (tables or {}).get("sales_marketing")
     if inputs.statement1_source == "diagnostic" and diagnostic is not None:
         # read live from the client's saved diagnostic, so the two pages always agree

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pydantic_core import PydanticCustomError
 
+from workbook.checks import latest_date
 from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
@@ -257,7 +258,7 @@ STAGE_NAMES = tuple(s.name for s in STAGES)
 _BY_NAME = {s.name: s for s in STAGES}
 
 _REVENUE_ALLOWED = "a number of US dollars, zero or more (e.g. 7500000)"
-YEAR_MIN, YEAR_MAX = 1900, 2100
+YEAR_MIN, YEAR_MAX = 1900, latest_date().year  # workbook rule: no year more than a year from now (workbook.checks)
 YEAR_ALLOWED = f"a whole year from {YEAR_MIN} to {YEAR_MAX}"
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Sequence
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..checks import evaluation_tables
 from ..errors import InvalidInput, Problem, not_allowed, validated
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
@@ -529,7 +530,8 @@ def evaluate(inputs: Inputs | dict, tables: dict | None = None) -> Result:
     InvalidInput
         When ``inputs`` (a dict or an :class:`Inputs`) is not valid, naming every problem.
     """
-    inputs = validated(Inputs, inputs, "sales_marketing inputs")
+    inputs = validated(Inputs, inputs if inputs is not None else {}, "sales_marketing inputs")
+    evaluation_tables(tables, "sales_marketing tables")
     complete = [r for r in inputs.respondents if r.complete]
     incomplete = [(r.name, r.answered) for r in inputs.respondents if not r.complete]
     assessment = assess(complete) if complete else None

@@ -31,7 +31,7 @@ def headline_section(ctx: Context) -> str:
     if v is not None:
         level = int(round(100 * v.confidence))
         rows.append(
-            f'<p style="font-size:120%">Customer equity <b class="wb-equity">{_money(ctx, v.equity)}</b> over the next '
+            f'<p style="font-size:120%">Customer equity <b class="wb-equity">{esc(_money(ctx, v.equity))}</b> over the next '
             f"{v.horizon_months} months</p>")
         ranges = (f"Given the uncertainty of the fitted models, the expected equity lies between "
                   f"{_money(ctx, v.equity_low)} and {_money(ctx, v.equity_high)} ({level}% interval).")
@@ -385,8 +385,8 @@ class View(RoomView):
         res = self.state.result
         v = res.value
         self._value_line.value = (
-            f"Customer equity <b class='wb-equity-live'>{_money(self.state.context, v.equity)}</b>; average CLV "
-            f"{_money(self.state.context, v.customers['clv'].mean())}; top 10% hold {v.top_10_share:.0%}"
+            f"Customer equity <b class='wb-equity-live'>{esc(_money(self.state.context, v.equity))}</b>; average CLV "
+            f"{esc(_money(self.state.context, v.customers['clv'].mean()))}; top 10% hold {v.top_10_share:.0%}"
             if v is not None else "<i>No customer values yet.</i>")
         a = res.audit
         self._audit_line.value = (f"Stage: <b class='wb-stage'>{esc(a.stage)}</b> ({a.percent:.0f}%)"

@@ -52,7 +52,7 @@ def path_section(ctx: Context):
              gs.ACCELERATION_ABOVE_USD, hi]
     for stage, fill, low, high in zip(gs.STAGES, STAGE_FILLS, edges[:-1], edges[1:]):
         ax.axhspan(low, high, color=fill, zorder=0)
-        label = f"{stage.name}\n{stage.range_label}".replace("$", r"\$")
+        label = f"{stage.name}\n{stage.range_label}"  # chart text is literal (workbook.charts)
         ax.text(1.01, np.sqrt(low * high), label, transform=ax.get_yaxis_transform(), va="center",
                 fontsize=8, color=PALETTE["ink"], fontweight="bold" if stage.name == res.stage.name else "normal")
     if len(t):

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ...checks import evaluation_tables
 from ...errors import InvalidInput, validated
 from ...spec import BrowserEdit, FrameworkSpec, PlanAction
 from .centricity import AUDIT, AUDIT_ALLOWED, AUDIT_IDS, AUDIT_MAX, AUDIT_MIN, AUDIT_SCALE, STAGES, AuditResult, audit
@@ -195,7 +196,8 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     Result
     """
     inputs = validated(Inputs, inputs or {}, "clv inputs")
-    frame = (tables or {}).get("transactions")
+    tables = evaluation_tables(tables, "clv tables")
+    frame = tables.get("transactions")
     warnings: list[str] = []
     if frame is None and inputs.subscription is None:  # a new client: the audit still works
         warnings.append("No transactions yet: import a transactions export (customer, date, amount, optionally "

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ...checks import evaluation_tables
 from ...errors import validated
 from ...spec import BrowserEdit, FrameworkSpec, PlanAction
 from .groups import group_score, group_scores, pairwise, scores_table
@@ -151,7 +152,8 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     Result
     """
     inputs = validated(Inputs, inputs or {}, "nps inputs")
-    frame = (tables or {}).get("responses")
+    tables = evaluation_tables(tables, "nps tables")
+    frame = tables.get("responses")
     if frame is None:  # a new client: nothing imported yet, so no score (the room still opens)
         frame = pd.DataFrame({"score": pd.Series(dtype=float), "segment": pd.Series(dtype=str),
                               "date": pd.Series(dtype="datetime64[ns]"), "period": pd.Series(dtype=str)})
