@@ -8,7 +8,8 @@ names it. It is registered through the documented extension point
 (``WORKBOOK_FRAMEWORKS`` for the kernels and workers the report and batch
 start, ``registry.register_module`` in this process), then it keeps the room
 contract, runs live with an edit and autosave, in a report, in a batch with the
-executive summary and the portfolio, and as a lesson.
+executive summary (whose plan takes the room's ``plan_action``) and the
+portfolio, and as a lesson.
 """
 from __future__ import annotations
 
@@ -122,13 +123,14 @@ def test_it_runs_in_a_batch_with_the_summary_and_the_portfolio(cadence, data_dir
         report = (out / "report.html").read_text()
         assert report.index("Executive summary") < report.index(TITLE)
     assert statuses == {"aurora-software": "amber", "northwind-tools": "green"}
+    # the amber client's plan proposes the framework's own first action (SPEC.plan_action)
+    assert cadence.plan_action.action in (reports / "aurora-software" / "summary.html").read_text()
+    assert cadence.plan_action.action not in (reports / "northwind-tools" / "summary.html").read_text()
     portfolio = (reports / "portfolio.html").read_text()
     assert f"<th>{TITLE}</th>" in portfolio and f"<th>{TITLE}: meetings</th>" in portfolio
     assert "Aurora Software" in portfolio and "Northwind Power Tools" in portfolio
 
 
-@pytest.mark.xfail(strict=True, reason="the executive summary reads FRAMEWORK_ACTIONS until the summary engineer "
-                                       "switches it to SPEC.plan_action; remove this mark then")
 def test_the_summary_plan_takes_the_extra_frameworks_plan_action(cadence):
     from workbook.frameworks import summary as logic
 
