@@ -15,13 +15,15 @@ from workbook.store import Store
 
 from .conftest import ROOT
 
-#: What must load without ipywidgets: reports, batch, lessons, the room layer, every pure module.
+#: What must load without ipywidgets: CLI, reports, batch, lessons, the summary, the room layer, every pure module.
 WIDGET_FREE = textwrap.dedent("""
     import importlib, json, pkgutil, sys
-    import workbook.report, workbook.batch, workbook.room, workbook.notebook, workbook.teaching
-    import workbook.lessons as lessons, workbook.frameworks as frameworks
+    import workbook.cli, workbook.report, workbook.batch, workbook.room, workbook.notebook, workbook.teaching
+    import workbook.lessons as lessons, workbook.frameworks as frameworks, workbook.summary as summary
     for info in pkgutil.iter_modules(lessons.__path__):
         importlib.import_module("workbook.lessons." + info.name)
+    for info in pkgutil.iter_modules(summary.__path__):
+        importlib.import_module("workbook.summary." + info.name)
     for info in pkgutil.walk_packages(frameworks.__path__, "workbook.frameworks."):
         importlib.import_module(info.name)
     loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("ipywidgets", "ipykernel") or m.startswith("workbook.ui"))
