@@ -6,6 +6,7 @@ test's edits, the summary's plan actions): each room declares those in its
 """
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 from pathlib import Path
@@ -86,3 +87,41 @@ def test_every_shipped_notebook_is_a_room_the_start_page_or_the_summary():
     rooms = {s.notebook for s in SPECS}
     others = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")} - rooms
     assert others == {"00_start_here.ipynb", "executive_summary.ipynb"}
+
+
+def _names_listed_in(path: Path) -> set[str]:
+    """Registered framework names written as string literals in a module's code (docstrings left out)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    known = set(registry.names())
+    return {node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            and node.value in known}
+
+
+def _hidden_lists() -> dict[str, set[str]]:
+    """Modules outside the registry and the rooms that name two or more frameworks."""
+    rooms = {f"{kind}/{name}" for kind in ("frameworks", "ui", "lessons") for name in registry.names()}
+    found = {}
+    for path in sorted((ROOT / "workbook").rglob("*.py")):
+        rel = path.relative_to(ROOT / "workbook").as_posix()
+        if rel == "registry.py" or any(rel == f"{r}.py" or rel.startswith(f"{r}/") for r in rooms):
+            continue
+        names = _names_listed_in(path)
+        if len(names) >= 2:
+            found[rel] = names
+    return found
+
+
+def test_no_list_of_frameworks_outside_the_registry_and_the_rooms():
+    hidden = _hidden_lists()
+    hidden.pop("frameworks/summary.py", None)  # its FRAMEWORK_ACTIONS fallback: see the next test
+    assert hidden == {}, f"framework names listed outside the registry: {hidden}"
+
+
+@pytest.mark.xfail(strict=True, reason="frameworks/summary.py keeps FRAMEWORK_ACTIONS as a fallback for "
+                                       "SPEC.plan_action; remove this mark when it goes")
+def test_the_summary_keeps_no_list_of_plan_actions():
+    assert "frameworks/summary.py" not in _hidden_lists()
