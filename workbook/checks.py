@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from .errors import Problem
+from .problems import InvalidInput, Problem
 
 #: Largest magnitude of any number the workbook accepts (a thousand trillion; sums of a million such stay finite).
 MAX_ABS_NUMBER = 1e15
@@ -138,8 +138,6 @@ def evaluation_tables(tables: Any, context: str = "tables") -> dict:
     Values may be tables (pandas DataFrames), saved documents of related
     frameworks (pydantic models or dicts) or None.
     """
-    from .errors import InvalidInput
-
     allowed = "a dict of {name: table (pandas DataFrame) or related framework's inputs}, or nothing"
     if tables is None:
         return {}
