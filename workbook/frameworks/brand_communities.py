@@ -75,7 +75,7 @@ FORM_INFO: dict[str, Form] = {
         key_to_affiliation="what members do, pursue or believe in together",
         examples=("Apple enthusiasts", "Republicans or Democrats", "Ironman triathletes"),
         build=(
-            "Name the shared activity, goal or values plainly and give members frequent "
+            "Say plainly what members do, aim for or believe in together, and give them frequent "
             "chances to act on them; the brand serves the cause rather than being it."
         ),
         run=(

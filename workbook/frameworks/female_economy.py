@@ -183,7 +183,7 @@ FINANCIAL_SERVICES: tuple[FinancialServiceArea, ...] = (
         "Investments & financial advice",
         ("Teaching about money and investing", "Advisers who know and plan around women's life events",
          "Being treated the same as men"),
-        "about $2.1 trillion of wealth held by high-net-worth women who are divorced or widowed",
+        "about $2.1 trillion of wealth belonging to divorced or widowed women of high net worth",
         2.1e12,
         ("Win market share", "Grow the market"),
         ("Divorce", "Death of a spouse"),
@@ -191,7 +191,7 @@ FINANCIAL_SERVICES: tuple[FinancialServiceArea, ...] = (
     FinancialServiceArea(
         "Life insurance",
         ("Explaining why to insure the whole household, not only the main earner",
-         "Equal cover for working women and men", "Putting a value on work done at home"),
+         "Equitable coverage for women and men who both work", "Putting a value on work done at home"),
         "about $2 trillion of additional coverage",
         2.0e12,
         ("Grow the market", "Create a new market"),
