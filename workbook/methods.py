@@ -137,5 +137,8 @@ def framework_methods_html(m: Methods) -> str:
 
 def methods_html(frameworks: Iterable[str] | None = None) -> str:
     """The "Methods and assumptions" part of a client report, for the frameworks it covers."""
-    blocks = "".join(framework_methods_html(m) for m in collect(frameworks))
-    return (f'<section class="wb-methods"><h2 id="methods">{TITLE}</h2><p>{esc(INTRO)}</p>{blocks}</section>')
+    found = collect(frameworks)
+    if not found:
+        return ""
+    blocks = "".join(framework_methods_html(m) for m in found)
+    return (f'<section class="wb-methods" style="break-before:page"><h2 id="methods">{TITLE}</h2><p>{esc(INTRO)}</p>{blocks}</section>')
