@@ -66,12 +66,15 @@ def test_path_order_and_advice():
 
 def test_seed_examples_carry_over():
     assert pb.SEED_EXAMPLES[pb.MANY_PRODUCTS_ONE_JOB] == ("Sony Walkman",)
-    assert pb.SEED_EXAMPLES[pb.MANY_JOBS_ONE_BRAND] == ("Marriott", "Milwaukee")
+    # Marriott and Milwaukee are the article's remedy (endorser over new purpose brands), not stretched brands.
+    assert pb.SEED_EXAMPLES[pb.ENDORSER] == ("Marriott", "Milwaukee")
+    assert pb.MANY_JOBS_ONE_BRAND not in pb.SEED_EXAMPLES
     assert pb.SEED_ENDORSED == {"Marriott": ("Courtyard", "Residence Inn"),
                                 "Milwaukee": ("Sawzall", "Hole Hawg")}
     assert pb.PATH[pb.MANY_PRODUCTS_ONE_JOB].examples == ("Sony Walkman",)
-    assert pb.PATH[pb.MANY_JOBS_ONE_BRAND].examples == (
-        "Marriott: Courtyard; Residence Inn", "Milwaukee: Sawzall; Hole Hawg")
+    assert pb.PATH[pb.MANY_JOBS_ONE_BRAND].examples == ()
+    assert pb.PATH[pb.ENDORSER].examples == ("Marriott: Courtyard; Residence Inn", "Milwaukee: Sawzall; Hole Hawg")
+    assert "remedy" in pb.PATH[pb.MANY_JOBS_ONE_BRAND].advice
 
 
 def test_walkman_shape_is_many_products_one_job():

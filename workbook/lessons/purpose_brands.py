@@ -35,8 +35,9 @@ def worked_example(ctx: Context) -> list:
              + table(placed)),
         matrix_section(ctx),
         card("Step 3: read the advice", bullets(res.recommendations) + para(
-            "Marriott and Milwaukee faced the same choice: Marriott put Courtyard and Residence Inn under its "
-            "name, and Milwaukee did the same with Sawzall and Hole Hawg.")),
+            "The article's remedy for a stretched brand is the one Marriott and Milwaukee applied: keep the old "
+            "name as an endorser and give each job a new purpose brand under it (Courtyard and Residence Inn "
+            "under Marriott, Sawzall and Hole Hawg under Milwaukee).")),
     ]
 
 
