@@ -120,14 +120,15 @@ REGISTRY: tuple[Framework, ...] = (
     Framework(
         name="growth_stages",
         title="Five stages of growth",
-        citation='"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article)',
+        citation=('"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article; '
+                  'author and date not given in the source)'),
         notebook="growth_stages.ipynb",
         headline_metrics=("stage", "weakest", "position", "product", "people"),
     ),
     Framework(
         name="deal_qualification",
         title="Deal qualification: ready, willing and able",
-        citation='"To close, a purchaser must be ready, willing and able", Cheap Marketing Shop blog, July 2006',
+        citation='"To close, a purchaser must be ready, willing and able", Cheap Marketing Shop blog (date not given)',
         notebook="deal_qualification.ipynb",
         headline_metrics=("raw_forecast_usd", "qualified_forecast_usd", "gap_share"),
     ),

@@ -123,7 +123,7 @@ FROM_SOURCE: tuple[str, ...] = (
     "customers hire products to get jobs done; a purpose brand stands for one job",
     "the path: one product for one job (where strong brands start), many products for one job (Sony Walkman), "
     "and for one brand stretched over many jobs the remedy of an endorser brand with new purpose brands under "
-    "it (Marriott: Courtyard, Residence Inn; Milwaukee: Sawzall, Hole Hawg)",
+    "it (Courtyard and Residence Inn under Marriott; Sawzall and Hole Hawg under Milwaukee)",
 )
 
 from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves

@@ -151,8 +151,8 @@ FROM_SOURCE: tuple[str, ...] = (
     "comparing each element with the next best alternative: points of parity, favorable and unfavorable "
     "differences, points of contention",
     "value word equations that put a money value on a difference",
-    "the resonating focus: the one or two differences (perhaps with a point of parity) whose improvement is worth "
-    "most to the customer for the foreseeable future",
+    "the resonating focus: the one or two differences, sometimes with a point of parity, that would give the "
+    "customer most value if improved, looking as far ahead as can be foreseen",
 )
 
 from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
