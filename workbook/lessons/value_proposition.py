@@ -42,8 +42,8 @@ def worked_example(ctx: Context) -> list:
             f"({', '.join(_kind_of(ctx, 'contention')) or 'none here'}) stay out of the net until Aurora can show "
             "the customer evidence.")),
         card("Step 4: the resonating focus", para(
-            "The article's test for the focus looks ahead: the one or two favorable differences whose "
-            "improvement would be worth most to the customer for the foreseeable future, with the essential "
+            "The article's test for the focus looks ahead: the one or two favorable differences that the "
+            "customer would gain most from seeing improved in the years ahead, with the essential "
             "point of parity alongside. So each favorable difference also gets a value of improving it. Until "
             "those values are researched the workbook ranks by today's value as a stand-in (its own rule, with "
             f"a warning). Aurora's current pitch is {res.pitch.label.lower()}, whose pitfall is "
