@@ -153,7 +153,7 @@ def advice_section(ctx: Context) -> str:
     if g is None:
         return ""
     c = ctx.result.conditions
-    parts = [f"<h4>What a {esc(g.relationship_type)} relationship looks like</h4>", bullets(g.description)]
+    parts = [f"<h4>What {esc(sm._a(g.relationship_type))} relationship looks like</h4>", bullets(g.description)]
     if c is not None:
         parts.append(f'<p class="wb-advice-verdict"><b>{esc(c.advice)}</b></p>')
     recorded = ctx.inputs
@@ -177,7 +177,7 @@ def advice_section(ctx: Context) -> str:
     else:
         parts.append(para("Integrated is the closest relationship in the framework: keep the shared systems, "
                           "metrics and rewards working, and watch that the integration still pays for its cost."))
-    return card(f"Advice for a {g.relationship_type} relationship", "".join(parts))
+    return card(f"Advice for {sm._a(g.relationship_type)} relationship", "".join(parts))
 
 
 def checklist_section(ctx: Context) -> str:

@@ -40,7 +40,7 @@ FROM_SOURCE: tuple[str, ...] = (
 from ...methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
 
 WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
-    WorkbookRule("bands", "Score colour", f"green from {GREEN_FROM:+.0f}, amber from {AMBER_FROM:+.0f}, red below",
+    WorkbookRule("bands", "Score colour", f"green from {GREEN_FROM:+.0f}, amber from {AMBER_FROM:.0f}, red below zero",
                  "Below zero detractors outnumber promoters; +30 marks a clear lead of promoters. The article "
                  "sets no bands."),
     WorkbookRule("min_responses", "Fewest answers to report a group", f"{MIN_RESPONSES} by default (the consultant "
