@@ -351,10 +351,12 @@ def test_parse_number():
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson(vp.NAME)
     assert lesson.client == "aurora-software" and len(lesson.module.EXERCISES) >= 3
-    assert lesson.answer(1) == 201_000
-    assert lesson.check(2, "payroll integration").correct is True
-    assert lesson.check(3, ["Overtime hours avoided", "Agency nurse shifts avoided"]).correct is True
-    assert lesson.check(4, "value presumption").correct is False
+    assert lesson.answer(1) == 201_000 + 400 * 35          # the payroll contention settled
+    assert lesson.answer(2) == 800 * 30
+    assert lesson.check(3, ["Overtime hours avoided", "Scheduler time saved"]).correct is True
+    assert lesson.check(4, "value presumption").correct is True
+    assert lesson.check(4, "benefit assertion").correct is False
+    assert lesson.check(5, "agency nurse shifts avoided").correct is True
     assert "Step 1" in lesson.worked_example()
 
 

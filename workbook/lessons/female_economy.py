@@ -40,7 +40,9 @@ def worked_example(ctx: Context) -> list:
         card("Step 3: do the offers meet the needs?", para(
             "Each offer is scored 0 to 3 on the needs we read from each segment's traits. An offer's fit to a "
             "segment is its average score over that segment's needs divided by 3; a segment counts as served "
-            f"when its best offer reaches {fe.SERVED_FROM:.2f}, partly served from {fe.PARTLY_SERVED_FROM:.2f}.")
+            f"when its best offer reaches {fe.SERVED_FROM:.2f}, partly served from {fe.PARTLY_SERVED_FROM:.2f}. "
+            "The needs and these cut-offs are the workbook's own rules: the article describes the segments' "
+            "traits, not a scoring scale.")
             + para("Segments no offer serves: " + ", ".join(res.unserved) + ".")),
         fit_section(ctx),
         card("The article's example: Curves", para(fe.CURVES_EXAMPLE) + para(

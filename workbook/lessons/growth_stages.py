@@ -34,8 +34,9 @@ def worked_example(ctx: Context) -> list:
             "Each of the three gets three statements answered from 1 (strongly disagree) to 5 (strongly agree). "
             "A dimension's score is the mean of its three answers:") + table(answers, "{:.2f}") + para(
             f"Alignment is only as strong as its weakest part, so the weakest link, {res.weakest} at "
-            f"{res.alignment:.2f}, sets the band: {res.band}. When two dimensions tie, the one this stage most "
-            "often fails on is named.")),
+            f"{res.alignment:.2f}, sets the band: {res.band}. The statements, the bands (aligned from 4.0, partly "
+            "aligned from 3.0) and the tie rule (the dimension this stage most often fails on is named) are the "
+            "workbook's own; the article describes alignment without measuring it.")),
         alignment_section(ctx),
         card("Step 3: read the stage's warning", para(res.stage.failure_cause) + bullets(res.recommendations)),
         headline_section(ctx),
