@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
+from workbook.questionnaire import Question, Questionnaire, Scale
 
 log = logging.getLogger(__name__)
 
@@ -595,3 +596,37 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if added:
         notes.append("Revenue added for " + ", ".join(map(str, sorted(added))) + ".")
     return notes
+
+
+# -- questionnaire (survey link) -----------------------------------------------------
+
+#: The answer scale of :data:`QUESTIONS` (the same words as :data:`ANSWER_ALLOWED`).
+SURVEY_SCALE = Scale(ANSWER_MIN, ANSWER_MAX, {ANSWER_MIN: "Strongly disagree", ANSWER_MAX: "Strongly agree"})
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put the respondent's answers (``{"position_1": 4, ...}``) into ``doc``; a blank keeps the saved answer."""
+    for qid, value in answers.items():
+        dim, number = qid.rsplit("_", 1)
+        if value is not None:
+            getattr(doc, dim)[int(number) - 1] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """The saved answers, ``{"position_1": 4, ...}``."""
+    return {f"{dim}_{i}": a for dim in DIMENSIONS for i, a in enumerate(getattr(doc, dim), start=1)}
+
+
+# The room keeps one set of answers per client, so one person answers through one link.
+QUESTIONNAIRE = Questionnaire(
+    framework="growth_stages",
+    title="Position, product and people",
+    intro=("Nine statements about how well your market position, your product and your people fit together. "
+           "Say how far each is true of the company today."),
+    questions=tuple(Question(f"{dim}_{i}", text, SURVEY_SCALE, group=DIMENSION_LABELS[dim])
+                    for dim in DIMENSIONS for i, text in enumerate(QUESTIONS[dim], start=1)),
+    write=survey_write,
+    read=survey_read,
+    one_respondent=True,
+    page_size=3,
+)

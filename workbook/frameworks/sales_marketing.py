@@ -20,6 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, Field, field_validator
 
 from ..errors import InvalidInput, Problem
+from ..questionnaire import Question, Questionnaire, Scale
 
 # -- constants from the source ------------------------------------------------
 
@@ -575,3 +576,38 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if ticked:
         notes.append(f"Checklist: {ticked:+d} task(s) done.")
     return notes
+
+
+# -- questionnaire (personal survey links) -------------------------------------------
+
+
+def _survey_person(doc: Inputs, name: str) -> Respondent | None:
+    key = name.strip().lower()
+    return next((r for r in doc.respondents if r.name.strip().lower() == key), None)
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put one respondent's answers (``{"s1": 4, ...}``) into ``doc``, adding the respondent when new."""
+    person = _survey_person(doc, who.name) or doc.add_respondent(who.name, who.role or "Other")
+    for qid, value in answers.items():
+        person.answers[int(qid[1:]) - 1] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """One respondent's saved answers, ``{"s1": 4 or None, ...}`` ({} when not in ``doc``)."""
+    person = _survey_person(doc, who.name)
+    return {} if person is None else {f"s{i}": a for i, a in enumerate(person.answers, start=1)}
+
+
+QUESTIONNAIRE = Questionnaire(
+    framework="sales_marketing",
+    title="How Sales and Marketing work together",
+    intro=("Each statement describes how Sales and Marketing work together. Say how far it is true of your "
+           "company today; there are no right answers, and your answers stay with your consultant's team."),
+    questions=tuple(Question(f"s{i}", text, Scale.from_labels(ANSWER_LABELS))
+                    for i, text in enumerate(STATEMENTS, start=1)),
+    write=survey_write,
+    read=survey_read,
+    roles=ROLES,
+    page_size=5,
+)
