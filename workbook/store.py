@@ -444,3 +444,66 @@ class _ClientLock:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+# -- helpers for the survey server (workbook.survey) -------------------------------
+
+
+def doc_mtime(store: Store, slug: str, name: str, table: str | None = None) -> int | None:
+    """Return when a client's document (or, with ``table``, a framework table) last changed, in ns; None if absent."""
+    path = store.table_path(slug, name, table) if table else store.doc_path(slug, name)
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
+    """Read, change, validate and save several documents and tables of one client under one lock.
+
+    Parameters
+    ----------
+    steps : list of tuple
+        Applied in order (a later change may use what an earlier one decided):
+        ``("doc", name, model, change, default)`` as for :meth:`Store.update`,
+        or ``("table", framework, table, change, validator)`` where
+        ``change(frame or None)`` returns the new table and ``validator``
+        (or None) checks it; the table's version before this session's first
+        change is kept in the client's history.
+
+    Returns
+    -------
+    list
+        Per step, the document or table as saved. Nothing is written unless
+        every change validates.
+    """
+    with store._lock(slug):
+        done = []
+        for kind, name, second, change, last in steps:
+            if kind == "doc":
+                path, context = store.doc_path(slug, name), f"{name} inputs of '{slug}'"
+                current = store._read_doc(path, second, context) if path.is_file() else None
+                base = current.model_copy(deep=True) if current is not None else (last or second)()
+                try:
+                    changed = change(base)
+                except ValidationError as exc:
+                    raise from_pydantic(exc, context) from None
+                done.append((kind, name, path, store._validate(second, changed if isinstance(changed, second) else base,
+                                                               context)))
+            else:
+                path = store.table_path(slug, name, second)
+                frame = change(_read_csv(path) if path.is_file() else None)
+                if last is not None:
+                    last(frame)
+                done.append((kind, name, path, frame))
+        for kind, name, path, new in done:
+            if kind == "doc":
+                store._archive_if_other_session(slug, name, path)
+                store._write_doc(path, name, new)
+                continue
+            history = store._history_dir(slug, name)
+            if path.is_file() and not any(history.glob(f"{path.stem}-*-{store.session}.csv")):
+                history.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, history / f"{path.stem}-{_stamp()}-{store.session}.csv")
+            atomic_write(path, new.to_csv(index=False))
+    return [new for _, _, _, new in done]
