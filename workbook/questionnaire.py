@@ -279,4 +279,4 @@ def _whole(value: Any) -> int | None:
 
 
 def _short(text: str, limit: int = 50) -> str:
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+    return text if len(text) <= limit else text[: limit - 3].rstrip(" ,;:") + "..."
