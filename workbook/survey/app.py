@@ -30,7 +30,7 @@ SECURITY_HEADERS = {
     "content-security-policy": ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                                 "frame-ancestors 'none'; base-uri 'none'"),
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",       # the token is in the address: never pass it on
+    "referrer-policy": "same-origin",       # the token is in the address: never pass it to another site
     "cache-control": "no-store",
     "x-frame-options": "DENY",
 }
