@@ -483,7 +483,7 @@ def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
             if kind == "doc":
                 path, context = store.doc_path(slug, name), f"{name} inputs of '{slug}'"
                 current = store._read_doc(path, second, context) if path.is_file() else None
-                base = current.model_copy(deep=True) if current is not None else (last or second)()
+                base = current if current is not None else (last or second)()  # freshly read: ours to change
                 try:
                     changed = change(base)
                 except ValidationError as exc:
