@@ -1,7 +1,7 @@
 """The customer-centricity audit as a survey questionnaire (pure logic).
 
 The questions and scale are the audit's own (:mod:`.centricity`); answers go
-into the room's ``Inputs.audit``.
+into the room's ``Inputs.audit`` (``doc`` below is that ``Inputs``).
 """
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ from typing import Any
 
 from ...questionnaire import Question, Questionnaire, Scale
 from .centricity import AUDIT, AUDIT_IDS, AUDIT_SCALE
-from .room import Inputs
 
 
-def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+def survey_write(doc: Any, who: Any, answers: dict) -> None:
     """Put the respondent's audit answers (``{"metrics": 3, ...}``) into ``doc``."""
     for qid, value in answers.items():
         doc.audit[qid] = value
 
 
-def survey_read(doc: Inputs, who: Any) -> dict:
+def survey_read(doc: Any, who: Any) -> dict:
     """The saved audit answers, ``{question id: answer or None}``."""
     return {qid: doc.audit.get(qid) for qid in AUDIT_IDS}
 
