@@ -218,3 +218,30 @@ def test_many_respondents_at_once_lose_nothing(client, data_dir):
     for i in range(24):
         assert person(data_dir, f"Person {i}").answers == [1 + i % 5] * 20
     assert len(doc.respondents) >= 24
+
+
+def test_behind_a_proxy_the_public_origin_is_required_and_the_cookie_is_https_only(data_dir):
+    from workbook.survey.app import Settings, create_app
+
+    from .conftest import TestClient
+    link = make_link(data_dir)
+    app = create_app(Settings(str(data_dir), "https://survey.example.com/"))
+    with TestClient(app, base_url="https://survey.example.com", raise_server_exceptions=False) as client:
+        first = client.get(f"/s/{link.token}")
+        cookie = first.headers["set-cookie"].lower()
+        assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+        csrf = csrf_of(first.text)
+        form = {"csrf": csrf, "page": "1", **page_answers(1)}
+        r = client.post(f"/s/{link.token}", data=form, headers={"origin": "http://127.0.0.1:8765"})
+        assert r.status_code == 403
+        r = client.post(f"/s/{link.token}", data=form, headers={"origin": "https://survey.example.com"},
+                        follow_redirects=False)
+        assert r.status_code == 303
+    assert person(data_dir, "Dana Petrov").answered == 5
+
+
+def test_a_link_made_while_the_server_runs_opens_at_once(client, data_dir):
+    assert client.get(f"/s/{make_link(data_dir, name='Early', role='Sales').token}").status_code == 200
+    late = make_link(data_dir, "meridian-bank", "growth_stages", "Late", None)
+    r = client.get(f"/s/{late.token}")
+    assert r.status_code == 200 and "Position (the market" in r.text and "Meridian" in r.text

@@ -112,6 +112,10 @@ def create_app(settings: Settings) -> "_Guarded":
             refuse("rate limit (address)", ip, fingerprint(token))
             return message("Too many requests", "Please wait a minute and try again.", 429,
                            headers={"retry-after": "60"})
+        if limiter.spent("failures", ip):
+            refuse("rate limit (failures)", ip, fingerprint(token))
+            return message("Too many requests", "Please wait a minute and try again.", 429,
+                           headers={"retry-after": "60"})
         found = directory.find(token)
         if found is None or found[1].state() != "open":
             if not limiter.allow("failures", ip):

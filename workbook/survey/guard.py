@@ -97,6 +97,13 @@ class RateLimiter:
                 bucket = self._buckets[(kind, key)] = Bucket(*getattr(self.limits, kind))
             return bucket.take(at)
 
+    def spent(self, kind: str, key: str) -> bool:
+        """True when the ``kind`` bucket of ``key`` is empty now (nothing is taken)."""
+        at = time.monotonic()
+        with self._lock:
+            b = self._buckets.get((kind, key))
+            return b is not None and min(b.capacity, b.level + (at - b.stamp) * b.rate) < 1
+
     def _sweep(self, at: float) -> None:
         """Forget buckets that have refilled (bounded memory under a flood of addresses)."""
         self._swept = at
@@ -142,7 +149,8 @@ def same_origin(headers, expected: str | None) -> bool:
     if origin == "null":
         return False
     if expected:
-        return origin.rstrip("/") == expected
+        want = urlsplit(expected)
+        return origin.rstrip("/") == f"{want.scheme}://{want.netloc}"
     host = headers.get("host", "")
     return urlsplit(origin).netloc == host
 
@@ -152,15 +160,15 @@ class Directory:
     """Finds a link by its token's hash across the clients' link books.
 
     Link books are re-read when their file changes; an unknown token
-    triggers a rescan of the clients at most once a second (links made after
-    the server started are found at once, and guessing cannot make it scan
-    more often).
+    triggers a rescan of the clients (a directory listing and one ``stat``
+    per client; only changed link books are read again), so links made after
+    the server started are found at once. Addresses that spent their failure
+    budget are refused before any scan (see :meth:`RateLimiter.spent`).
     """
 
     store: Store
     answers: object
     _index: dict = field(default_factory=dict)
-    _scanned: float = -10.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def find(self, token: str) -> tuple[str, Link] | None:
@@ -178,10 +186,6 @@ class Directory:
 
     def _rescan(self) -> bool:
         with self._lock:
-            at = time.monotonic()
-            if at - self._scanned < 1.0:
-                return False
-            self._scanned = at
             index = {}
             for client in self.store.list_clients():
                 for link in self.answers.links(client).links:
