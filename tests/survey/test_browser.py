@@ -164,3 +164,31 @@ def test_expired_and_revoked_pages_pass_the_accessibility_check(survey_server, d
             assert response.status == 404 and _axe(page) == []
         finally:
             browser.close()
+
+
+def test_phone_customer_answers_an_anonymous_nps_link(survey_server, data_dir, tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium package)")
+    from playwright.sync_api import sync_playwright
+
+    link = make_link(data_dir, "bluebird-coffee", "nps", None, None)
+    shots = _shots_dir(tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2).new_page()
+            page.goto(link.url(survey_server))
+            assert "Answering as" not in page.inner_text("main")            # anonymous: no name anywhere
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+            page.get_by_label("9", exact=True).check()
+            page.get_by_label("2. What is the main reason for your score? (optional)").fill("Great beans </textarea>")
+            assert _axe(page) == []
+            page.screenshot(path=str(shots / "survey-phone-nps.png"), full_page=True)
+            page.get_by_role("button", name="Save and finish").click()
+            page.wait_for_url("**/thanks")
+        finally:
+            browser.close()
+    raw = Store(data_dir).load_table("bluebird-coffee", "nps", "responses")
+    mine = raw.loc[raw["link"] == link.link.id]
+    assert mine["score"].tolist() == ["9"] and mine["reason"].tolist() == ["Great beans </textarea>"]
