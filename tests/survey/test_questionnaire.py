@@ -16,7 +16,7 @@ ROOMS = {"sales_marketing": sales_marketing, "brand_communities": brand_communit
 def test_the_five_rooms_declare_a_questionnaire_and_the_registry_finds_them():
     assert sorted(with_questionnaire()) == sorted(ROOMS)
     for name, module in ROOMS.items():
-        assert questionnaire_for(name) is module.QUESTIONNAIRE
+        assert questionnaire_for(name) is module.QUESTIONNAIRE is module.SPEC.questionnaire
     with pytest.raises(InvalidInput, match="value_proposition"):
         questionnaire_for("value_proposition")
 

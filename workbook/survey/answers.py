@@ -84,7 +84,7 @@ class AnswerStore:
                                  lambda: self.store.load_table(client, link.framework, q.table))
         else:
             saved = self._cached(("doc", client, link.framework), doc_mtime(self.store, client, link.framework),
-                                 lambda: self.store.load(client, link.framework, fw.module.Inputs, fw.module.Inputs()))
+                                 lambda: self.store.load(client, link.framework, fw.Inputs, fw.Inputs()))
         answers = q.read(saved, link.who)
         return {qid: answers.get(qid) for qid in link.answered if answers.get(qid) is not None}
 
@@ -173,9 +173,9 @@ class AnswerStore:
                     link.finished_at = at
                 job.link = link.model_copy(deep=True)
 
-        module = registry.get(framework).module
-        room = (("table", framework, q.table, write_room, module.TABLES[q.table]) if q.table
-                else ("doc", framework, module.Inputs, write_room, None))
+        spec = registry.get(framework)
+        room = (("table", framework, q.table, write_room, spec.tables[q.table]) if q.table
+                else ("doc", framework, spec.Inputs, write_room, None))
         update_together(self.store, client, [room, ("doc", LINKS_DOC, LinkBook, mark_links, None)])
         self.commits += 1
         log.info("saved %d of %d survey answer(s) for %s/%s in one update", len(accepted), len(jobs), client, framework)

@@ -93,30 +93,23 @@ def hash_token(token: str) -> str:
 
 
 def questionnaire_for(framework: str) -> Questionnaire:
-    """The questionnaire a registered framework declares, read through the registry.
+    """The questionnaire a registered framework declares in its spec (read through the registry).
 
     Raises
     ------
     InvalidInput
         When the framework asks no questions of respondents.
     """
-    module = registry.get(framework).module
-    spec = getattr(module, "SPEC", None)
-    found = getattr(spec, "questionnaire", None) or getattr(module, "QUESTIONNAIRE", None)
+    found = getattr(registry.get(framework), "questionnaire", None)
     if not isinstance(found, Questionnaire):
         raise InvalidInput.one("framework", framework, "a framework with a questionnaire: " + ", ".join(with_questionnaire()))
     return found
 
 
 def with_questionnaire() -> list[str]:
-    """Names of the registered frameworks that declare a questionnaire."""
-    out = []
-    for name in registry.names():
-        module = registry.get(name).module
-        spec = getattr(module, "SPEC", None)
-        if isinstance(getattr(spec, "questionnaire", None) or getattr(module, "QUESTIONNAIRE", None), Questionnaire):
-            out.append(name)
-    return out
+    """Names of the registered frameworks whose spec declares a questionnaire."""
+    return [name for name in registry.names()
+            if isinstance(getattr(registry.get(name), "questionnaire", None), Questionnaire)]
 
 
 def parse_expiry(text: str | int | float) -> dt.timedelta:
@@ -195,7 +188,7 @@ def create_links(store: Store, client: str, framework: str, respondents: list[tu
 
     steps: list[tuple[Any, ...]] = [("doc", LINKS_DOC, LinkBook, add, None)]
     if q.table is None and any(m.link.respondent for m in made):
-        model = registry.get(framework).module.Inputs
+        model = registry.get(framework).Inputs
 
         def enrol(doc: Any) -> None:
             for m in made:
