@@ -68,14 +68,18 @@ def test_a_respondent_answers_page_by_page_comes_back_and_changes_answers(client
 def test_finishing_with_unanswered_questions_says_which(client, data_dir):
     link = make_link(data_dir)
     r = post(client, link.token, 4, action="finish", **page_answers(4))
-    assert r.status_code == 422 and "Not saved yet" in r.text and "question 1: got None" in r.text
-    assert load_links(Store(data_dir), "aurora-software").get(link.link.id).finished_at is None
+    assert r.status_code == 422 and "a few questions are still open" in r.text
+    assert "Question 1 (page 1) still needs an answer." in r.text and "Question 16 " not in r.text
+    saved = load_links(Store(data_dir), "aurora-software").get(link.link.id)
+    assert saved.finished_at is None and len(saved.answered) == 5        # the last page's answers are kept
+    assert person(data_dir, "Dana Petrov").answers[15:] == [4] * 5
 
 
 def test_out_of_scale_answers_are_refused_and_nothing_is_saved(client, data_dir):
     link = make_link(data_dir)
     r = post(client, link.token, 1, q_s1="6", q_s2="3")
     assert r.status_code == 422 and "a whole number from 1 (Strongly disagree) to 5" in r.text
+    assert r.text.count("checked") == 1                                 # the valid choice stays ticked
     assert person(data_dir, "Dana Petrov").answered == 0
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import registry
-from ..errors import InvalidInput, Problem, WorkbookError
+from ..errors import InvalidInput, WorkbookError
 from ..store import Store, doc_mtime, update_together
 from .links import LINKS_DOC, Link, LinkBook, now, questionnaire_for
 
@@ -97,8 +97,10 @@ class AnswerStore:
         LinkClosed
             When the link expired or was revoked in the meantime.
         InvalidInput
-            When the answers do not fit the room's inputs, or ``finished`` is
-            asked with required questions unanswered.
+            When the answers do not fit the room's inputs.
+
+        With ``finished`` and required questions still unanswered, the
+        answers are saved and the link stays unfinished (``finished_at`` None).
         """
         key = (client, link.framework)
         job = _Job(link.id, answers, finished, asyncio.get_running_loop().create_future())
@@ -142,14 +144,10 @@ class AnswerStore:
                 if state != "open" or link.framework != framework:
                     job.error = LinkClosed(state)
                     continue
-                if job.finished:
+                if job.finished:  # finishing with required questions unanswered saves the answers, unfinished
                     have = {i for i in link.answered if job.answers.get(i, "kept") is not None}
                     have |= {i for i, v in job.answers.items() if v is not None}
-                    missing = [(n, qu) for n, qu in enumerate(q.questions, 1) if qu.required and qu.id not in have]
-                    if missing:
-                        job.error = InvalidInput([Problem(f"question {n}", None, "an answer") for n, _ in missing],
-                                                 "unanswered questions")
-                        continue
+                    job.finished = all(qu.id in have for qu in q.questions if qu.required)
                 try:
                     out = q.write(saved, link.who, job.answers)
                 except (InvalidInput, ValueError) as exc:

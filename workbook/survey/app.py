@@ -144,7 +144,7 @@ def create_app(settings: Settings) -> "_Guarded":
                 "client_name": store.load_profile(client).name}
 
     def form(request: Request, client: str, link: Link, number: int, errors: list[str] = (),
-             posted: dict | None = None, status: int = 200) -> HTMLResponse:
+             posted: dict | None = None, status: int = 200, error_title: str = "Not saved yet") -> HTMLResponse:
         ctx = context(client, link)
         q = ctx["q"]
         pages = q.pages
@@ -154,7 +154,8 @@ def create_app(settings: Settings) -> "_Guarded":
         cookie = request.cookies.get(CSRF_COOKIE) or csrf.new_cookie()
         response = page("form.html", status, **ctx, pages=pages, number=number, questions=pages[number - 1],
                         saved=saved, answered=sum(1 for qu in q.questions if saved.get(qu.id) is not None),
-                        csrf=csrf.field(cookie, link), errors=errors, action=request.url.path)
+                        csrf=csrf.field(cookie, link), errors=errors, error_title=error_title,
+                        action=request.url.path)
         response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", secure=secure_cookie,
                             path="/s/", max_age=60 * 60 * 24 * 93)
         return response
@@ -228,8 +229,15 @@ def create_app(settings: Settings) -> "_Guarded":
             return message(title, "This link no longer accepts answers; nothing was changed.", 410)
         except InvalidInput as exc:
             log.info("answers refused for link %s: %s", link.id, exc)
-            return form(request, client, link, number, errors=[str(p) for p in exc.problems], posted=None, status=422)
+            kept = {k: int(v) if v.isdigit() else (v or None) for k, v in raw.items() if k in q.ids}
+            return form(request, client, link, number, errors=[str(p) for p in exc.problems], posted=kept, status=422)
         token_path = f"/s/{request.path_params['token']}"
+        if action == "finish" and link.finished_at is None:
+            page_of = {qu.id: i for i, p in enumerate(pages, 1) for qu in p}
+            missing = [f"Question {n} (page {page_of[qu.id]}) still needs an answer."
+                       for n, qu in enumerate(q.questions, 1) if qu.required and qu.id not in link.answered]
+            return form(request, client, link, number, errors=missing, status=422,
+                        error_title="Your answers are saved; a few questions are still open")
         if action == "finish":
             return RedirectResponse(f"{token_path}/thanks", 303)
         target = number - 1 if action == "back" else number + 1
