@@ -17,6 +17,7 @@ import typer
 
 from . import registry
 from .errors import InvalidInput, WorkbookError
+from .survey.cli import survey_app
 
 #: Problems printed one by one before the rest are only counted (a million bad rows must not print a million lines).
 MAX_SHOWN = 50
@@ -26,6 +27,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Marketing strategy workbook: client data, framework reports and teaching notebooks.")
 clients_app = typer.Typer(no_args_is_help=True, help="List and add clients.")
 app.add_typer(clients_app, name="clients")
+app.add_typer(survey_app, name="survey")
 
 DATA_OPT = typer.Option("data", "--data-dir", envvar="WORKBOOK_DATA_DIR", help="Data folder holding clients/.")
 REPORTS_OPT = typer.Option("reports", "--reports-dir", envvar="WORKBOOK_REPORTS_DIR", help="Where reports go.")

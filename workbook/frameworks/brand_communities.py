@@ -25,6 +25,7 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from workbook.errors import not_allowed, not_allowed_at, validated
+from ..questionnaire import Question, Questionnaire, Scale
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
@@ -433,6 +434,38 @@ def headline(result: Result) -> dict:
     return {"status": status, "summary": summary + ".", "metrics": metrics}
 
 
+# -- questionnaire (survey link) -----------------------------------------------------
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put the respondent's answers (``{"pool_1": 4, ...}``) into ``doc``; ``None`` clears one."""
+    for qid, value in answers.items():
+        if value is None:
+            doc.answers.pop(qid, None)
+        else:
+            doc.answers[qid] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """The saved answers, ``{statement id: answer or None}``."""
+    return {qid: doc.answers.get(qid) for qid in STATEMENT_IDS}
+
+
+# The room keeps one set of answers per client, so one person answers through one link.
+QUESTIONNAIRE = Questionnaire(
+    framework=NAME,
+    title="How your brand community holds together",
+    intro=("Think of the community around the brand as it is today. Say how far each statement is true of "
+           "most of its members."),
+    questions=tuple(Question(s.id, s.text, Scale.from_labels({k: v.capitalize() for k, v in SCALE_LABELS.items()}))
+                    for s in STATEMENTS),
+    write=survey_write,
+    read=survey_read,
+    one_respondent=True,
+    page_size=4,
+)
+
+
 # -- the room contract (workbook.spec; the registry reads it) ---------------------
 
 SPEC = FrameworkSpec(
@@ -450,4 +483,5 @@ SPEC = FrameworkSpec(
                            "Community manager", "Next 6 months"),
     headline_metrics=("dominant_form", "pool_score", "web_score", "hub_score"),
     browser_edit=BrowserEdit("toggle"),  # the first statement
+    questionnaire=QUESTIONNAIRE,
 )

@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from workbook.checks import latest_date
 from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
+from ..questionnaire import Question, Questionnaire, Scale
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
@@ -632,6 +633,40 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     return notes
 
 
+# -- questionnaire (survey link) -----------------------------------------------------
+
+#: The answer scale of :data:`QUESTIONS` (the same words as :data:`ANSWER_ALLOWED`).
+SURVEY_SCALE = Scale(ANSWER_MIN, ANSWER_MAX, {ANSWER_MIN: "Strongly disagree", ANSWER_MAX: "Strongly agree"})
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put the respondent's answers (``{"position_1": 4, ...}``) into ``doc``; a blank keeps the saved answer."""
+    for qid, value in answers.items():
+        dim, number = qid.rsplit("_", 1)
+        if value is not None:
+            getattr(doc, dim)[int(number) - 1] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """The saved answers, ``{"position_1": 4, ...}``."""
+    return {f"{dim}_{i}": a for dim in DIMENSIONS for i, a in enumerate(getattr(doc, dim), start=1)}
+
+
+# The room keeps one set of answers per client, so one person answers through one link.
+QUESTIONNAIRE = Questionnaire(
+    framework="growth_stages",
+    title="Position, product and people",
+    intro=("Nine statements about how well your market position, your product and your people fit together. "
+           "Say how far each is true of the company today."),
+    questions=tuple(Question(f"{dim}_{i}", text, SURVEY_SCALE, group=DIMENSION_LABELS[dim])
+                    for dim in DIMENSIONS for i, text in enumerate(QUESTIONS[dim], start=1)),
+    write=survey_write,
+    read=survey_read,
+    one_respondent=True,
+    page_size=3,
+)
+
+
 # -- the room contract (workbook.spec; the registry reads it) ---------------------
 
 SPEC = FrameworkSpec(
@@ -650,4 +685,5 @@ SPEC = FrameworkSpec(
                            "Chief executive", "Next 6 months"),
     headline_metrics=("stage", "weakest", "position", "product", "people"),
     browser_edit=BrowserEdit("toggle", tab="Alignment"),
+    questionnaire=QUESTIONNAIRE,
 )

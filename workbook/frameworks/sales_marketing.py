@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..checks import evaluation_tables
 from ..errors import InvalidInput, Problem, not_allowed, validated
+from ..questionnaire import Question, Questionnaire, Scale
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 # -- constants from the source ------------------------------------------------
@@ -767,6 +768,41 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     return notes
 
 
+# -- questionnaire (personal survey links) -------------------------------------------
+
+
+def _survey_person(doc: Inputs, name: str) -> Respondent | None:
+    key = name.strip().lower()
+    return next((r for r in doc.respondents if r.name.strip().lower() == key), None)
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put one respondent's answers (``{"s1": 4, ...}``) into ``doc``, adding the respondent when new."""
+    person = _survey_person(doc, who.name) or doc.add_respondent(who.name, who.role or "Other")
+    for qid, value in answers.items():
+        person.answers[int(qid[1:]) - 1] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """One respondent's saved answers, ``{"s1": 4 or None, ...}`` ({} when not in ``doc``)."""
+    person = _survey_person(doc, who.name)
+    return {} if person is None else {f"s{i}": a for i, a in enumerate(person.answers, start=1)}
+
+
+QUESTIONNAIRE = Questionnaire(
+    framework="sales_marketing",
+    title="How Sales and Marketing work together",
+    intro=("Each statement describes how Sales and Marketing work together. Say how far it is true of your "
+           "company today; there are no right answers, and your answers stay with your consultant's team."),
+    questions=tuple(Question(f"s{i}", text, Scale.from_labels(ANSWER_LABELS))
+                    for i, text in enumerate(STATEMENTS, start=1)),
+    write=survey_write,
+    read=survey_read,
+    roles=ROLES,
+    page_size=5,
+)
+
+
 # -- the room contract (workbook.spec; the registry reads it) ---------------------
 
 SPEC = FrameworkSpec(
@@ -786,4 +822,5 @@ SPEC = FrameworkSpec(
                            "Heads of Sales and Marketing", "Next 90 days"),
     headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
     browser_edit=BrowserEdit("toggle"),  # statement 1 of the first respondent
+    questionnaire=QUESTIONNAIRE,
 )

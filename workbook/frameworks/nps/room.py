@@ -19,6 +19,7 @@ from ...errors import validated
 from ...spec import BrowserEdit, FrameworkSpec, PlanAction
 from .groups import group_score, group_scores, pairwise, scores_table
 from .peers import Peer, PeerFit, fit_peers
+from .questionnaire import QUESTIONNAIRE
 from .scores import MIN_RESPONSES, Comparison, NpsScore, compare, score
 from .survey import NO_DATE, ColumnMap, validate_responses
 
@@ -307,4 +308,5 @@ SPEC = FrameworkSpec(
                            "Head of Customer Service", "Next 30 days"),
     headline_metrics=("nps", "margin_of_error", "n", "trend_points"),
     browser_edit=BrowserEdit("select", "Segment"),  # the segment to look closer at
+    questionnaire=QUESTIONNAIRE,
 )
