@@ -444,3 +444,15 @@ class _ClientLock:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+def read_text(path: str | os.PathLike) -> str | None:
+    """Return the UTF-8 text of ``path``, or None when there is no such file.
+
+    For small files outside client folders (the start page's session record,
+    notebooks copied for present mode).
+    """
+    try:
+        return Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        return None
