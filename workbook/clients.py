@@ -243,9 +243,12 @@ def choice_file() -> Path | None:
     return Path(path) if path else None
 
 
-def record_choice(slug: str, data_dir: str | os.PathLike) -> None:
-    """Remember ``slug`` (in ``data_dir``) as the client chosen on the start page."""
-    path = choice_file()
+def record_choice(slug: str, data_dir: str | os.PathLike, path: str | os.PathLike | None = None) -> None:
+    """Remember ``slug`` (in ``data_dir``) as the client chosen on the start page.
+
+    The record goes to ``path``, by default this server's (``$WORKBOOK_CHOICE_FILE``).
+    """
+    path = Path(path) if path is not None else choice_file()
     if path is None:
         log.info("no %s: the choice of %s is not remembered", CHOICE_ENV, slug)
         return
@@ -297,14 +300,13 @@ def find_client(client: str, data_dir: str | os.PathLike) -> ClientLookup:
     if from_start:
         choice = read_choice()
         if choice is None:
-            return ClientLookup(None, "No client chosen yet: pick one below (or on the start page).")
+            return ClientLookup(None, "No client chosen yet on the start page.")
         if Path(choice.get("data_dir", "")).resolve() != store.root:
-            return ClientLookup(None, "The client chosen on the start page is in another data folder: "
-                                      "pick one below.")
+            return ClientLookup(None, "The client chosen on the start page is in another data folder.")
         client = choice["client"]
     if not isinstance(client, str) or not SLUG_PATTERN.fullmatch(client) or len(client) > SLUG_MAX:
-        return ClientLookup(None, f"{client!r} is not a client folder name (those are {SLUG_ALLOWED}): "
-                                  "pick the client below.")
+        return ClientLookup(None, f"{client!r} is not a client folder name (lowercase letters, digits and "
+                                  "hyphens, such as 'acme-tools').")
     if not (store.clients_dir / client / "profile.json").is_file():
-        return ClientLookup(None, f"There is no client {client!r} in this data folder: pick one below.")
+        return ClientLookup(None, f"There is no client {client!r} in this data folder.")
     return ClientLookup(client, "", from_start)

@@ -84,12 +84,8 @@ def lab(data_dir: Path, client: str | None = None, port: int = 8888, browser: bo
     if client:
         found = find_client(client, data_dir)
         if found.slug is None:
-            raise UnknownClient(found.problem.replace(": pick one below.", "."))
-        os.environ[CHOICE_ENV] = str(record)  # record_choice writes where the kernels will look
-        try:
-            record_choice(found.slug, data_dir)
-        finally:
-            os.environ.pop(CHOICE_ENV, None)
+            raise UnknownClient(found.problem)
+        record_choice(found.slug, data_dir, record)
     echo(f"Client data: {env[DATA_DIR_ENV]}")
     try:
         return serve(lab_command(Path(notebooks).resolve(), port, browser), env, stop_after)
@@ -133,7 +129,7 @@ def present(client: str, data_dir: Path, framework: str | None = None, port: int
     """
     found = find_client(client, data_dir)
     if found.slug is None:
-        raise UnknownClient(found.problem.replace(": pick one below.", ".").replace(": pick the client below.", "."))
+        raise UnknownClient(found.problem)
     names = [registry.get(framework).name] if framework else list(registry.names())
     folder = Path(tempfile.mkdtemp(prefix="workbook-present-"))
     try:

@@ -35,6 +35,8 @@ from typing import Iterator
 
 import pytest
 
+from workbook.labserver import CONFIG_FILE
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,6 +68,14 @@ class LabServer:
     root: Path
     proc: subprocess.Popen
     log_path: Path
+    #: This server's record of the client chosen on the start page.
+    choice_path: Path | None = None
+
+    def choose(self, client: str) -> None:
+        """Record ``client`` as chosen on the start page (what a click in its list does)."""
+        from workbook.clients import record_choice
+
+        record_choice(client, self.root / "data", self.choice_path)
 
     def url(self, path: str) -> str:
         """``path`` on this server with the token appended."""
@@ -222,7 +232,11 @@ def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> It
         IPYTHONDIR=str(home / "ipython"),
         MPLCONFIGDIR=str(home / "matplotlib"),
         PYTHONUNBUFFERED="1",
+        # The kernels read the copy's data and this server's own start-page record.
+        WORKBOOK_DATA_DIR=str(workbook_copy / "data"),
+        WORKBOOK_CHOICE_FILE=str(home / "choice.json"),
     )
+    env.pop("WORKBOOK_PRESENT", None)
     for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         env.pop(key, None)
     # No "get Jupyter news?" toast and no update check: the page makes no outside requests.
@@ -236,6 +250,7 @@ def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> It
         cmd = [
             "timeout", "--kill-after=5", str(hard_timeout_s),
             sys.executable, "-m", "jupyterlab",
+            f"--config={CONFIG_FILE}",  # the project's: clean saves, 127.0.0.1 only
             "--no-browser",
             "--ServerApp.open_browser=False",
             "--ServerApp.ip=127.0.0.1",
@@ -256,7 +271,8 @@ def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> It
                                 stderr=subprocess.STDOUT, start_new_session=True,
                                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         log.close()
-        server = LabServer(f"http://127.0.0.1:{port}", token, workbook_copy, proc, log_path)
+        server = LabServer(f"http://127.0.0.1:{port}", token, workbook_copy, proc, log_path,
+                           Path(env["WORKBOOK_CHOICE_FILE"]))
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while time.monotonic() < deadline and proc.poll() is None:
             try:
