@@ -158,6 +158,7 @@ def serve(cmd: list[str], env: dict[str, str], stop_after: float | None = None, 
         The server's exit code (0 when it was stopped on purpose).
     """
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, start_new_session=True)
+    previous = _interrupt_on_sigterm()
     deadline = None if stop_after is None else time.monotonic() + stop_after
     try:
         while proc.poll() is None:
@@ -173,6 +174,21 @@ def serve(cmd: list[str], env: dict[str, str], stop_after: float | None = None, 
     finally:
         if proc.poll() is None:
             _stop(proc)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_on_sigterm():
+    """Make SIGTERM stop the server like Ctrl+C (its own process group would outlive us otherwise)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -216,11 +216,11 @@ def module_lab_server(module_workbook_copy: Path, module_tmp: Path) -> Iterator[
         yield server
 
 
-@contextmanager
-def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> Iterator[LabServer]:
-    """Start JupyterLab rooted at ``workbook_copy``, yield it, always stop it."""
-    token = secrets.token_hex(24)
-    home = tmp_path / "jupyter-home"
+def jupyter_env(home: Path, token: str, data_dir: Path) -> dict[str, str]:
+    """The environment of a test's Jupyter or Voila server: private folders under ``home``, no proxy.
+
+    Its kernels read ``data_dir`` and keep their start-page record under ``home``.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
     env.update(
         JUPYTER_TOKEN=token,
@@ -232,8 +232,7 @@ def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> It
         IPYTHONDIR=str(home / "ipython"),
         MPLCONFIGDIR=str(home / "matplotlib"),
         PYTHONUNBUFFERED="1",
-        # The kernels read the copy's data and this server's own start-page record.
-        WORKBOOK_DATA_DIR=str(workbook_copy / "data"),
+        WORKBOOK_DATA_DIR=str(data_dir),
         WORKBOOK_CHOICE_FILE=str(home / "choice.json"),
     )
     env.pop("WORKBOOK_PRESENT", None)
@@ -241,8 +240,17 @@ def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> It
         env.pop(key, None)
     # No "get Jupyter news?" toast and no update check: the page makes no outside requests.
     notification = home / "lab-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    notification.parent.mkdir(parents=True)
+    notification.parent.mkdir(parents=True, exist_ok=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    return env
+
+
+@contextmanager
+def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> Iterator[LabServer]:
+    """Start JupyterLab rooted at ``workbook_copy``, yield it, always stop it."""
+    token = secrets.token_hex(24)
+    home = tmp_path / "jupyter-home"
+    env = jupyter_env(home, token, workbook_copy / "data")
     log_path = tmp_path / "jupyterlab.log"
     last_error = ""
     for _attempt in range(3):  # a free port can be taken between probe and bind

@@ -233,6 +233,9 @@ class StartPage:
     def _created(self, slug: str) -> None:
         self.picker.query.value = ""
         self.picker.reload(select=slug)
+        row = next((r for r in client_rows(self.store) if r.slug == slug), None)
+        if row is not None:
+            self.choose(row)
 
     def widget(self) -> widgets.Widget:
         """The whole page as one widget."""
