@@ -97,16 +97,17 @@ class Room:
             f'{note}{self._session_line()}<p class="wb-source">Source: {esc(self.framework.citation)}</p></header>')
 
     def _session_line(self) -> str:
-        """Live mode: which client folder is open, where, and the way back to the start page."""
-        if self.mode != "live":
+        """Live mode in JupyterLab: which client folder is open, where, and the way back to the start page.
+
+        Left out of reports and of the client's screen (``workbook present``): the folder may be confidential.
+        """
+        if self.mode != "live" or os.environ.get(PRESENT_ENV):
             return ""
-        how = " (chosen on the start page)" if self.from_start_page else ""
-        back = ("" if os.environ.get(PRESENT_ENV) else
-                f' \u00b7 <a class="wb-start-link" href="{esc(START_NOTEBOOK)}">Start page: '
-                "another client or framework</a>")
+        how = ", chosen on the start page" if self.from_start_page else ""
         return (f'<p class="wb-session">Open: <b class="wb-open-client">{esc(self.state.profile.name)}</b> '
                 f"(folder <code>{esc(self.client)}</code>{esc(how)}) in <code>{esc(self.store.root)}</code>"
-                f"{back}</p>")
+                f' \u00b7 <a class="wb-start-link" href="{esc(START_NOTEBOOK)}">Start page: '
+                "another client or framework</a></p>")
 
     def form(self) -> Any:
         """The widget form in live mode, under a line naming the client; nothing in report mode."""

@@ -200,7 +200,7 @@ def test_start_page_to_framework_and_clean_notebooks(tmp_path: Path) -> None:
             expect(form.locator(".wb-save-state")).to_have_text(SAVED, timeout=15_000)
             saved = json.loads((data / "clients" / "acme-tools" / "sales_marketing.json").read_text())
             assert [r["name"] for r in saved["respondents"]] == ["Jo Park"]
-            form.scroll_into_view_if_needed()
+            panel.locator(".wb-header").evaluate("el => el.scrollIntoView({block: 'start'})")
             _shoot(page, "framework-from-start-page.png", shots)
 
             # Saving from JupyterLab leaves the repository's notebooks as they were.
