@@ -215,7 +215,8 @@ def test_start_page_to_framework_and_clean_notebooks(tmp_path: Path) -> None:
 
             # Reopened, a notebook shows no widget that lost its model.
             page.reload(wait_until="domcontentloaded")
-            expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")).to_contain_text("Sales and Marketing", timeout=60_000)
+            shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+            expect(shown).to_contain_text("Sales and Marketing", timeout=60_000)
             page.wait_for_timeout(2000)
             text = page.locator("#main").inner_text()
             assert "Error displaying widget" not in text and "model not found" not in text

@@ -278,7 +278,8 @@ class PendingRoom:
         self._header = widgets.VBox(layout=_FULL)
         self._slots: list[tuple[str, widgets.Box]] = []
         self.picker = ClientPicker(Store(folder.path), self.open, list_all=False)
-        line = widgets.HTML(f'<p class="wb-no-client" style="color:#b42318;font-weight:600">{esc(problem)} Pick the client below.</p>')
+        line = widgets.HTML(f'<p class="wb-no-client" style="color:#b42318;font-weight:600">{esc(problem)} '
+                            "Pick the client below.</p>")
         self._header.children = (line, self.picker.widget)
 
     def header(self) -> widgets.Widget:
