@@ -267,3 +267,16 @@ def test_present_unknown_client_is_one_line(tmp_path):
     assert res.returncode == 2
     assert res.stderr.strip().count("\n") == 0 and "acme-tool" in res.stderr
     assert not any(name in res.stderr for name in OTHER_CLIENTS)
+
+
+def test_damaged_client_file_is_a_plain_line_in_a_session(choice, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "clients" / "aurora-software", data / "clients" / "aurora-software")
+    (data / "clients" / "aurora-software" / "sales_marketing.json").write_text("{not json")
+    room = wb.open_room("sales_marketing", "aurora-software", str(data), "live")
+    line = room.header().children[0].value
+    assert "aurora-software could not be opened" in line and "Traceback" not in line
+    with pytest.raises(InvalidInput):
+        wb.open_room("sales_marketing", "aurora-software", str(data), "report")

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import registry
 from .clients import EXAMPLE_DATA_DIR, START_NOTEBOOK, find_client, locate_data_dir, resolve_data_dir
-from .errors import InvalidInput, UnknownClient
+from .errors import InvalidInput, UnknownClient, WorkbookError
 from .html import Html, card, bullets, esc, para
 from .store import Store
 from .teaching import Lesson
@@ -185,7 +185,15 @@ def open_room(framework: str, client: str, data_dir: str | None = None, mode: st
         from .ui.start import PendingRoom
 
         return PendingRoom(framework, folder, found.problem, mode)
-    room = Room(framework, found.slug, str(folder.path), mode)
+    try:
+        room = Room(framework, found.slug, str(folder.path), mode)
+    except WorkbookError as exc:  # e.g. a damaged file: say so plainly in a session, fail a report
+        if mode == "report":
+            raise
+        from .ui.start import PendingRoom
+
+        first = str(exc).splitlines()[0]
+        return PendingRoom(framework, folder, f"{found.slug} could not be opened ({first}).", mode)
     room.from_start_page = found.from_start_page
     return room
 
