@@ -629,3 +629,15 @@ def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
             atomic_write(path, body)
             store._seen[key] = _digest(body)
     return [new for *_, new in done]
+
+
+def read_text(path: str | os.PathLike) -> str | None:
+    """Return the UTF-8 text of ``path``, or None when there is no such file.
+
+    For small files outside client folders (the start page's session record,
+    notebooks copied for present mode).
+    """
+    try:
+        return Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        return None
