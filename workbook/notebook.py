@@ -96,8 +96,8 @@ class Room:
 
     def section(self, name: str) -> Any:
         """One results section: live widget, or static figure/HTML for reports."""
-        if self.mode == "live":
-            return self.view.section(name)
+        if self.mode == "live":  # already on the session screen, or drawn there when opened
+            return None if self.view.on_screen else self.view.section(name)
         renderers = self.framework.ui.SECTIONS
         if name not in renderers:
             raise InvalidInput.one("section", name, ", ".join(renderers))

@@ -99,7 +99,7 @@ def open_live(framework: str, slug: str, data_dir: Path):
     room = wb.open_room(framework, slug, str(data_dir), "live")
     room.form()
     for name in room.view.sections:
-        room.section(name)
+        room.view.section(name)
     return room
 
 

@@ -321,7 +321,7 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     view._statement1.value = "4.5"
     assert room.result.statement_one.status == "warning" and room.state.inputs.statement1_source == "typed"
     view._as_of.value = "next July"
-    assert_not_saved(view, "as_of_month")
+    assert_not_saved(view, "As of month")
     view.wait_for_charts()
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import logging
 import tempfile
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,7 +36,8 @@ from .. import registry
 from ..charts import png_bytes
 from ..errors import WorkbookError
 from ..html import Html, bullets, card, esc, no_math
-from ..store import Profile, Store
+from ..store import Profile, Store, client_version
+from .session import Conflict, Watcher, field_note, note_html, plain_error, session_screen
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +151,18 @@ def _freeze_heap_once() -> None:
         _HEAP_FROZEN = True
 
 
+def _same_tables(a: dict, b: dict) -> bool:
+    """Whether two ``tables`` dicts hold the same frames and related documents."""
+    if a.keys() != b.keys():
+        return False
+    for key, value in a.items():
+        other = b[key]
+        same = value.equals(other) if hasattr(value, "equals") else value == other
+        if not same:
+            return False
+    return True
+
+
 def figure_title(fig: Figure) -> str:
     """A figure's first title, as alternative text for reports and screen readers."""
     for ax in fig.axes:
@@ -198,16 +212,40 @@ class RoomView:
         self.last_refresh_s = 0.0
         #: Seconds from the last change to the last chart redrawn.
         self.last_chart_s = 0.0
+        self._lock = threading.RLock()  # one change at a time: the user's or another session's
+        self._version: tuple | None = None
+        self._notes: dict[str, widgets.HTML] = {}
+        self._inputs_box: widgets.Box | None = None
+        self._sync_note: widgets.HTML | None = None
+        self._screen: widgets.Widget | None = None
 
     # -- public --------------------------------------------------------------
     def form(self) -> widgets.Widget:
-        """The input form with its save indicator (built on first call)."""
-        if self._form is None:
+        """The session screen: the input form beside the live results (built on first call).
+
+        From then on the view follows the client's files: a change saved by
+        another session shows here within a second (see :meth:`_check_external`).
+        """
+        if self._screen is None:
             _freeze_heap_once()
             self._status = widgets.HTML(self._status_html("Loaded", "muted"))
-            self._form = widgets.VBox([self._build_inputs(), self._status],
-                                      layout=widgets.Layout(width="100%"))
-        return self._form
+            self._sync_note = widgets.HTML("")
+            self._sync_note.add_class("wb-sync")
+            self._inputs_box = widgets.Box([self._build_inputs()], layout=widgets.Layout(width="100%"))
+            self._form = self._inputs_box
+            self._screen = session_screen(self, self._inputs_box, self._status, self._sync_note)
+            self._version = self._client_version()
+            Watcher.shared().add(self)
+        return self._screen
+
+    @property
+    def on_screen(self) -> bool:
+        """True once the session screen (with its results) has been built."""
+        return self._screen is not None
+
+    def close(self) -> None:
+        """Stop following the client's files (the widgets stay as they are)."""
+        Watcher.shared().discard(self)
 
     def section(self, name: str) -> widgets.Widget:
         """A live widget for one results section; redrawn on every change."""
@@ -237,24 +275,108 @@ class RoomView:
         model = self.state.module.Inputs
         return self._apply(lambda doc: model.model_validate({**doc.model_dump(), field: value}))
 
-    def _apply(self, change: Callable[[BaseModel], BaseModel | None]) -> bool:
+    def _note(self, key: str) -> widgets.HTML:
+        """The message slot shown beside field ``key`` (pass ``key`` to :meth:`_apply`)."""
+        if key not in self._notes:
+            self._notes[key] = field_note()
+        return self._notes[key]
+
+    def _say(self, key: str | None, text: str) -> None:
+        """Show ``text`` beside field ``key`` (nothing when the field has no slot)."""
+        if key is not None:
+            self._note(key).value = note_html(text)
+
+    def _apply(self, change: Callable[[BaseModel], BaseModel | None], field: str | None = None) -> bool:
         """Save a change under the client's lock, recompute and redraw.
 
-        Returns False (and shows why, saving nothing) when the change is invalid.
+        Only the user's change is applied, to the latest saved document, so a
+        change another session saved meanwhile is kept (merged field by field).
+        When that other session changed the very value this change touches,
+        nothing is saved and the message says so (see :class:`Conflict`).
+        Returns False (and shows why, beside ``field`` and in the status line,
+        saving nothing) when the change is invalid.
         """
         start = time.perf_counter()
         model = self.state.module.Inputs
-        try:
-            saved = self._store.update(self._client, self.framework, model, change, default=model)
-        except WorkbookError as exc:
-            self._set_status(f"Not saved: {exc}", "bad")
-            log.info("change refused for %s/%s: %s", self._client, self.framework, exc)
-            return False
-        self.state.replace(inputs=saved)
-        self._refresh(start)
-        self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
-        self.last_refresh_s = time.perf_counter() - start
+        with self._lock:
+            seen = self.state.inputs
+            try:
+                saved = self._store.update(self._client, self.framework, model, Conflict.guard(change, seen),
+                                           default=model)
+            except WorkbookError as exc:
+                text = plain_error(exc)
+                self._say(field, text)
+                self._set_status(f"Not saved: {text}", "bad")
+                log.info("change refused for %s/%s: %s", self._client, self.framework, exc)
+                if isinstance(exc, Conflict):
+                    self._check_external(force=True)
+                return False
+            self._say(field, "")
+            merged = saved != Conflict.expected(change, seen, model)
+            self._version = self._client_version()
+            self.state.replace(inputs=saved)
+            if merged:  # another session's change came back with ours: show it in the form too
+                self._reload_quietly()
+            self._refresh(start)
+            note = " (with another session's changes merged in)" if merged else ""
+            self._set_status(f"Saved {datetime.now():%H:%M:%S}{note}", "good")
+            self.last_refresh_s = time.perf_counter() - start
         return True
+
+    # -- following other sessions ------------------------------------------------
+    def _client_version(self) -> tuple:
+        return client_version(self._store, self._client, self.framework,
+                              tuple(getattr(self.state.module, "RELATED", ())))
+
+    def _check_external(self, force: bool = False) -> bool:
+        """Reload and redraw when another session changed the client's files.
+
+        Called by the :class:`~workbook.ui.session.Watcher` thread a few
+        times a second; costs one ``os.stat`` per file when nothing changed.
+        Returns True when the view now shows another session's change.
+        """
+        if not force and self._client_version() == self._version:
+            return False
+        with self._lock:
+            version = self._client_version()
+            if not force and version == self._version:
+                return False
+            fresh = RoomState.load(self.framework, self._store, self._client)
+            self._version = version
+            state = self.state
+            if (fresh.inputs == state.inputs and fresh.profile == state.profile
+                    and _same_tables(fresh.tables, state.tables)):
+                return False
+            state.profile, state.inputs, state.tables, state.result = (fresh.profile, fresh.inputs, fresh.tables,
+                                                                       fresh.result)
+            self._reload_quietly()
+            self._refresh()
+            if self._sync_note is not None:
+                self._sync_note.value = f"&#8635; Updated from another session {datetime.now():%H:%M:%S}"
+        return True
+
+    def _reload_quietly(self) -> None:
+        previous = getattr(self, "_syncing", False)
+        self._syncing = True
+        try:
+            self._reload_inputs()
+        finally:
+            self._syncing = previous
+
+    def _reload_inputs(self) -> None:
+        """Hook: show ``self.state`` in the input widgets after another session's change.
+
+        The default builds the form again (keeping the open tab); rooms with
+        many widgets override it to set only the values that moved.
+        """
+        if self._inputs_box is None:
+            return
+        old = self._inputs_box.children[0] if self._inputs_box.children else None
+        tab = getattr(old, "selected_index", None) if isinstance(old, widgets.Tab) else None
+        new = self._build_inputs()
+        if tab is not None and isinstance(new, widgets.Tab) and tab < len(new.children):
+            new.selected_index = tab
+        self._inputs_box.children = (new,)
 
     def _refresh(self, start: float | None = None) -> None:
         """Redraw text sections now and charts off the click path (latest change wins)."""
