@@ -268,6 +268,18 @@ class View(RoomView):
             self._who.value = name
 
     # -- keeping widgets in step with the state ----------------------------------
+    def _reload_inputs(self) -> None:
+        """After another session's change: respondents, answers and ticks as saved now."""
+        doc = self.state.inputs
+        names = [r.name for r in doc.respondents]
+        keep = self._who.value if self._who.value in names else (names[0] if names else None)
+        if list(self._who.options) != names:
+            self._who.options = names
+        self._who.value = keep
+        for item_id, box in self._ticks.items():
+            box.value = bool(doc.checklist.get(item_id))
+        self._show_respondent()
+
     def _show_respondent(self) -> None:
         self._syncing = True
         try:
