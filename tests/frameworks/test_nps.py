@@ -384,7 +384,7 @@ def test_view_pickers_peers_and_import_autosave(data_dir, tmp_path):
     assert "Wealth" in view._section_widgets["focus"].children[0].value
     # a bad competitor line is refused and nothing is saved
     view._peers.value = "Lakeshore Savings; lots; 4.2"
-    assert_not_saved(view, "peers line 1")
+    assert_not_saved(view, "Peers line 1")
     assert len(store.load("meridian-bank", "nps", nps.Inputs).peers) == 6
     view._peers.value = "A; 10; 1\nB; 20; 3\nC; 30; 4"
     assert [p.name for p in store.load("meridian-bank", "nps", nps.Inputs).peers] == ["A", "B", "C"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
@@ -11,7 +12,12 @@ from .rooms import live_view
 CLIENT = "bluebird-coffee"
 
 
-def _wait(predicate, timeout: float = 1.0) -> float:
+#: The goal is 1 s; on a machine loaded beyond two runnable tasks per core the poll thread gets
+#: too little CPU for that to say anything about the code, so the test then allows 3 s.
+SYNC_LIMIT_S = 1.0 if os.getloadavg()[0] / (os.cpu_count() or 1) < 2 else 3.0
+
+
+def _wait(predicate, timeout: float = SYNC_LIMIT_S) -> float:
     """Seconds until ``predicate()`` holds (fails after ``timeout``)."""
     start = time.perf_counter()
     while not predicate():
@@ -22,8 +28,8 @@ def _wait(predicate, timeout: float = 1.0) -> float:
 
 
 def test_an_edit_in_one_view_shows_in_the_other_within_a_second(copy_data):
-    _, a = live_view("sales_marketing", CLIENT, copy_data, sections=True)
-    _, b = live_view("sales_marketing", CLIENT, copy_data, sections=True)
+    _, a = live_view("sales_marketing", CLIENT, copy_data, sections=True, follow=True)
+    _, b = live_view("sales_marketing", CLIENT, copy_data, sections=True, follow=True)
     first = a._answers[0]
     new = 1 if first.value != 1 else 2
     first.value = new
@@ -41,11 +47,8 @@ def test_an_edit_in_one_view_shows_in_the_other_within_a_second(copy_data):
 
 
 def test_a_stale_edit_merges_other_fields_and_refuses_the_same_field(copy_data):
-    from workbook.ui.session import Watcher
-
     _, a = live_view("sales_marketing", CLIENT, copy_data)
-    _, b = live_view("sales_marketing", CLIENT, copy_data)
-    Watcher.shared().discard(b)  # B does not hear about A's save: it edits from a stale screen
+    _, b = live_view("sales_marketing", CLIENT, copy_data)  # neither follows: B edits from a stale screen
     a._answers[0].value = 1 if a._answers[0].value != 1 else 2
     a_value = a._answers[0].value
     b._answers[5].value = 2 if b._answers[5].value != 2 else 3  # another statement: merged

@@ -34,7 +34,7 @@ from pydantic import BaseModel
 
 from .. import registry
 from ..charts import png_bytes
-from ..errors import WorkbookError
+from ..errors import InvalidInput, WorkbookError
 from ..html import Html, bullets, card, esc, no_math
 from ..store import Profile, Store, client_version
 from .session import Conflict, Watcher, field_note, note_html, plain_error, session_screen
@@ -215,6 +215,7 @@ class RoomView:
         self._lock = threading.RLock()  # one change at a time: the user's or another session's
         self._version: tuple | None = None
         self._notes: dict[str, widgets.HTML] = {}
+        self._noted: set[str] = set()
         self._inputs_box: widgets.Box | None = None
         self._sync_note: widgets.HTML | None = None
         self._screen: widgets.Widget | None = None
@@ -273,7 +274,26 @@ class RoomView:
         if getattr(self, "_syncing", False):
             return False
         model = self.state.module.Inputs
-        return self._apply(lambda doc: model.model_validate({**doc.model_dump(), field: value}))
+        return self._apply(lambda doc: model.model_validate({**doc.model_dump(), field: value}), field=field)
+
+    def _say_problems(self, exc: WorkbookError, field: str | None, text: str) -> None:
+        """Put each problem beside its own field when it has a slot, else beside ``field``."""
+        lines: dict[str, list[str]] = {}
+        for problem in getattr(exc, "problems", []):
+            parts = [p for p in problem.field.replace("[", ".[").split(".") if p]
+            key = next((k for k in (problem.field, parts[-1] if parts else "", parts[0] if parts else "")
+                        if k in self._notes), field)
+            if key is not None:
+                lines.setdefault(key, []).append(plain_error(InvalidInput([problem])))
+        if not lines and field is not None:
+            lines[field] = [text]
+        for key, said in lines.items():
+            self._say(key, "\n".join(said[:3]))
+            self._noted.add(key)
+
+    def _with_note(self, widget: widgets.Widget, key: str) -> widgets.HBox:
+        """``widget`` with the message slot of field ``key`` beside it."""
+        return widgets.HBox([widget, self._note(key)], layout=widgets.Layout(align_items="center"))
 
     def _note(self, key: str) -> widgets.HTML:
         """The message slot shown beside field ``key`` (pass ``key`` to :meth:`_apply`)."""
@@ -305,13 +325,15 @@ class RoomView:
                                            default=model)
             except WorkbookError as exc:
                 text = plain_error(exc)
-                self._say(field, text)
+                self._say_problems(exc, field, text)
                 self._set_status(f"Not saved: {text}", "bad")
                 log.info("change refused for %s/%s: %s", self._client, self.framework, exc)
                 if isinstance(exc, Conflict):
                     self._check_external(force=True)
                 return False
-            self._say(field, "")
+            for key in self._noted:
+                self._say(key, "")
+            self._noted.clear()
             merged = saved != Conflict.expected(change, seen, model)
             self._version = self._client_version()
             self.state.replace(inputs=saved)
