@@ -47,7 +47,17 @@ SESSION_CSS = """<style>
   box-shadow:inset 0 0 0 2px #0b1a2e;}
 .wb-session .wb-field-error {color:#b3261e;font-size:90%;line-height:1.25;}
 .wb-session .wb-sync {color:#1d3557;font-size:90%;}
-.wb-session .wb-col-results img {max-height:430px;object-fit:contain;object-position:left top;}
+.wb-session .wb-col-form > *, .wb-session .wb-col-results > * {flex:0 0 auto;}
+.wb-session .wb-col-results .widget-box {flex:0 0 auto;}
+.wb-session .wb-col-results img.widget-image {flex:0 0 auto;width:auto;max-width:100%;max-height:430px;
+  object-fit:contain;object-position:left top;}
+.wb-session .wb-col-form .widget-hbox > .widget-html {flex:1 1 0;min-width:0;width:auto !important;}
+.wb-session .wb-col-form .widget-hbox {flex-wrap:wrap;}
+.wb-session .wb-col-form .widget-hbox, .wb-session .wb-col-form .widget-vbox,
+.wb-session .wb-col-form .widget-tab, .wb-session .wb-col-form .widget-box {max-width:100%;min-width:0;}
+.wb-session .widget-toggle-buttons {flex:0 0 auto;flex-wrap:nowrap;}
+.wb-session .wb-field-note {flex:0 1 auto;max-width:320px;}
+.wb-session .wb-field-note .widget-html-content {white-space:normal;line-height:1.3;}
 </style>"""
 
 
@@ -263,8 +273,10 @@ def session_screen(view: "RoomView", inputs: widgets.Widget, status: widgets.Wid
         more.observe(opened, names="selected_index")
         results.append(widgets.VBox([widgets.HTML("<b>More results</b>"), more]))
     column = dict(max_height=COLUMN_HEIGHT, overflow="auto")
-    left = widgets.VBox([inputs, status], layout=widgets.Layout(width="46%", padding="0 8px 0 0", **column))
-    right = widgets.VBox(results, layout=widgets.Layout(width="54%", **column))
+    scroll = widgets.VBox([inputs], layout=widgets.Layout(width="100%", max_height="690px", overflow="auto"))
+    scroll.add_class("wb-col-form")
+    left = widgets.VBox([scroll, status], layout=widgets.Layout(width="48%", padding="0 8px 0 0"))
+    right = widgets.VBox(results, layout=widgets.Layout(width="52%", **column))
     right.add_class("wb-col-results")
     screen = widgets.VBox([widgets.HTML(SESSION_CSS), widgets.HBox([left, right], layout=widgets.Layout(
         width="100%", align_items="flex-start"))], layout=widgets.Layout(width="100%"))
