@@ -34,8 +34,7 @@ def test_an_edit_in_one_view_shows_in_the_other_within_a_second(copy_data):
     new = 1 if first.value != 1 else 2
     first.value = new
     assert "Saved" in a._status.value
-    _wait(lambda: b._answers[0].value == new)
-    assert "Updated from another session" in b._sync_note.value
+    _wait(lambda: b._answers[0].value == new and "Updated from another session" in b._sync_note.value)
     assert b.state.inputs == a.state.inputs
     # B's next edit (another statement) keeps A's answer.
     b._answers[1].value = 3 if b._answers[1].value != 3 else 4
