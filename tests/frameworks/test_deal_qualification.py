@@ -308,8 +308,8 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     bad = tmp_path / "bad.xlsx"
     _frame(_deal("X1", amount=-1), _deal("X2", probability=3)).to_excel(bad, index=False)
     view._import(str(bad))
-    assert "Not imported" in view._status.value and "row 2, amount" in view._status.value
-    assert "row 3, probability" in view._status.value
+    assert "Not imported" in view._status.value and "Row 2, amount" in view._status.value
+    assert "Row 3, probability" in view._status.value
     assert "AUR-101" in csv_path.read_text()  # nothing overwritten
 
     good = tmp_path / "good.xlsx"

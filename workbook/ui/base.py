@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import gc
 import logging
-import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as widgets
@@ -36,6 +34,7 @@ from ..errors import InvalidInput, WorkbookError
 from ..html import bullets, card, esc, no_math
 from ..room import Context, RoomState, figure_title, render_static  # noqa: F401  (moved; re-exported)
 from ..store import Store, client_version
+from .imports import ImportMixin
 from .session import Conflict, Watcher, field_note, note_html, plain_error, session_screen
 
 log = logging.getLogger(__name__)
@@ -85,7 +84,7 @@ def _same_tables(a: dict, b: dict) -> bool:
     return True
 
 
-class RoomView:
+class RoomView(ImportMixin):
     """Base widget view: autosave with a visible state and live-updating sections.
 
     Subclasses set ``framework`` and ``sections`` and implement
@@ -103,7 +102,7 @@ class RoomView:
 
     framework: str = ""
     sections: dict[str, Callable[[Context], Figure | str | None]] = {}
-    #: The table the Import tab fills (rooms with an Import tab only).
+    #: The table the Import tab fills (rooms with an Import tab only; see :mod:`workbook.ui.imports`).
     import_table: str = ""
     #: What one row of that table is, as in "Imported 400 transactions".
     import_noun: str = "rows"
@@ -341,75 +340,6 @@ class RoomView:
             if was_enabled:
                 gc.enable()
         self.last_chart_s = time.perf_counter() - start
-
-    # -- importing a table (rooms with an Import tab) ---------------------------
-    def _import_controls(self, style: dict) -> tuple[widgets.HBox, widgets.FileUpload]:
-        """Build the Import tab's file widgets, wired to :meth:`_import`.
-
-        Parameters
-        ----------
-        style : dict
-            The ``style`` of the file-path box (its description width).
-
-        Returns
-        -------
-        row : ipywidgets.HBox
-            A box for the path of a ``.csv`` or ``.xlsx`` export and its Import button.
-        upload : ipywidgets.FileUpload
-            Imports the chosen file as soon as it is uploaded.
-        """
-        self._path = widgets.Text(placeholder="path to a .csv or .xlsx export", description="File", style=style,
-                                  layout=widgets.Layout(width="520px"))
-        load = widgets.Button(description="Import", icon="upload")
-        load.on_click(lambda _: self._import(self._path.value.strip()))
-        self._upload = widgets.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, description="Upload")
-        self._upload.observe(lambda _: self._import_upload(), names="value")
-        return widgets.HBox([self._path, load]), self._upload
-
-    def _import(self, source: str) -> None:
-        """Import a ``.csv`` or ``.xlsx`` file as the room's ``import_table``.
-
-        The file goes through the store with the framework's validator and the
-        column renames of :meth:`_import_columns`. When it cannot be read or does
-        not validate, nothing is saved and the status says why; otherwise the
-        table is swapped into the state, :meth:`_after_import` runs, the sections
-        are redrawn and the status says how many rows came in.
-
-        Parameters
-        ----------
-        source : str
-            Path of the file.
-        """
-        try:
-            columns = self._import_columns()
-            clean = self._store.import_table(self._client, self.framework, self.import_table, source,
-                                             columns=columns or None,
-                                             validator=self.state.module.TABLES[self.import_table])
-        except (WorkbookError, ValueError, OSError) as exc:  # unreadable files too
-            self._set_status(f"Not imported: {exc}", "bad")
-            return
-        self.state.replace(tables={**self.state.tables, self.import_table: clean})
-        self._after_import()
-        self._refresh()
-        self._set_status(f"Imported {len(clean):,} {self.import_noun} {datetime.now():%H:%M:%S}", "good")
-
-    def _import_upload(self) -> None:
-        """Import the file just uploaded, from a temporary copy under its own name."""
-        files = self._upload.value
-        if not files:
-            return
-        item = files[0]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(item["name"]).name
-            path.write_bytes(bytes(item["content"]))
-            self._import(str(path))
-
-    def _import_columns(self) -> dict[str, str] | None:
-        """Hook: renames ``{column in the file: column the framework expects}`` from the form."""
-        return None
-
-    def _after_import(self) -> None:
-        """Hook: runs after an imported table is swapped in, before the redraw."""
 
     # -- internals -------------------------------------------------------------
     def _draw(self, name: str, ctx: Context) -> None:
