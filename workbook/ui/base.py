@@ -102,6 +102,8 @@ class RoomView(ImportMixin):
 
     framework: str = ""
     sections: dict[str, Callable[[Context], Figure | str | None]] = {}
+    #: Shown where a chart would be while there is nothing to draw.
+    empty_chart: str = "Nothing to draw yet: enter the answers or import the data in the form."
     #: The table the Import tab fills (rooms with an Import tab only; see :mod:`workbook.ui.imports`).
     import_table: str = ""
     #: What one row of that table is, as in "Imported 400 transactions".
@@ -365,6 +367,8 @@ class RoomView(ImportMixin):
                 box.children = (widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")),)
         else:
             text = no_math(rendered) if isinstance(rendered, str) and rendered else ""
+            if not text and getattr(renderer, "is_chart", False):  # an empty chart says what would fill it
+                text = f'<p class="wb-empty" style="color:#52606d"><i>{esc(self.empty_chart)}</i></p>'
             current = box.children[0] if box.children else None
             if isinstance(current, widgets.HTML):
                 current.value = text

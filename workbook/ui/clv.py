@@ -177,6 +177,9 @@ def customers_section(ctx: Context) -> str:
 def next_products_section(ctx: Context) -> str:
     """What customers most often buy next after each product."""
     t = ctx.result.transitions
+    if "transactions" not in ctx.tables:
+        return card("Next best product", para("Import the client's transactions (with a product column) in the "
+                                               "form to see what customers most often buy next."))
     if t.empty:
         return card("Next best product", para("The transactions have no product column, so there are no purchase "
                                               "sequences to learn from."))
@@ -264,6 +267,7 @@ class View(RoomView):
 
     framework = "clv"
     sections = SECTIONS
+    empty_chart = "No chart yet: import the client's transactions in the Import tab."
     import_table = "transactions"
     import_noun = "transactions"
 

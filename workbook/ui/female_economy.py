@@ -47,6 +47,8 @@ def _opportunity_key(ctx: Context):
 def opportunity_section(ctx: Context):
     """Revenue at stake per segment, ranked, coloured by how well the offers serve it."""
     opp = ctx.result.opportunity
+    if opp.empty or not (opp["current_usd"].abs().sum() + opp["at_stake_usd"].abs().sum()):
+        return None  # no market size or shares yet: nothing to rank (the live view says what to enter)
     labels = opp["segment"].tolist()
     fig = new_figure(7.0, 2.9, left=label_margin(labels), right=1.1, top=0.55, bottom=0.5)
     ax = fig.add_subplot()
@@ -188,6 +190,7 @@ class View(RoomView):
 
     framework = "female_economy"
     sections = SECTIONS
+    empty_chart = "No chart yet: enter the market size and, for each segment, the share now and the target share."
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False

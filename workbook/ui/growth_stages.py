@@ -41,6 +41,8 @@ def path_section(ctx: Context):
     """Revenue by year placed on the five stages (log scale)."""
     res = ctx.result
     t = res.trajectory
+    if t.empty and not res.revenue_usd:
+        return None  # no revenue yet: the live view asks for it
     fig = new_figure(7.0, 3.4, left=0.9, right=1.35, top=0.4, bottom=0.5)
     ax = fig.add_subplot()
     lo, hi = 1e5, 2e8
@@ -227,6 +229,7 @@ class View(RoomView):
 
     framework = "growth_stages"
     sections = SECTIONS
+    empty_chart = "No chart yet: enter the revenue (and earlier years) or answer the alignment statements."
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False

@@ -298,6 +298,7 @@ class View(RoomView):
 
     framework = "nps"
     sections = SECTIONS
+    empty_chart = "No chart yet: import the survey answers in the Import tab (competitors go in their own tab)."
     import_table = "responses"
     import_noun = "responses"
 

@@ -197,6 +197,7 @@ class View(RoomView):
 
     framework = "sales_marketing"
     sections = SECTIONS
+    empty_chart = "No chart yet: add a respondent and answer all 20 statements (both sides for the comparison)."
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
