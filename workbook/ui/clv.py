@@ -179,6 +179,9 @@ def customers_section(ctx: Context) -> str:
 def next_products_section(ctx: Context) -> str:
     """What customers most often buy next after each product."""
     t = ctx.result.transitions
+    if "transactions" not in ctx.tables:
+        return card("Next best product", para("Import the client's transactions (with a product column) in the "
+                                               "form to see what customers most often buy next."))
     if t.empty:
         return card("Next best product", para("The transactions have no product column, so there are no purchase "
                                               "sequences to learn from."))
@@ -267,6 +270,7 @@ class View(RoomView):
 
     framework = "clv"
     sections = SECTIONS
+    empty_chart = "No chart yet: import the client's transactions in the Import tab."
     import_table = "transactions"
     import_noun = "transactions"
 
@@ -304,16 +308,18 @@ class View(RoomView):
 
         sub = doc.subscription
         self._has_sub = widgets.Checkbox(sub is not None, description="The client sells a subscription", indent=False)
-        self._subscribers = widgets.BoundedIntText(sub.subscribers if sub else 0, min=0, max=10**9,
-                                                   description="Subscribers", style=wide)
-        self._sub_margin = widgets.BoundedFloatText(sub.monthly_margin if sub else 10.0, min=0.01, max=10**7,
-                                                    description="Margin per month", style=wide)
+        # Plain number boxes: a value outside the allowed range is refused beside the box, never changed.
+        self._subscribers = widgets.IntText(sub.subscribers if sub else 0, description="Subscribers", style=wide)
+        self._sub_margin = widgets.FloatText(sub.monthly_margin if sub else 10.0, description="Margin per month",
+                                             style=wide)
         self._retention = widgets.FloatSlider(sub.monthly_retention if sub else 0.9, min=0.5, max=0.99, step=0.01,
                                               description="Monthly retention", readout_format=".0%",
                                               continuous_update=False, style=wide, layout=lay)
         for w in (self._has_sub, self._subscribers, self._sub_margin, self._retention):
             w.observe(lambda _: self._set_subscription(), names="value")
-        subscription = widgets.VBox([self._has_sub, self._subscribers, self._sub_margin, self._retention])
+        subscription = widgets.VBox([self._has_sub, self._with_note(self._subscribers, "subscribers"),
+                                     self._with_note(self._sub_margin, "monthly_margin"),
+                                     self._with_note(self._retention, "monthly_retention"), self._note("subscription")])
 
         self._who = widgets.Text(placeholder="customer id, e.g. BB-00042", description="Customer", style=wide)
         ask = widgets.Button(description="Suggest", icon="lightbulb-o")

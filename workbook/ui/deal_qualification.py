@@ -192,6 +192,7 @@ class View(RoomView):
 
     framework = "deal_qualification"
     sections = SECTIONS
+    empty_chart = "No chart yet: import the open deals in the Import pipeline tab."
     import_table = "pipeline"
     import_noun = "deals"
 

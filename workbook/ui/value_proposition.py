@@ -180,6 +180,7 @@ class View(RoomView):
 
     framework = "value_proposition"
     sections = SECTIONS
+    empty_chart = "No chart yet: add elements of the offering and give the favourable ones a money value."
 
     def _build_inputs(self) -> widgets.Widget:
         inp = self.state.inputs
