@@ -14,7 +14,6 @@ report (:func:`methods_html`) reads the same data, so the three never differ.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -114,7 +113,7 @@ def collect(frameworks: Iterable[str] | None = None) -> list[Methods]:
     for fw in registry.REGISTRY:
         if wanted is not None and fw.name not in wanted:
             continue
-        module = importlib.import_module(f"workbook.frameworks.{fw.name}")
+        module = fw.module  # the spec knows where the pure module is (also outside the package)
         out.append(Methods(fw.name, fw.title, fw.citation, tuple(getattr(module, "FROM_SOURCE", ())),
                            tuple(getattr(module, "WORKBOOK_RULES", ()))))
     return out
