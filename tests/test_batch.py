@@ -462,7 +462,9 @@ def test_cross_framework_reading_and_plan():
 def test_portfolio_orders_clients_by_reds():
     hs = {"a": {"nps": {"status": "green", "metrics": {"nps": 40}}},
           "b": {"nps": {"status": "red", "metrics": {"nps": -20}}}}
-    frame = logic.portfolio_frame([("a", "Alpha"), ("b", "Beta")], hs, [("nps", "Net Promoter", ("nps",))])
+    from workbook.summary.portfolio import portfolio_frame
+
+    frame = portfolio_frame([("a", "Alpha"), ("b", "Beta")], hs, [("nps", "Net Promoter", ("nps",))])
     assert list(frame["client"]) == ["Beta", "Alpha"]
     assert list(frame["Net Promoter: nps"]) == [-20, 40]
 
@@ -490,9 +492,9 @@ def test_action_plan_widget_autosaves(tmp_path):
     box.children[1].children[0].click()  # add a line
     assert len(store.load("aurora-software", "summary", logic.Inputs).actions) == 2
     assert "shows all 2 actions" in box.children[-2].value  # what the report's summary page will hold
-    for _ in range(6):
+    for _ in range(28):  # more than one A4 page holds: the rest move to the page after it
         box.children[1].children[0].click()
-    assert "top 5 of 8 actions" in box.children[-2].value
+    assert "of 30 actions (open ones, highest priority first)" in box.children[-2].value
 
 
 def test_a_changed_diagnostic_reruns_the_deal_page_that_reads_it(tmp_path):

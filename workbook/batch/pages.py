@@ -171,7 +171,7 @@ def _run_summary(job: Job, timings: dict) -> Outcome:
 def write_portfolio(reports_dir: str, data_dir: str, clients: Sequence[str]) -> str:
     """Write ``reports/portfolio.html`` from every client's headline files (runs in a worker)."""
     from ..store import Store, atomic_write
-    from ..ui.summary import portfolio_page
+    from ..summary.portfolio import portfolio_page
 
     page = portfolio_page(Store(data_dir), Path(reports_dir), clients)
     path = Path(reports_dir) / "portfolio.html"

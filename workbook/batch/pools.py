@@ -23,7 +23,7 @@ WORKER_GRACE = 120.0  # seconds a worker may take beyond the notebook timeout (e
 BATCH_PRELOAD = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "IPython", "ipywidgets", "pydantic",
     "workbook", "workbook.notebook", "workbook.report", "workbook.charts", "workbook.html",
-    "workbook.frameworks.summary", "workbook.ui.summary", "papermill", "nbconvert", "nbformat",
+    "workbook.frameworks.summary", "workbook.summary.page", "workbook.summary.portfolio", "papermill", "nbconvert", "nbformat",
     "bdb", "IPython.core.logger", "pandas.core.methods.to_dict",
 )
 
