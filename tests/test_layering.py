@@ -51,11 +51,18 @@ def owner(module: str) -> str:
     return module
 
 
+def type_checking_only(node: ast.AST) -> bool:
+    """``if TYPE_CHECKING:`` blocks: read by type checkers, never run."""
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
 def import_nodes(tree: ast.AST, in_functions: bool):
     """The import statements of a module: those run when it is imported, and (``in_functions``) the rest."""
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node
+        elif type_checking_only(node):
+            yield from import_nodes(ast.Module(body=node.orelse, type_ignores=[]), in_functions)
         elif in_functions or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             yield from import_nodes(node, in_functions)
 
@@ -76,6 +83,7 @@ def import_graph(in_functions: bool = True) -> dict[str, set[str]]:
 KNOWN_CIRCLES_THROUGH_FUNCTIONS = {
     ("workbook.checks", "workbook.errors"): "errors.validated runs the input checks, which build errors.Problem",
     ("workbook.summary.page", "workbook.ui.summary"): "SummaryPage.plan_editor opens the widget view on demand",
+    ("workbook.notebook", "workbook.ui.start"): "open_room shows the start page's pickers; they open rooms",
 }
 
 
