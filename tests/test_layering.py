@@ -51,15 +51,40 @@ def owner(module: str) -> str:
     return module
 
 
-def import_graph() -> dict[str, set[str]]:
+def type_checking_only(node: ast.AST) -> bool:
+    """``if TYPE_CHECKING:`` blocks: read by type checkers, never run."""
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def import_nodes(tree: ast.AST, in_functions: bool):
+    """The import statements of a module: those run when it is imported, and (``in_functions``) the rest."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif type_checking_only(node):
+            yield from import_nodes(ast.Module(body=node.orelse, type_ignores=[]), in_functions)
+        elif in_functions or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            yield from import_nodes(node, in_functions)
+
+
+def import_graph(in_functions: bool = True) -> dict[str, set[str]]:
+    """Which workbook modules each one imports (``in_functions``: counting imports inside functions too)."""
     graph = {}
     for name, (path, is_package) in MODULES.items():
         deps = set()
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                deps |= {owner(target) for target, _ in imported(name, is_package, node)}
+        for node in import_nodes(ast.parse(path.read_text("utf-8")), in_functions):
+            deps |= {owner(target) for target, _ in imported(name, is_package, node)}
         graph[name] = deps - {name}
     return graph
+
+
+#: Circles closed only by an import inside a function (so importing either module works), each with the reason
+#: and owner. Tracked here so the list can only shrink: the test fails when one is gone and still listed.
+KNOWN_CIRCLES_THROUGH_FUNCTIONS = {
+    ("workbook.checks", "workbook.errors"): "errors.validated runs the input checks, which build errors.Problem",
+    ("workbook.summary.page", "workbook.ui.summary"): "SummaryPage.plan_editor opens the widget view on demand",
+    ("workbook.notebook", "workbook.ui.start"): "open_room shows the start page's pickers; they open rooms",
+}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -110,9 +135,15 @@ def test_the_cycle_finder_finds_a_circle():
 
 
 def test_no_module_imports_in_a_circle():
-    graph = import_graph()
+    graph = import_graph(in_functions=False)
     assert graph["workbook.batch.runner"] >= {"workbook.batch.plan", "workbook.batch.pools"}  # the graph is real
     assert cycles(graph) == []
+
+
+def test_imports_inside_functions_close_no_other_circle():
+    found = {tuple(group) for group in cycles(import_graph())}
+    assert found == set(KNOWN_CIRCLES_THROUGH_FUNCTIONS)
+    assert not any(m.startswith(("workbook.engine", "workbook.batch")) for group in found for m in group)
 
 
 def test_engine_imports_one_way():

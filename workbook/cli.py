@@ -292,13 +292,12 @@ def batch_cmd(clients: Optional[str] = typer.Option(None, "--clients", help="Com
               force: bool = typer.Option(False, "--force", help="Rerun notebooks whose inputs have not changed."),
               pdf: bool = typer.Option(True, help="Also print each client's PDF."),
               timeout: float = typer.Option(300.0, "--timeout", min=1, help="Seconds one notebook may run."),
-              errors_file: Optional[Path] = typer.Option(None, "--errors-file",
-                                                         help="Also write every problem found to this file."),
+              errors_file: Optional[str] = ERRORS_OPT,
               data_dir: str = DATA_OPT, reports_dir: str = REPORTS_OPT) -> None:
     """Build every chosen client's report: framework pages, executive summary, combined HTML and PDF."""
     code = _run_batch(data_dir, reports_dir, clients=_names(clients), frameworks=_names(frameworks),
                       workers=workers, scheduler=scheduler, force=force, pdf=pdf, timeout=timeout,
-                      errors_file=errors_file)
+                      errors_file=errors_file or _ERRORS_FILE["path"])
     raise typer.Exit(code)
 
 

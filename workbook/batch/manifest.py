@@ -53,7 +53,7 @@ def _hash_tree(h, path: Path) -> None:
 def related(framework: str) -> tuple[str, ...]:
     """The frameworks whose saved inputs ``framework`` reads (none for the summary or an unknown name)."""
     try:
-        return tuple(getattr(registry.get(framework).module, "RELATED", ()))
+        return tuple(registry.get(framework).related)
     except Exception:  # noqa: BLE001 - the summary and unknown names have none; a broken room fails later, clearly
         return ()
 
@@ -63,7 +63,7 @@ def fingerprint(client_dir: Path, framework: str, notebook: Path, extra: str = "
 
     The client's profile, the framework's inputs, tables and history (the
     report says what changed since the previous session), the inputs of the
-    frameworks it reads (its module's ``RELATED``), the notebook, and the
+    frameworks it reads (its spec's ``related``), the notebook, and the
     package's version and code.
     """
     h = hashlib.sha256()

@@ -76,7 +76,8 @@ def _die_with_parent() -> None:
         pass
 
 
-def _child(conn: Connection, cells: list[tuple[int, str, list[str]]], opts: dict) -> None:
+def _child(conn: Connection, cells: list[tuple[int, str, list[str]]], cwd: str | None, env: dict | None,
+           allow_errors: bool) -> None:
     """Body of the forked child: run the cells and report each one."""
     os.setpgid(0, 0)
     _die_with_parent()
@@ -87,17 +88,15 @@ def _child(conn: Connection, cells: list[tuple[int, str, list[str]]], opts: dict
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         shell.capture_child_output()
-        env = opts.get("env")
         if env is not None:
             keep = {k: os.environ[k] for k in ("MPLBACKEND",) if k in os.environ}
             os.environ.clear()
             os.environ.update(env)
             os.environ.update(keep)
-        if opts.get("cwd"):
-            os.chdir(opts["cwd"])
+        if cwd:
+            os.chdir(cwd)
         if "" not in sys.path:
             sys.path.insert(0, "")
-        allow_errors = bool(opts.get("allow_errors"))
         for index, source, tags in cells:
             count = shell.execution_count()
             conn.send(("start", index, count))
@@ -163,8 +162,7 @@ def run_forked(
     pid = os.fork()
     if pid == 0:  # child
         os.close(read_end)
-        _child(Connection(write_end, readable=False), cells,
-               {"cwd": cwd, "env": env, "allow_errors": allow_errors})
+        _child(Connection(write_end, readable=False), cells, cwd, env, allow_errors)
     os.close(write_end)
     conn = Connection(read_end, writable=False)
     run.timings["fork"] = time.perf_counter() - t_fork
