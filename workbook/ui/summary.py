@@ -24,7 +24,7 @@ from ..html import esc
 from ..store import Store
 from ..summary import plan
 from ..summary.layout import PageSplit, page_split
-from ..summary.page import SummaryPage, open_summary
+from ..summary.page import SummaryPage, open_summary, split_for
 from ..summary.portfolio import portfolio_body, portfolio_page
 from ..summary.state import FRAMEWORK, SummaryState, framework_titles, read_headlines
 
@@ -91,7 +91,7 @@ class ActionPlanView:
         s = self.state
         listed = [(n, t) for n, t in s.frameworks if self._store.has(s.client, n)]  # as the batch lists them
         result = s.result if listed == s.frameworks else logic.evaluate(s.inputs, s.headlines, listed)
-        split = page_split(result)
+        split = split_for(s, result)
         n, total = len(split.actions), len(result.plan)
         text = ("The report\u2019s summary page shows " + (f"all {total} actions" if n == total and total > 1
                 else "the action" if n == total == 1 else "no action" if not total
