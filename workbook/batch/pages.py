@@ -19,6 +19,8 @@ from .jobs import PARTS, SUMMARY, SUMMARY_TITLE, Job, Outcome, one_line
 log = logging.getLogger(__name__)
 
 SKIP_TAGS = ("live", "teaching")
+#: :func:`write_portfolio` as a warm worker calls it.
+PORTFOLIO = "workbook.batch.pages:write_portfolio"
 
 _EXPORTER = None
 

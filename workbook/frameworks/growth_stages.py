@@ -28,7 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pydantic_core import PydanticCustomError
 
+from workbook.checks import latest_date
 from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +258,7 @@ STAGE_NAMES = tuple(s.name for s in STAGES)
 _BY_NAME = {s.name: s for s in STAGES}
 
 _REVENUE_ALLOWED = "a number of US dollars, zero or more (e.g. 7500000)"
-YEAR_MIN, YEAR_MAX = 1900, 2100
+YEAR_MIN, YEAR_MAX = 1900, latest_date().year  # workbook rule: no year more than a year from now (workbook.checks)
 YEAR_ALLOWED = f"a whole year from {YEAR_MIN} to {YEAR_MAX}"
 
 
@@ -595,3 +597,23 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if added:
         notes.append("Revenue added for " + ", ".join(map(str, sorted(added))) + ".")
     return notes
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="growth_stages",
+    title="Five stages of growth",
+    citation='"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article)',
+    notebook="growth_stages.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction("Close the gap in the weakest of position, product and people for the current stage",
+                           "Chief executive", "Next 6 months"),
+    headline_metrics=("stage", "weakest", "position", "product", "people"),
+    browser_edit=BrowserEdit("toggle", tab="Alignment"),
+)

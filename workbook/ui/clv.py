@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..charts import PALETTE, chart, new_figure, style_axes
 from ..errors import WorkbookError
+from ..formatting import money
 from ..frameworks import clv
 from ..html import badge, bullets, card, esc, para, progress, table
 from .base import Context, RoomView, advice_section
@@ -16,12 +17,8 @@ TIER_COLOURS = ("#1b6f65", "#2a9d8f", "#8ab17d", "#c9d6df")
 
 
 def _money(ctx: Context, value: float, cents: bool | None = None) -> str:
-    """Currency amount with cents when asked (``cents=True``) or, by default, when below 100 and not whole."""
-    cur = ctx.result.currency
-    prefix = "$" if cur == "USD" else f"{cur} "
-    if cents or (cents is None and abs(value) < 100 and round(value, 2) != round(value)):
-        return f"{prefix}{value:,.2f}"
-    return f"{prefix}{value:,.0f}"
+    """An amount in the client's currency (see :func:`workbook.formatting.money`)."""
+    return money(value, ctx.result.currency, cents)
 
 
 # -- sections (shared by the live view and the report) ---------------------------
@@ -34,7 +31,7 @@ def headline_section(ctx: Context) -> str:
     if v is not None:
         level = int(round(100 * v.confidence))
         rows.append(
-            f'<p style="font-size:120%">Customer equity <b class="wb-equity">{_money(ctx, v.equity)}</b> over the next '
+            f'<p style="font-size:120%">Customer equity <b class="wb-equity">{esc(_money(ctx, v.equity))}</b> over the next '
             f"{v.horizon_months} months</p>")
         ranges = (f"Given the uncertainty of the fitted models, the expected equity lies between "
                   f"{_money(ctx, v.equity_low)} and {_money(ctx, v.equity_high)} ({level}% interval).")
@@ -388,8 +385,8 @@ class View(RoomView):
         res = self.state.result
         v = res.value
         self._value_line.value = (
-            f"Customer equity <b class='wb-equity-live'>{_money(self.state.context, v.equity)}</b>; average CLV "
-            f"{_money(self.state.context, v.customers['clv'].mean())}; top 10% hold {v.top_10_share:.0%}"
+            f"Customer equity <b class='wb-equity-live'>{esc(_money(self.state.context, v.equity))}</b>; average CLV "
+            f"{esc(_money(self.state.context, v.customers['clv'].mean()))}; top 10% hold {v.top_10_share:.0%}"
             if v is not None else "<i>No customer values yet.</i>")
         a = res.audit
         self._audit_line.value = (f"Stage: <b class='wb-stage'>{esc(a.stage)}</b> ({a.percent:.0f}%)"

@@ -6,13 +6,13 @@ import ipywidgets as widgets
 
 from matplotlib.lines import Line2D
 
-from ..charts import BAND_FILLS, PALETTE, label_margin, layered, new_figure, style_axes
+from ..charts import BAND_FILLS, PALETTE, label_margin, layered, new_figure, short_label, style_axes
 from ..frameworks import sales_marketing as sm
 from ..html import badge, bullets, card, esc, para, progress, table
 from .base import Context, RoomView
 
 ROLE_COLOURS = {"Sales": PALETTE["sales"], "Marketing": PALETTE["marketing"], "Other": PALETTE["other"]}
-TYPE_STATUS = {"Undefined": "red", "Defined": "amber", "Aligned": "green", "Integrated": "#1b6f65"}
+TYPE_STATUS = sm.STATUS_BY_TYPE  # the pure module's statuses, in the one vocabulary (workbook.formatting)
 
 
 # -- sections (shared by the live view and the report) ---------------------------
@@ -69,7 +69,7 @@ def _totals_data(ax, ctx: Context) -> list:
 def totals_section(ctx: Context):
     """Each respondent's total against the four bands."""
     people = ctx.result.assessment.respondents
-    labels = [f"{p.name} ({p.role})" for p in people]
+    labels = [short_label(f"{p.name} ({p.role})") for p in people]
     fig = new_figure(7.0, 1.4 + 0.32 * max(len(people), 3), left=label_margin(labels), top=0.35, bottom=0.55)
     ax = fig.add_subplot()
     for (low, high, name), fill in zip(sm.BANDS, BAND_FILLS):
