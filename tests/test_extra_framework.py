@@ -127,8 +127,6 @@ def test_it_runs_in_a_batch_with_the_summary_and_the_portfolio(cadence, data_dir
     assert "Aurora Software" in portfolio and "Northwind Power Tools" in portfolio
 
 
-@pytest.mark.xfail(strict=True, reason="the executive summary reads FRAMEWORK_ACTIONS until the summary engineer "
-                                       "switches it to SPEC.plan_action; remove this mark then")
 def test_the_summary_plan_takes_the_extra_frameworks_plan_action(cadence):
     from workbook.frameworks import summary as logic
 

@@ -4,8 +4,8 @@ Every piece of client text (names, headlines, actions, owners, the note) goes
 through :func:`workbook.summary.layout.visible` and then :func:`workbook.html.esc`,
 so it prints as the inert text it is, control characters shown as marks. In a
 report the page is cut with :func:`workbook.summary.layout.page_split`; live,
-everything shows and the plan is edited in :mod:`workbook.ui.summary`, which
-:meth:`SummaryPage.plan_editor` loads only then (reports never import widgets).
+everything shows and the notebook's live cell edits the plan with
+:func:`workbook.ui.summary.plan_editor` (reports never import widgets).
 """
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..formatting import STATUS_COLOURS, money
 from ..frameworks import summary as logic
-from ..html import STATUS_COLOURS, Html, bullets, esc, para
+from ..html import Html, bullets, esc, para
 from ..store import Store
 from .layout import NO_RESULT_READING, PageSplit, header_mm, page_split, visible
 from .state import FRAMEWORK, SummaryState
-
-from .numbers import money
 
 MODES = ("live", "report")
 
@@ -177,7 +176,6 @@ class SummaryPage:
         self.reports_dir = Path(reports_dir)
         self.store = Store(data_dir)
         self.state = SummaryState.load(self.store, client, reports_dir, frameworks)
-        self._editor = None
 
     def header(self) -> Html:
         return Html(header_html(self.state))
@@ -194,7 +192,7 @@ class SummaryPage:
         return Html(readings_html(self.state.result, self._split()))
 
     def plan(self) -> Html | None:
-        """The top of the plan as a table (report mode; live mode shows :meth:`plan_editor`)."""
+        """The top of the plan as a table (report mode; live, :func:`workbook.ui.summary.plan_editor`)."""
         return Html(plan_html(self.state.result, self._split())) if self.mode == "report" else None
 
     def more(self) -> Html | None:
@@ -203,16 +201,6 @@ class SummaryPage:
             return None
         html = more_html(self.state.result, self._split())
         return Html(html) if html else None
-
-    def plan_editor(self):
-        """The editable plan (live mode only; the widgets load here, never in a report)."""
-        if self.mode != "live":
-            return None
-        if self._editor is None:
-            from ..ui.summary import ActionPlanView
-
-            self._editor = ActionPlanView(self.store, self.state)
-        return self._editor.widget()
 
     def record(self):
         from ..notebook import Headline

@@ -30,7 +30,7 @@ from ..summary.state import FRAMEWORK, SummaryState, framework_titles, read_head
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ActionPlanView", "SummaryPage", "SummaryState", "PageSplit", "page_split", "open_summary",
+__all__ = ["ActionPlanView", "plan_editor", "SummaryPage", "SummaryState", "PageSplit", "page_split", "open_summary",
            "portfolio_body", "portfolio_page", "framework_titles", "read_headlines", "FRAMEWORK"]
 
 
@@ -172,3 +172,14 @@ class ActionPlanView:
     @staticmethod
     def _status_html(text: str, colour: str) -> str:
         return f'<span class="wb-save-state" style="color:{colour};font-size:90%">{esc(text)}</span>'
+
+
+def plan_editor(page: SummaryPage) -> widgets.Widget | None:
+    """The editable plan of an open summary page (live mode only; one editor per page)."""
+    if page.mode != "live":
+        return None
+    view = getattr(page, "_plan_view", None)
+    if view is None:
+        view = ActionPlanView(page.store, page.state)
+        page._plan_view = view
+    return view.widget()
