@@ -12,7 +12,8 @@ Change the two together.
 Measuring never fails, whatever the text: :func:`visible` first turns control
 characters into visible marks (the same text the page prints), and
 :func:`char_em` gives every other character a width: its own where the font
-has the glyph, a full em for wide East Asian characters, nothing for
+has the glyph, a full em for wide East Asian characters (a little more for
+emoji, which Chromium takes from the colour emoji font), nothing for
 combining marks and joiners, and an average letter (rounded up) for anything
 else the font lacks.
 """
@@ -58,6 +59,8 @@ BULLET_PT = CARD_PT - 1.1 * TEXT_PT
 #: the font's average letter and digit, plus 15 % (the fallback font Chromium picks is unknown,
 #: and guessing a little wide only moves a line to the next page, never off the bottom).
 FALLBACK_MARGIN = 1.15
+#: Width of an emoji (the colour emoji font's glyphs are about 1.2 em wide; rounded up).
+EMOJI_EM = 1.25
 NO_RESULT_READING = "No pattern across frameworks stands out; each framework is read on its own page."
 
 # -- text as printed --------------------------------------------------------------
@@ -139,8 +142,11 @@ def _average(bold: bool) -> float:
 @functools.lru_cache(maxsize=4096)
 def char_em(char: str, bold: bool = False) -> float:
     """Advance width of one character in ems; defined for every code point."""
-    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+    category = unicodedata.category(char)
+    if category in ("Mn", "Me", "Cf"):
         return 0.0
+    if category == "So" and unicodedata.east_asian_width(char) == "W":
+        return EMOJI_EM  # Chromium draws these from the colour emoji font, whatever DejaVu has
     width = _advance(bold, char)
     if width is not None:
         return width
