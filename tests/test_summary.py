@@ -269,3 +269,22 @@ def test_real_clients_summary_pages_print_without_near_empty_pages(data_dir, tmp
         assert needle in flat, needle
     html_text = (reports / "bluebird-coffee" / "summary.html").read_text("utf-8")
     assert "\u202e" not in html_text and "Ops [U+202E]team" in html_text
+
+
+def test_portfolio_shows_money_and_shares_in_the_one_style_and_client_text_inert(data_dir, tmp_path):
+    from workbook.summary.portfolio import metric_text, portfolio_body
+
+    assert metric_text("raw_forecast_usd", 95200000.0) == "$95,200,000"
+    assert metric_text("gap_share", 0.412) == "41%"
+    assert metric_text("team_total", 44.5) == "44.5" and metric_text("respondents", 12) == "12"
+    assert metric_text("stage", "Na\u202evigation") == "Na[U+202E]vigation"
+    reports = tmp_path / "reports"
+    (reports / CLIENT).mkdir(parents=True)
+    (reports / CLIENT / "deal_qualification.headline.json").write_text(
+        '{"status": "red", "summary": "x", "metrics": {"raw_forecast_usd": 1250000, "qualified_forecast_usd": 937500.4}}')
+    (reports / CLIENT / "nps.headline.json").write_text("{not json")  # damaged: left out, the rest shows
+    Store(data_dir).save_profile(CLIENT, {**Store(data_dir).load_profile(CLIENT).model_dump(),
+                                          "name": "<img src=x onerror=alert(1)> \u4e2d\u6587"})
+    body = portfolio_body(Store(data_dir), reports, [CLIENT])
+    assert "$1,250,000" in body and "$937,500" in body
+    assert "<img src=x" not in body and "&lt;img src=x onerror=alert(1)&gt; \u4e2d\u6587" in body
