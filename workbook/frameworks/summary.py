@@ -407,7 +407,7 @@ def _propose(lines: Sequence[Line], readings: Sequence[Reading]) -> tuple[Action
             continue
         what, owner, when = planned
         actions.append(Action(action=what, owner=owner, timeframe=when, priority=1 if ln.status == "red" else 2,
-                              source=ln.title))
+                              source=ln.title[:80]))
     seen, unique = set(), []
     for a in actions:
         if a.action not in seen:
