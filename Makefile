@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.workbook-installed
 SYSTEM_STAMP := $(VENV)/.system-packages
-APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation
+APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation fonts-droid-fallback fonts-noto-color-emoji
 LOG := .make-setup.log
 WORKERS ?= 2
 

@@ -155,9 +155,10 @@ def test_any_text_in_actions_owners_and_headlines_builds_the_page_as_inert_text(
         try:
             actions.append(logic.validate_action({"action": texts[i][:300] or "x", "owner": texts[i + 1][:80],
                                                   "priority": 1 + i % 3}))
-        except InvalidInput as exc:  # refused only for an unpaired surrogate or a blank action, named
+        except InvalidInput as exc:  # refused only for a blank action, C0 controls or unpaired surrogates, named
+            both = texts[i][:300] + texts[i + 1][:80]
             assert exc.field in ("action", "owner") and "allowed" in str(exc)
-            assert not (texts[i][:300] or "x").strip() or any("\ud800" <= c <= "\udfff" for c in texts[i] + texts[i + 1])
+            assert not (texts[i][:300] or "x").strip() or re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]", both)
     headlines = {name: {"status": "red", "summary": texts[i % len(texts)], "metrics": {}}
                  for i, (name, _) in enumerate(FRAMEWORKS)}
     titles = [(name, texts[-1] or title) for name, title in FRAMEWORKS]
@@ -203,3 +204,87 @@ def test_nothing_moves_to_the_next_page_while_the_summary_page_has_room_for_it()
         else:
             assert shown == n
         assert page_mm(result, len(split.readings) - 1, shown, bool(split.note)) <= PAGE_MM
+
+
+# -- real example clients, printed -------------------------------------------------------
+
+def _page_words(pdf: Path, number: int) -> list[tuple[float, str]]:
+    """(bottom edge in pt, word) of every word on one page, the footer left out."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    words = [(float(y), html.unescape(w)) for y, w in re.findall(r'yMax="([\d.]+)">([^<]*)</word>', out)]
+    return [(y, w) for y, w in words if y < TEXT_BOTTOM_PT]
+
+
+#: The text area of an A4 report page in points: 16 mm from the top, 18 mm from the bottom.
+TEXT_TOP_PT, TEXT_BOTTOM_PT = 16 / 25.4 * 72, 842 - 18 / 25.4 * 72
+
+
+def _free_share(pdf: Path, number: int) -> float:
+    words = _page_words(pdf, number)
+    return (TEXT_BOTTOM_PT - max(y for y, _ in words)) / (TEXT_BOTTOM_PT - TEXT_TOP_PT)
+
+
+def test_real_clients_summary_pages_print_without_near_empty_pages(data_dir, tmp_path):
+    """Meridian as shipped; Bluebird with a consultant's plan of 16 actions (two in Chinese, one with
+    an emoji and a bidirectional override): both reports print, the money reads in one style, and
+    no summary page is left with a quarter free while its continuation starts another page."""
+    import shutil
+    import subprocess
+
+    from workbook import batch
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("needs poppler-utils")
+    store = Store(data_dir)
+    typed = [logic.Action(action=f"Run customer interview round {i} and write up the three findings that matter most",
+                          owner="Head of Marketing", priority=1 + i % 3) for i in range(13)]
+    typed += [logic.Action(action="\u4e3a\u6700\u5927\u7684\u5ba2\u6237\u7fa4\u8bbe\u8ba1\u4e00\u4e2a\u4ea7\u54c1",
+                           owner="\u4ea7\u54c1\u8d1f\u8d23\u4eba", priority=1),
+              logic.Action(action="Launch the loyalty card \u2615\U0001F389 in every caf\u00e9", owner="Ops \u202eteam"),
+              logic.Action(action="Price the subscription at $1k-$5k per office, not per cup", owner="CFO")]
+    store.save("bluebird-coffee", "summary", logic.Inputs, {"edited": True, "actions": [a.model_dump() for a in typed]})
+    reports = tmp_path / "reports"
+    result = batch.run_batch(data_dir, reports, clients=["bluebird-coffee", "meridian-bank"], workers=2,
+                             progress=False)
+    assert result.ok and result.pdfs == 2, batch.failure_table(result)
+    for slug, revenue in (("bluebird-coffee", "$850,000"), ("meridian-bank", "$24,000,000")):
+        pdf = reports / slug / "report.pdf"
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        pages = [" ".join(p.split()) for p in text.split("\f")]
+        assert pages[1].startswith("Executive summary") and f"revenue {revenue}" in pages[1]
+        summary_pages = [i for i, p in enumerate(pages) if "Action plan" in p and i < 4]
+        rest = [i for i, p in enumerate(pages[:5]) if p.startswith("Executive summary, continued")]
+        if rest:  # a continuation page of its own only when the summary page is full
+            assert rest == [2] and _free_share(pdf, 2) < 0.25, (slug, _free_share(pdf, 2))
+            assert len(_page_words(pdf, 3)) > 40  # and it holds more than a row or two
+        assert summary_pages[0] == 1
+    blue = subprocess.run(["pdftotext", "-f", "2", "-l", "3", str(reports / "bluebird-coffee" / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    flat = " ".join(blue.split())
+    for needle in ("\u4e3a\u6700\u5927\u7684", "\u4ea7\u54c1\u8d1f\u8d23\u4eba", "Launch the loyalty card",
+                   "Ops [U+202E]team", "$1k-$5k"):
+        assert needle in flat, needle
+    html_text = (reports / "bluebird-coffee" / "summary.html").read_text("utf-8")
+    assert "\u202e" not in html_text and "Ops [U+202E]team" in html_text
+
+
+def test_portfolio_shows_money_and_shares_in_the_one_style_and_client_text_inert(data_dir, tmp_path):
+    from workbook.summary.portfolio import metric_text, portfolio_body
+
+    assert metric_text("raw_forecast_usd", 95200000.0) == "$95,200,000"
+    assert metric_text("gap_share", 0.412) == "41%"
+    assert metric_text("team_total", 44.5) == "44.5" and metric_text("respondents", 12) == "12"
+    assert metric_text("stage", "Na\u202evigation") == "Na[U+202E]vigation"
+    reports = tmp_path / "reports"
+    (reports / CLIENT).mkdir(parents=True)
+    (reports / CLIENT / "deal_qualification.headline.json").write_text(
+        '{"status": "red", "summary": "x", "metrics": {"raw_forecast_usd": 1250000, "qualified_forecast_usd": 937500.4}}')
+    (reports / CLIENT / "nps.headline.json").write_text("{not json")  # damaged: left out, the rest shows
+    Store(data_dir).save_profile(CLIENT, {**Store(data_dir).load_profile(CLIENT).model_dump(),
+                                          "name": "<img src=x onerror=alert(1)> \u4e2d\u6587"})
+    body = portfolio_body(Store(data_dir), reports, [CLIENT])
+    assert "$1,250,000" in body and "$937,500" in body
+    assert "<img src=x" not in body and "&lt;img src=x onerror=alert(1)&gt; \u4e2d\u6587" in body

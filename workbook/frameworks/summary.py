@@ -28,47 +28,21 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InvalidInput, UnknownFramework, not_allowed, validated
+from ..formatting import STATUS_RANK, STATUS_WORDS, STATUSES, percent
+from ..spec import TIMEFRAMES
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("red", "amber", "green", "grey")
-#: Order used to sort and to pick the overall status (worst first).
-STATUS_RANK = {"red": 0, "amber": 1, "green": 2, "grey": 3}
-STATUS_WORDS = {"red": "act now", "amber": "needs attention", "green": "on track", "grey": "no result"}
-TIMEFRAMES = ("Next 30 days", "Next 90 days", "Next 6 months", "Next 12 months")
 PRIORITIES = {1: "High", 2: "Medium", 3: "Low"}
 MAX_ACTIONS = 40
-
-#: What to do first when a framework is amber or red: (action, owner, time frame). Read only
-#: through :func:`plan_action_for`, which prefers the framework's own ``SPEC.plan_action``.
-FRAMEWORK_ACTIONS: dict[str, tuple[str, str, str]] = {
-    "sales_marketing": ("Agree shared definitions, a lead handoff and one joint pipeline review between Sales "
-                        "and Marketing", "Heads of Sales and Marketing", "Next 90 days"),
-    "value_proposition": ("Rebuild the value proposition around the one or two differences customers value "
-                          "most, backed by customer value research", "Head of Marketing", "Next 90 days"),
-    "purpose_brands": ("Map each brand to the job customers hire it for; plan purpose brands under an "
-                       "endorser for stretched brands", "Brand manager", "Next 6 months"),
-    "clv": ("Segment customers by lifetime value and give the top segment a named owner", "Head of Customer "
-            "Success", "Next 90 days"),
-    "nps": ("Call back detractors from the latest survey and fix the top reason they give",
-            "Head of Customer Service", "Next 30 days"),
-    "female_economy": ("Design one focused offer for the largest under-served segment", "Head of Product",
-                       "Next 6 months"),
-    "brand_communities": ("Choose the community form that fits the brand (pool, web or hub) and staff it",
-                          "Community manager", "Next 6 months"),
-    "growth_stages": ("Close the gap in the weakest of position, product and people for the current stage",
-                      "Chief executive", "Next 6 months"),
-    "deal_qualification": ("Qualify every forecast deal on ready, willing and able before it counts",
-                           "Head of Sales", "Next 30 days"),
-}
 
 
 def plan_action_for(framework: str) -> tuple[str, str, str] | None:
     """(action, owner, time frame) a framework proposes when it reads amber or red.
 
     The one place the plan's per-framework actions are looked up: the
-    framework's ``SPEC.plan_action`` when the registry has one, else the
-    table above; None for a framework with neither.
+    framework's ``SPEC.plan_action`` (None for a framework that is not
+    registered or has none).
     """
     from .. import registry  # late: the registry imports the framework modules
 
@@ -76,10 +50,8 @@ def plan_action_for(framework: str) -> tuple[str, str, str] | None:
         spec = registry.get(framework)
     except UnknownFramework:
         spec = None
-    planned = getattr(spec, "plan_action", None)
-    if planned is not None:
-        return planned.action, planned.owner, planned.timeframe
-    return FRAMEWORK_ACTIONS.get(framework)
+    planned = getattr(spec, "plan_action", None)  # notebook-only entries have none
+    return None if planned is None else (planned.action, planned.owner, planned.timeframe)
 
 
 def _no_surrogates(value: str) -> str:
@@ -295,7 +267,7 @@ RULES: tuple[Rule, ...] = (
           "complaints", "Heads of Sales and Marketing", "Next 30 days", 1)),
     Rule("relationship_and_forecast", ("sales_marketing", "deal_qualification"),
          lambda h: _weak_relationship(h) and (_num(h, "deal_qualification", "gap_share") or 0) >= 0.15,
-         lambda h: (f"{_num(h, 'deal_qualification', 'gap_share'):.0%} of the weighted forecast rests on buyers who "
+         lambda h: (f"{percent(_num(h, 'deal_qualification', 'gap_share'))} of the weighted forecast rests on buyers who "
                     "are not ready, willing and able, and Sales and Marketing work as "
                     f"{_a(_metric(h, 'sales_marketing', 'relationship_type'))} relationship: the forecast problem is "
                     "shared, so both teams should qualify leads and deals on the same criteria."),
@@ -309,7 +281,7 @@ RULES: tuple[Rule, ...] = (
           "proposal", "Head of Marketing", "Next 90 days", 1)),
     Rule("concentrated_value_unhappy_customers", ("clv", "nps"),
          lambda h: (_num(h, "clv", "top_10_share") or 0) >= 0.4 and _status(h, "nps") in ("amber", "red"),
-         lambda h: (f"The top tenth of customers hold {_num(h, 'clv', 'top_10_share'):.0%} of customer equity "
+         lambda h: (f"The top tenth of customers hold {percent(_num(h, 'clv', 'top_10_share'))} of customer equity "
                     "while loyalty is weak: losing a few large customers would cost much of the value."),
          ("Give each of the most valuable customers a named owner and a review call this quarter",
           "Head of Customer Success", "Next 90 days", 1)),
@@ -435,7 +407,7 @@ def _propose(lines: Sequence[Line], readings: Sequence[Reading]) -> tuple[Action
             continue
         what, owner, when = planned
         actions.append(Action(action=what, owner=owner, timeframe=when, priority=1 if ln.status == "red" else 2,
-                              source=ln.title))
+                              source=ln.title[:80]))
     seen, unique = set(), []
     for a in actions:
         if a.action not in seen:

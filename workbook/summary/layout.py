@@ -12,12 +12,14 @@ Change the two together.
 Measuring never fails, whatever the text: :func:`visible` first turns control
 characters into visible marks (the same text the page prints), and
 :func:`char_em` gives every other character a width: its own where the font
-has the glyph, a full em for wide East Asian characters, nothing for
+has the glyph, a full em for wide East Asian characters (a little more for
+emoji, which Chromium takes from the colour emoji font), nothing for
 combining marks and joiners, and an average letter (rounded up) for anything
 else the font lacks.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import math
@@ -30,11 +32,11 @@ from ..frameworks import summary as logic
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PAGE_MM", "PageSplit", "char_em", "page_mm", "page_split", "text_lines", "visible"]
+__all__ = ["PAGE_MM", "PageSplit", "header_mm", "rest_mm", "char_em", "page_mm", "page_split", "text_lines", "visible"]
 
-#: Height of the page's text area (A4 less 16 mm top and 18 mm bottom margins), less a reserve
-#: for a client header that wraps.
-PAGE_MM = 297 - 16 - 18 - 7
+#: Height of the page's text area (A4 less 16 mm top and 18 mm bottom margins), less 2 mm for
+#: rounding; a client header that wraps is measured (:func:`header_mm`).
+PAGE_MM = 297 - 16 - 18 - 2
 #: Title and intro, client header, three headings, the overall line, both table headers, the
 #: plan's one-line intro and the edges of the three cards.
 FIXED_MM = 90.0
@@ -57,6 +59,8 @@ BULLET_PT = CARD_PT - 1.1 * TEXT_PT
 #: the font's average letter and digit, plus 15 % (the fallback font Chromium picks is unknown,
 #: and guessing a little wide only moves a line to the next page, never off the bottom).
 FALLBACK_MARGIN = 1.15
+#: Width of an emoji (the colour emoji font's glyphs are about 1.2 em wide; rounded up).
+EMOJI_EM = 1.25
 NO_RESULT_READING = "No pattern across frameworks stands out; each framework is read on its own page."
 
 # -- text as printed --------------------------------------------------------------
@@ -138,8 +142,11 @@ def _average(bold: bool) -> float:
 @functools.lru_cache(maxsize=4096)
 def char_em(char: str, bold: bool = False) -> float:
     """Advance width of one character in ems; defined for every code point."""
-    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+    category = unicodedata.category(char)
+    if category in ("Mn", "Me", "Cf"):
         return 0.0
+    if category == "So" and unicodedata.east_asian_width(char) == "W":
+        return EMOJI_EM  # Chromium draws these from the colour emoji font, whatever DejaVu has
     width = _advance(bold, char)
     if width is not None:
         return width
@@ -194,11 +201,22 @@ def _action_mm(action: logic.Action, done: bool) -> float:
     return lines * LINE_MM + ROW_MM
 
 
-def page_mm(result: logic.Result, readings: int, actions: int, note: bool) -> float:
+#: The client header: name (14 pt bold) and facts line (8.5 pt), each line-height 1.35.
+NAME_PT, META_PT = 14.0, 8.5
+
+
+def header_mm(name: str, meta: str) -> float:
+    """Height (mm) the client header adds beyond one line each for its name and its facts."""
+    extra = (text_lines(name, CARD_PT, NAME_PT, bold=" ") - 1) * NAME_PT * 1.35 / _MM
+    return extra + (text_lines(meta, CARD_PT, META_PT) - 1) * META_PT * 1.35 / _MM
+
+
+def page_mm(result: logic.Result, readings: int, actions: int, note: bool, header: float = 0.0) -> float:
     """Estimated height (mm) of the summary page showing the overview, ``readings`` more
-    readings, the top ``actions`` actions and (``note``) the consultant's note."""
+    readings, the top ``actions`` actions and (``note``) the consultant's note; ``header`` is
+    what a wrapping client header adds (:func:`header_mm`)."""
     overview, *rest = result.readings
-    height = FIXED_MM + sum(text_lines(ln.summary, HEADLINE_PT, TABLE_PT, bold=f"{ln.title}.") * LINE_MM + ROW_MM
+    height = FIXED_MM + header + sum(text_lines(ln.summary, HEADLINE_PT, TABLE_PT, bold=f"{ln.title}.") * LINE_MM + ROW_MM
                             for ln in result.lines)
     height += _text_mm(overview.text) + sum(_text_mm(r.text, BULLET_PT) for r in rest[:readings])
     if not rest:
@@ -207,7 +225,7 @@ def page_mm(result: logic.Result, readings: int, actions: int, note: bool) -> fl
     done = any(a.done for a in shown)
     height += sum(_action_mm(a, done) for a in shown)
     if len(rest) > readings or (result.note and not note):
-        height += _text_mm("On the next page: 1 more reading and the consultant's note.")
+        height += _text_mm("After the action plan: 1 more reading and the consultant's note.")
     if len(result.plan) > actions:  # the intro says how many more are on the next page
         height += (text_lines("As agreed with the consultant, highest priority first; 40 more actions on the "
                               "next page.", CARD_PT, TEXT_PT) - 1) * TEXT_MM
@@ -226,10 +244,38 @@ class PageSplit:
     more_actions: tuple[logic.Action, ...]
     note: str  # the consultant's note on the summary page ...
     more_note: str  # ... or, when it is too long, on the next
+    flows: bool = False  # the rest is short: it follows the plan instead of starting a page of its own
 
     @property
     def has_more(self) -> bool:
         return bool(self.more_readings or self.more_actions or self.more_note)
+
+    @property
+    def where(self) -> str:
+        """Where the rest prints, as the summary page says it."""
+        return "After the action plan" if self.flows else "On the next page"
+
+
+#: The workbook's rule against near-empty pages: a rest shorter than this (a quarter of the page's
+#: text area) is not given a page of its own but follows the action plan, so it fills the room the
+#: estimate (which errs on the long side) left on the summary page, and only a rest that really
+#: does not fit there starts the next page (Chromium moves it, with the summary page then full).
+SHORT_REST_MM = (297 - 16 - 18) / 4
+#: Height of one sub-heading and a card's edges (the continuation's own heading adds 8 mm; a
+#: short rest that follows the plan goes without it).
+REST_FIXED_MM = 18.0
+
+
+def rest_mm(split: "PageSplit") -> float:
+    """Estimated height (mm) of what follows the summary page."""
+    if not split.has_more:
+        return 0.0
+    done = any(a.done for a in split.more_actions)
+    height = REST_FIXED_MM - 8 + sum(_text_mm(r.text, BULLET_PT) for r in split.more_readings)
+    height += (REST_FIXED_MM - 10 + LINE_MM + sum(_action_mm(a, done) for a in split.more_actions)
+               if split.more_actions else 0.0)
+    height += REST_FIXED_MM - 10 + _text_mm(split.more_note) if split.more_note else 0.0
+    return height
 
 
 #: The order in which readings (r) and actions (a) first claim the room left on the summary page
@@ -238,7 +284,7 @@ class PageSplit:
 FILL_ORDER = "raaraa"
 
 
-def page_split(result: logic.Result) -> PageSplit:
+def page_split(result: logic.Result, header: float = 0.0) -> PageSplit:
     """Choose what fits on the summary page.
 
     Every framework's status line, the overview sentence and the top action
@@ -247,7 +293,10 @@ def page_split(result: logic.Result) -> PageSplit:
     important reading or action; then every further action and reading that
     still fits, so nothing moves to the next page while this one has room
     for it. A kind stops at its first item that does not fit (the order is
-    kept). Last, the consultant's note when it fits.
+    kept). Last, the consultant's note when it fits. ``header`` is the
+    height a wrapping client header adds (:func:`header_mm`). A short rest (under
+    :data:`SHORT_REST_MM`) ``flows`` after the plan instead of starting a
+    page of its own.
     """
     limit = {"r": len(result.readings) - 1, "a": len(result.plan)}
     count = {"r": 0, "a": min(len(result.plan), 1)}
@@ -255,12 +304,15 @@ def page_split(result: logic.Result) -> PageSplit:
         if count[kind] >= limit[kind]:
             continue
         more = {**count, kind: count[kind] + 1}
-        if page_mm(result, more["r"], more["a"], False) <= PAGE_MM:
+        if page_mm(result, more["r"], more["a"], False, header) <= PAGE_MM:
             count = more
         else:
             limit[kind] = count[kind]
     readings, actions = count["r"], count["a"]
-    note = bool(result.note) and page_mm(result, readings, actions, True) <= PAGE_MM
+    note = bool(result.note) and page_mm(result, readings, actions, True, header) <= PAGE_MM
     ranked = result.ranked_plan
-    return PageSplit(result.readings[:readings + 1], result.readings[readings + 1:], ranked[:actions],
-                     ranked[actions:], result.note if note else "", "" if note else result.note)
+    split = PageSplit(result.readings[:readings + 1], result.readings[readings + 1:], ranked[:actions],
+                      ranked[actions:], result.note if note else "", "" if note else result.note)
+    if split.has_more and rest_mm(split) < SHORT_REST_MM:
+        split = dataclasses.replace(split, flows=True)
+    return split

@@ -4,8 +4,8 @@ Every piece of client text (names, headlines, actions, owners, the note) goes
 through :func:`workbook.summary.layout.visible` and then :func:`workbook.html.esc`,
 so it prints as the inert text it is, control characters shown as marks. In a
 report the page is cut with :func:`workbook.summary.layout.page_split`; live,
-everything shows and the plan is edited in :mod:`workbook.ui.summary`, which
-:meth:`SummaryPage.plan_editor` loads only then (reports never import widgets).
+everything shows and the notebook's live cell edits the plan with
+:func:`workbook.ui.summary.plan_editor` (reports never import widgets).
 """
 from __future__ import annotations
 
@@ -13,17 +13,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..formatting import STATUS_COLOURS, money
 from ..frameworks import summary as logic
-from ..html import STATUS_COLOURS, Html, bullets, esc, para
+from ..html import Html, bullets, esc, para
 from ..store import Store
-from .layout import NO_RESULT_READING, PageSplit, page_split, visible
+from .layout import NO_RESULT_READING, PageSplit, header_mm, page_split, visible
 from .state import FRAMEWORK, SummaryState
-
-from .numbers import money
 
 MODES = ("live", "report")
 
-__all__ = ["MODES", "SummaryPage", "status_html", "readings_html", "plan_html", "more_html", "header_html",
+__all__ = ["MODES", "SummaryPage", "split_for", "status_html", "readings_html", "plan_html", "more_html", "header_html",
            "open_summary"]
 
 
@@ -46,13 +45,24 @@ def _pill(status: str) -> str:
 _LEFT = ' style="text-align:left"'  # JupyterLab right-aligns table cells; this is text
 
 
-def header_html(state: SummaryState) -> str:
-    """The client's name, industry, revenue (in the one money style) and the date."""
+def _meta(state: SummaryState) -> str:
     p = state.profile
     facts = [visible(p.industry)] if p.industry else []
     if p.revenue_usd is not None:
         facts.append(f"revenue {money(p.revenue_usd, 'USD')}")
-    meta = " \u00b7 ".join([*facts, f"{date.today():%d %B %Y}"])
+    return " \u00b7 ".join([*facts, f"{date.today():%d %B %Y}"])
+
+
+def split_for(state: SummaryState, result: logic.Result | None = None) -> PageSplit:
+    """What of ``state``'s summary (or of ``result`` for its client) fits on its A4 page, the
+    client header measured too."""
+    return page_split(state.result if result is None else result, header_mm(state.profile.name, _meta(state)))
+
+
+def header_html(state: SummaryState) -> str:
+    """The client's name, industry, revenue (in the one money style) and the date."""
+    p = state.profile
+    meta = _meta(state)
     note = ('<p class="wb-fictional"><i>Fictional example client, for teaching and demonstration.</i></p>'
             if p.fictional else "")
     missing = "" if state.headlines else para(
@@ -97,7 +107,7 @@ def readings_html(result: logic.Result, split: PageSplit | None = None) -> str:
     if split is not None and (split.more_readings or split.more_note):
         left = [_more(len(split.more_readings), "reading")] if split.more_readings else []
         left += ["the consultant\u2019s note"] if split.more_note else []
-        body += f'<p class="wb-meta">On the next page: {esc(" and ".join(left))}.</p>'
+        body += f'<p class="wb-meta">{split.where}: {esc(" and ".join(left))}.</p>'
     if note:
         body += _note_html(note)
     return _box(body, "wb-summary-readings")
@@ -123,7 +133,7 @@ def plan_html(result: logic.Result, split: PageSplit | None = None) -> str:
     intro = "As agreed with the consultant" if result.edited else "Proposed from the frameworks above"
     intro += ", highest priority first"
     if split is not None and split.more_actions:
-        intro += f"; {_more(len(split.more_actions), 'action')} on the next page"
+        intro += f"; {_more(len(split.more_actions), 'action')} " + ("below" if split.flows else "on the next page")
     return _box(para(intro + ".") + _plan_table(actions), "wb-summary-plan")
 
 
@@ -142,6 +152,8 @@ def more_html(result: logic.Result, split: PageSplit) -> str:
         body += _box(_plan_table(split.more_actions))
     if split.more_note:
         body += "<h3>Consultant\u2019s note</h3>" + _box(para(visible(split.more_note)))
+    if split.flows:  # a short rest right after the plan: its sub-headings say what it is
+        return f'<section class="wb-summary-more wb-flow">{body}</section>'
     return f'<section class="wb-summary-more"><h2>Executive summary, continued</h2>{body}</section>'
 
 
@@ -164,7 +176,6 @@ class SummaryPage:
         self.reports_dir = Path(reports_dir)
         self.store = Store(data_dir)
         self.state = SummaryState.load(self.store, client, reports_dir, frameworks)
-        self._editor = None
 
     def header(self) -> Html:
         return Html(header_html(self.state))
@@ -174,14 +185,14 @@ class SummaryPage:
 
     def _split(self) -> PageSplit | None:
         """In a report, what fits on the summary page (live mode shows everything)."""
-        return page_split(self.state.result) if self.mode == "report" else None
+        return split_for(self.state) if self.mode == "report" else None
 
     def readings(self) -> Html:
         """The cross-framework reading (in a report, the most important sentences)."""
         return Html(readings_html(self.state.result, self._split()))
 
     def plan(self) -> Html | None:
-        """The top of the plan as a table (report mode; live mode shows :meth:`plan_editor`)."""
+        """The top of the plan as a table (report mode; live, :func:`workbook.ui.summary.plan_editor`)."""
         return Html(plan_html(self.state.result, self._split())) if self.mode == "report" else None
 
     def more(self) -> Html | None:
@@ -190,16 +201,6 @@ class SummaryPage:
             return None
         html = more_html(self.state.result, self._split())
         return Html(html) if html else None
-
-    def plan_editor(self):
-        """The editable plan (live mode only; the widgets load here, never in a report)."""
-        if self.mode != "live":
-            return None
-        if self._editor is None:
-            from ..ui.summary import ActionPlanView
-
-            self._editor = ActionPlanView(self.store, self.state)
-        return self._editor.widget()
 
     def record(self):
         from ..notebook import Headline

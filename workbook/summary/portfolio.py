@@ -20,19 +20,17 @@ import pandas as pd
 
 from .. import __version__, registry
 from ..errors import WorkbookError
-from ..frameworks.summary import STATUS_RANK, STATUSES, clean_headline
-from ..html import STATUS_COLOURS, card, esc, para
+from ..formatting import MISSING, STATUS_COLOURS, STATUS_RANK, STATUSES, money, percent
+from ..frameworks.summary import clean_headline
+from ..html import card, esc, para
 from ..store import Store
 from .layout import visible
-from .numbers import money, percent
 from .state import read_headlines
 
 log = logging.getLogger(__name__)
 
 __all__ = ["portfolio_frame", "portfolio_grid", "portfolio_inputs", "portfolio_chart", "portfolio_body",
            "portfolio_page", "metric_text"]
-
-MISSING = "\u2013"
 
 
 def portfolio_frame(clients: Sequence[tuple[str, str]], headlines: Mapping[str, Mapping[str, Any]],
@@ -53,12 +51,12 @@ def portfolio_frame(clients: Sequence[tuple[str, str]], headlines: Mapping[str, 
         statuses = []
         for fw, title, metrics in frameworks:
             h = clean_headline(hs.get(fw))
-            status = h["status"] if h else "\u2013"
+            status = h["status"] if h else MISSING
             row[title] = status
             if h and status != "grey":
                 statuses.append(status)
             for key in metrics:
-                row[f"{title}: {key.replace('_', ' ')}"] = (h or {}).get("metrics", {}).get(key, "\u2013")
+                row[f"{title}: {key.replace('_', ' ')}"] = (h or {}).get("metrics", {}).get(key, MISSING)
         row["overall"] = min(statuses, key=STATUS_RANK.__getitem__) if statuses else "grey"
         row["red"] = statuses.count("red")
         rows.append(row)
@@ -71,7 +69,7 @@ def portfolio_frame(clients: Sequence[tuple[str, str]], headlines: Mapping[str, 
 
 def portfolio_grid(frame: pd.DataFrame, titles: Sequence[str]) -> list[list[str]]:
     """Statuses as a clients x frameworks grid (for the portfolio chart)."""
-    return [[str(row.get(t, "\u2013")) for t in titles] for _, row in frame.iterrows()]
+    return [[str(row.get(t, MISSING)) for t in titles] for _, row in frame.iterrows()]
 
 
 

@@ -24,13 +24,13 @@ from ..html import esc
 from ..store import Store
 from ..summary import plan
 from ..summary.layout import PageSplit, page_split
-from ..summary.page import SummaryPage, open_summary
+from ..summary.page import SummaryPage, open_summary, split_for
 from ..summary.portfolio import portfolio_body, portfolio_page
 from ..summary.state import FRAMEWORK, SummaryState, framework_titles, read_headlines
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ActionPlanView", "SummaryPage", "SummaryState", "PageSplit", "page_split", "open_summary",
+__all__ = ["ActionPlanView", "plan_editor", "SummaryPage", "SummaryState", "PageSplit", "page_split", "open_summary",
            "portfolio_body", "portfolio_page", "framework_titles", "read_headlines", "FRAMEWORK"]
 
 
@@ -91,7 +91,7 @@ class ActionPlanView:
         s = self.state
         listed = [(n, t) for n, t in s.frameworks if self._store.has(s.client, n)]  # as the batch lists them
         result = s.result if listed == s.frameworks else logic.evaluate(s.inputs, s.headlines, listed)
-        split = page_split(result)
+        split = split_for(s, result)
         n, total = len(split.actions), len(result.plan)
         text = ("The report\u2019s summary page shows " + (f"all {total} actions" if n == total and total > 1
                 else "the action" if n == total == 1 else "no action" if not total
@@ -172,3 +172,14 @@ class ActionPlanView:
     @staticmethod
     def _status_html(text: str, colour: str) -> str:
         return f'<span class="wb-save-state" style="color:{colour};font-size:90%">{esc(text)}</span>'
+
+
+def plan_editor(page: SummaryPage) -> widgets.Widget | None:
+    """The editable plan of an open summary page (live mode only; one editor per page)."""
+    if page.mode != "live":
+        return None
+    view = getattr(page, "_plan_view", None)
+    if view is None:
+        view = ActionPlanView(page.store, page.state)
+        page._plan_view = view
+    return view.widget()
