@@ -9,8 +9,14 @@ from __future__ import annotations
 import io
 from typing import Any, Callable, Hashable
 
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+# Every text drawn in a chart is literal: client text such as "Spend $1k-$5k" or "Basic $10/mo - Pro $30/mo"
+# keeps its dollar signs instead of being typeset (or refused) as a formula. Set before any figure exists,
+# since matplotlib reads it when a text is created.
+matplotlib.rcParams["text.parse_math"] = False
 
 #: One palette for the whole workbook (colour-blind friendly, prints in grey).
 PALETTE = {
@@ -30,22 +36,48 @@ BAND_FILLS = ("#fde2e0", "#fdf0d5", "#e0f2ef", "#cfe8e4")
 DPI = 100
 
 
+#: Longest axis label shown in full; longer ones end in an ellipsis (the workbook's rule: about 40 characters
+#: fit left of a 7-inch chart and still leave it more than half the width).
+LABEL_MAX_CHARS = 40
+#: The plotting area keeps at least this share of the figure, whatever the margins asked for.
+MIN_PLOT_SHARE = 0.3
+
+
 def new_figure(width: float = 7.0, height: float = 3.2, left: float = 0.9, right: float = 0.25,
                top: float = 0.45, bottom: float = 0.55) -> Figure:
     """Return a figure sized in inches (7 in fits an A4 or Letter page with margins).
 
     Margins are fixed, in inches, rather than computed by a layout engine:
     constrained layout doubles the drawing time, which a live form cannot afford.
+    Margins that would leave the plot less than :data:`MIN_PLOT_SHARE` of the
+    figure are scaled down, so long labels never stop a chart from drawing.
     """
+    matplotlib.rcParams["text.parse_math"] = False  # in case a notebook turned it back on
     fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
+    left, right = _fit(left, right, width)
+    top, bottom = _fit(top, bottom, height)
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
     return fig
 
 
+def _fit(a: float, b: float, size: float) -> tuple[float, float]:
+    room = size * (1 - MIN_PLOT_SHARE)
+    total = max(a, 0.0) + max(b, 0.0)
+    if total <= room:
+        return max(a, 0.0), max(b, 0.0)
+    return max(a, 0.0) * room / total, max(b, 0.0) * room / total
+
+
+def short_label(text: object, limit: int = LABEL_MAX_CHARS) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis (for axis labels)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "\u2026"
+
+
 def label_margin(labels, fontsize: float = 8.5) -> float:
-    """Inches needed left of the axes for the longest of ``labels``."""
-    longest = max((len(str(x)) for x in labels), default=4)
+    """Inches needed left of the axes for the longest of ``labels`` (counted up to :data:`LABEL_MAX_CHARS`)."""
+    longest = max((min(len(str(x)), LABEL_MAX_CHARS) for x in labels), default=4)
     return 0.25 + longest * fontsize * 0.55 / 72
 
 

@@ -5,44 +5,50 @@ Layout under a data folder (``data/`` by default)::
     clients/<slug>/profile.json              the client's profile
     clients/<slug>/<framework>.json          a framework's form inputs
     clients/<slug>/<framework>/<table>.csv   a framework's tabular inputs
-    clients/<slug>/.history/<framework>/     one snapshot per earlier session
+    clients/<slug>/.history/<framework>/     one snapshot per earlier session (tables too)
+    clients/<slug>/.history/profile/         earlier profiles
 
 Every save is atomic (temporary file, fsync, rename), happens under a
 cross-process lock on the client folder, is validated before anything is
 written, and archives the previous version when it came from another session.
 A :class:`Store` object is one *session*: saves made through it overwrite each
-other (autosave), while the first save of a new session keeps the previous
-file in the client's history.
+other (autosave), and the session archives at most one snapshot of each file
+(the version it found), however often it saves. Files this session read are
+saved only if nobody changed them since (:class:`~workbook.errors.ConflictError`
+otherwise); :meth:`Store.update` reads and writes in one locked step and never
+conflicts. Temporary files left by killed saves are swept on the next save.
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
 import os
 import re
 import secrets
-import shutil
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import pandas as pd
-from filelock import FileLock, Timeout
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import (
     ClientExists,
+    ConflictError,
     InvalidInput,
     InvalidSlug,
     Problem,
     SchemaVersionError,
     UnknownClient,
-    WorkbookError,
     from_pydantic,
     validated,
 )
+from .files import ClientLock, atomic_write, now_iso, read_csv, stamp, sweep_orphans
+
+__all__ = ["Profile", "Snapshot", "Store", "atomic_write", "check_slug", "new_session_id"]
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +59,14 @@ SLUG_MAX = 64
 SLUG_ALLOWED = "lowercase letters a-z, digits and single hyphens between them, at most 64 characters (e.g. 'acme-tools')"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 META_KEY = "_meta"
-LOCK_TIMEOUT_S = 15.0
 PROFILE = "profile"
+INVALID_DIR = "invalid"
 
 
 class Profile(BaseModel):
-    """A client's profile, stored as ``profile.json``."""
+    """A client's profile, stored as ``profile.json``; unknown keys are refused, naming the key."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = 1
     name: str = Field(min_length=1, max_length=200)
@@ -77,17 +85,20 @@ class Snapshot:
     framework : str
         The framework (or ``"profile"``).
     saved_at : str
-        When that version was saved (ISO 8601, UTC).
+        When that version was saved (ISO 8601, UTC; for tables, when it was archived).
     session : str
-        The session that saved it.
+        The session that saved it (for tables, the session that replaced it).
     path : Path
         Where the snapshot lives.
+    table : str or None
+        The table name for a table snapshot, None for a document.
     """
 
     framework: str
     saved_at: str
     session: str
     path: Path
+    table: str | None = None
 
 
 def check_slug(slug: Any) -> str:
@@ -103,50 +114,24 @@ def _check_name(kind: str, name: str) -> str:
     return name
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def new_session_id() -> str:
     """Return a new, sortable session id."""
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never a mix.
-
-    The bytes go to a temporary file in the same folder, are flushed to disk,
-    and the temporary file is renamed over ``path``.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    _fsync_dir(path.parent)
-
-
 def _dump_json(doc: dict) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha1(data).hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 class Store:
@@ -164,6 +149,8 @@ class Store:
         self.root = Path(data_dir).expanduser().resolve()
         self.clients_dir = self.root / "clients"
         self.session = session or new_session_id()
+        self._archived: set[tuple[str, ...]] = set()   # files this session already archived once
+        self._seen: dict[tuple[str, ...], str | None] = {}  # digest of each file as this session last read/wrote it
 
     # -- clients ---------------------------------------------------------
     def client_dir(self, slug: str, must_exist: bool = True) -> Path:
@@ -201,13 +188,13 @@ class Store:
         with self._lock(slug):
             if (path / "profile.json").exists():
                 raise ClientExists(f"client '{slug}' already exists in {self.clients_dir}")
-            self._write_doc(path / "profile.json", PROFILE, prof)
+            self._write_doc(slug, path / "profile.json", PROFILE, prof)
         log.info("created client %s", slug)
         return prof
 
     def load_profile(self, slug: str) -> Profile:
         """Return the profile of client ``slug``."""
-        return self._read_doc(self.client_dir(slug) / "profile.json", Profile, f"profile of '{slug}'")
+        return self._read_doc(slug, PROFILE, self.client_dir(slug) / "profile.json", Profile, f"profile of '{slug}'")
 
     def save_profile(self, slug: str, profile: Profile | dict) -> Profile:
         """Validate and save the profile of client ``slug``."""
@@ -225,23 +212,35 @@ class Store:
         return (folder / f"{framework}.json").is_file() or (folder / framework).is_dir()
 
     def load(self, slug: str, framework: str, model: type[M], default: M | None = None) -> M | None:
-        """Load and validate a framework's inputs; ``default`` when none are saved."""
+        """Load and validate a framework's inputs; ``default`` when none are saved.
+
+        The session remembers the version it read: a later :meth:`save` of the
+        same document refuses to overwrite changes another session made since.
+        """
         path = self.doc_path(slug, framework)
         if not path.is_file():
+            self._seen[(slug, framework)] = None
             return default
-        return self._read_doc(path, model, f"{framework} inputs of '{slug}'")
+        return self._read_doc(slug, framework, path, model, f"{framework} inputs of '{slug}'")
 
     def save(self, slug: str, framework: str, model: type[M], doc: M | dict) -> M:
         """Validate ``doc`` and save it atomically under the client's lock.
 
         Nothing is written when validation fails. The previous version is kept
         in the history when it was saved by another session.
+
+        Raises
+        ------
+        ConflictError
+            When this session read the document and another session has saved
+            it since (load it again, or use :meth:`update`); nothing is written.
         """
         valid = self._validate(model, doc, f"{framework} inputs of '{slug}'")
         path = self.doc_path(slug, framework)
         with self._lock(slug):
-            self._archive_if_other_session(slug, framework, path)
-            self._write_doc(path, framework, valid)
+            self._check_version(slug, (slug, framework), path, f"{framework} inputs")
+            self._archive_doc(slug, framework, path, model)
+            self._write_doc(slug, path, framework, valid)
         return valid
 
     def update(self, slug: str, framework: str, model: type[M], change: Callable[[M], M | None],
@@ -262,18 +261,22 @@ class Store:
         The document as saved, including changes other sessions made.
         """
         path = self.doc_path(slug, framework)
+        context = f"{framework} inputs of '{slug}'"
         with self._lock(slug):
-            current = self._read_doc(path, model, f"{framework} inputs of '{slug}'") if path.is_file() else None
+            current = self._read_doc(slug, framework, path, model, context) if path.is_file() else None
             base = current.model_copy(deep=True) if current is not None else (default or model)()
             try:
                 changed = change(base)
             except ValidationError as exc:
-                raise from_pydantic(exc, f"{framework} inputs of '{slug}'") from None
-            new = self._validate(model, changed if isinstance(changed, model) else base,
-                                 f"{framework} inputs of '{slug}'")
-            self._archive_if_other_session(slug, framework, path)
-            self._write_doc(path, framework, new)
+                raise from_pydantic(exc, context) from None
+            new = self._validate(model, changed if isinstance(changed, model) else base, context)
+            self._archive_doc(slug, framework, path, model)
+            self._write_doc(slug, path, framework, new)
         return new
+
+    def version(self, slug: str, framework: str) -> str | None:
+        """A fingerprint of the saved document (None when there is none); it changes with every save."""
+        return _digest(_read_bytes(self.doc_path(slug, framework)))
 
     # -- tables --------------------------------------------------------------
     def table_path(self, slug: str, framework: str, table: str) -> Path:
@@ -284,28 +287,45 @@ class Store:
                    validator: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame | None:
         """Read a framework table (None when absent), validated when a validator is given."""
         path = self.table_path(slug, framework, table)
-        if not path.is_file():
+        data = _read_bytes(path)
+        self._seen[(slug, framework, table)] = _digest(data)
+        if data is None:
             return None
-        frame = _read_csv(path)
+        frame = read_csv(io.BytesIO(data))
         return validator(frame) if validator else frame
 
     def save_table(self, slug: str, framework: str, table: str, frame: pd.DataFrame,
-                   validator: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
-        """Validate and save a table as CSV, keeping the previous file in the history."""
+                   validator: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+                   check_version: bool = True) -> pd.DataFrame:
+        """Validate and save a table as CSV, keeping the previous file in the history.
+
+        Raises
+        ------
+        ConflictError
+            When this session read the table and another session has saved it since
+            (unless ``check_version`` is False, as for an import that replaces it).
+        """
         clean = validator(frame) if validator else frame
         path = self.table_path(slug, framework, table)
         with self._lock(slug):
-            if path.is_file():
-                dest = self._history_dir(slug, framework) / f"{table}-{_stamp()}.csv"
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, dest)
-            atomic_write(path, frame.to_csv(index=False))
+            if check_version:
+                self._check_version(slug, (slug, framework, table), path, f"{framework}/{table}.csv")
+            self._sweep(slug, framework)
+            key = (slug, framework, table)
+            old = _read_bytes(path)
+            if old is not None and key not in self._archived:
+                dest = self._history_dir(slug, framework) / f"{table}-{stamp()}--{_safe(self.session)}.csv"
+                atomic_write(dest, old)
+                self._archived.add(key)
+            body = frame.to_csv(index=False).encode("utf-8")
+            atomic_write(path, body)
+            self._seen[key] = _digest(body)
         return clean
 
     def import_table(self, slug: str, framework: str, table: str, source: str | os.PathLike,
                      columns: dict[str, str] | None = None,
                      validator: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
-        """Import a CSV or ``.xlsx`` export as a framework table.
+        """Import a CSV or ``.xlsx`` export as a framework table (it replaces the saved one).
 
         Parameters
         ----------
@@ -324,91 +344,172 @@ class Store:
             raise InvalidInput.one("source", str(src), "a file ending in .csv, .xlsx or .xlsm")
         try:
             if suffix == ".csv":
-                frame = _read_csv(src)
+                frame = read_csv(src)
             else:
                 frame = pd.read_excel(src, dtype=str, engine="openpyxl")
+        except InvalidInput:
+            raise
         except Exception as exc:  # damaged or mislabelled files: pandas, openpyxl and zipfile all raise their own
             raise InvalidInput.one("source", str(src), f"a readable {suffix} file (could not read it: "
-                                   f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+                                   f"{type(exc).__name__}: {_first_line(exc)})") from None
         if columns:
             missing = [c for c in columns if c not in frame.columns]
             if missing:
                 raise InvalidInput([Problem("column mapping", c, f"a column of the file: {', '.join(map(str, frame.columns))}")
                                     for c in missing])
             frame = frame.rename(columns=columns)
-        return self.save_table(slug, framework, table, frame, validator)
+        return self.save_table(slug, framework, table, frame, validator, check_version=False)
 
     # -- history -------------------------------------------------------------
-    def history(self, slug: str, framework: str) -> list[Snapshot]:
-        """Return the archived versions of a framework document, oldest first."""
+    def history(self, slug: str, framework: str, table: str | None = None) -> list[Snapshot]:
+        """Return the archived versions of a document (or of one of its tables), oldest first.
+
+        ``framework`` may be ``"profile"`` for the client's earlier profiles.
+        """
         folder = self._history_dir(slug, framework)
         snaps = []
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.json")):
-                try:
-                    meta = json.loads(path.read_text("utf-8")).get(META_KEY, {})
-                except (OSError, ValueError):
-                    log.warning("unreadable snapshot %s skipped", path)
-                    continue
-                snaps.append(Snapshot(framework, meta.get("saved_at", ""), meta.get("session", ""), path))
+        if not folder.is_dir():
+            return snaps
+        if table is not None:
+            for path in sorted(folder.glob(f"{_check_name('table', table)}-*.csv")):
+                when, _, session = path.stem[len(table) + 1:].partition("--")
+                snaps.append(Snapshot(framework, _iso(when), session, path, table))
+            return snaps
+        for path in sorted(folder.glob("*.json")):
+            try:
+                meta = json.loads(path.read_text("utf-8")).get(META_KEY, {})
+            except (OSError, ValueError, AttributeError):
+                log.warning("unreadable snapshot %s skipped", path)
+                continue
+            snaps.append(Snapshot(framework, meta.get("saved_at", ""), meta.get("session", ""), path))
         return snaps
+
+    def tables_with_history(self, slug: str, framework: str) -> list[str]:
+        """Names of the framework's tables that have archived versions."""
+        folder = self._history_dir(slug, framework)
+        if not folder.is_dir():
+            return []
+        return sorted({p.name.split("-", 1)[0] for p in folder.glob("*-*.csv") if NAME_PATTERN.fullmatch(p.name.split("-", 1)[0])})
 
     def load_snapshot(self, snapshot: Snapshot, model: type[M]) -> M:
         """Load and validate an archived version."""
-        return self._read_doc(snapshot.path, model, f"snapshot {snapshot.path.name}")
+        return self._read_doc("", "", snapshot.path, model, f"snapshot {snapshot.path.name}", remember=False)
+
+    def latest_valid_snapshot(self, slug: str, framework: str, model: type[M]) -> M | None:
+        """The newest archived version that still validates (None when there is none)."""
+        for snap in reversed(self.history(slug, framework)):
+            try:
+                return self.load_snapshot(snap, model)
+            except (InvalidInput, SchemaVersionError):
+                log.warning("snapshot %s of %s/%s no longer validates; skipped", snap.path.name, slug, framework)
+        return None
 
     def saved_meta(self, slug: str, framework: str) -> dict:
-        """Return ``saved_at`` and ``session`` of the current document ({} if none)."""
-        path = self.doc_path(slug, framework)
-        if not path.is_file():
+        """Return ``saved_at`` and ``session`` of the current document ({} if none or unreadable)."""
+        data = _read_bytes(self.doc_path(slug, framework))
+        try:
+            meta = json.loads(data).get(META_KEY, {}) if data is not None else {}
+        except (ValueError, AttributeError):
             return {}
-        return json.loads(path.read_text("utf-8")).get(META_KEY, {})
+        return meta if isinstance(meta, dict) else {}
 
     def restore(self, slug: str, framework: str, model: type[M], snapshot: Snapshot) -> M:
-        """Make an archived version current again (the current one goes to history)."""
-        return self.save(slug, framework, model, self.load_snapshot(snapshot, model))
+        """Make an archived version current again (the current one goes to history).
+
+        The snapshot is validated first: when it is not valid nothing changes.
+        A current document that no longer validates is set aside in
+        ``.history/<framework>/invalid/`` rather than among the snapshots.
+        """
+        if snapshot.table is not None:
+            raise InvalidInput.one("snapshot", snapshot.path.name, "a document snapshot (use restore_table for tables)")
+        doc = self.load_snapshot(snapshot, model)
+        path = self.doc_path(slug, framework)
+        with self._lock(slug):
+            self._archive_doc(slug, framework, path, model, force=True)
+            self._write_doc(slug, path, framework, doc)
+        return doc
+
+    def restore_table(self, slug: str, framework: str, snapshot: Snapshot,
+                      validator: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+        """Make an archived table current again, validated first (the current one goes to history)."""
+        if snapshot.table is None:
+            raise InvalidInput.one("snapshot", snapshot.path.name, "a table snapshot (use restore for documents)")
+        frame = read_csv(snapshot.path)
+        clean = validator(frame) if validator else frame
+        self._archived.discard((slug, framework, snapshot.table))
+        self.save_table(slug, framework, snapshot.table, frame, None, check_version=False)
+        return clean
 
     # -- internals -----------------------------------------------------------
     def _history_dir(self, slug: str, framework: str) -> Path:
-        return self.client_dir(slug) / ".history" / framework
+        name = PROFILE if framework == PROFILE else _check_name("framework", framework)
+        return self.client_dir(slug) / ".history" / name
 
-    def _lock(self, slug: str) -> "_ClientLock":
-        return _ClientLock(self.clients_dir / slug / ".lock", slug)
+    def _lock(self, slug: str) -> ClientLock:
+        return ClientLock(self.clients_dir / slug / ".lock", slug)
 
-    def _archive_if_other_session(self, slug: str, framework: str, path: Path) -> None:
-        if not path.is_file():
+    def _sweep(self, slug: str, framework: str) -> None:
+        folder = self.clients_dir / slug
+        sweep_orphans([folder, folder / framework, folder / ".history" / framework])
+
+    def _check_version(self, slug: str, key: tuple[str, ...], path: Path, what: str) -> None:
+        if key not in self._seen:
             return
-        raw = path.read_text("utf-8")
+        now = _digest(_read_bytes(path))
+        if now != self._seen[key]:
+            raise ConflictError(
+                f"{what} of '{slug}' changed in another session since this one read it; nothing was saved. "
+                "Load it again and redo the change (views save with Store.update, which merges)")
+
+    def _archive_doc(self, slug: str, framework: str, path: Path, model: type[BaseModel], force: bool = False) -> None:
+        """Keep the current file in the history, once per session (``force``: whatever was archived before)."""
+        self._sweep(slug, framework)
+        key = (slug, framework)
+        if not force and key in self._archived:
+            return
+        raw = _read_bytes(path)
+        if raw is None:
+            return
         try:
             meta = json.loads(raw).get(META_KEY, {})
-        except ValueError:
+        except (ValueError, AttributeError):
             meta = {}
-        if meta.get("session") == self.session:
+        if not force and isinstance(meta, dict) and meta.get("session") == self.session:
             return
-        dest = self._history_dir(slug, framework) / f"{_stamp()}.json"
+        folder = self._history_dir(slug, framework)
+        try:
+            self._read_doc(slug, framework, path, model, "current document", remember=False)
+        except (InvalidInput, SchemaVersionError) as exc:
+            dest = folder / INVALID_DIR / f"{stamp()}.json"
+            log.warning("%s of %s did not validate (%s); kept aside in %s, not in the history",
+                        framework, slug, _first_line(exc), dest)
+        else:
+            dest = folder / f"{stamp()}.json"
         atomic_write(dest, raw)
+        self._archived.add(key)
         log.info("archived %s of %s to %s", framework, slug, dest.name)
 
-    def _write_doc(self, path: Path, framework: str, doc: BaseModel) -> None:
+    def _write_doc(self, slug: str, path: Path, framework: str, doc: BaseModel) -> None:
         body = doc.model_dump(mode="json")
-        body[META_KEY] = {"saved_at": _now(), "session": self.session, "framework": framework}
-        atomic_write(path, _dump_json(body))
+        body[META_KEY] = {"saved_at": now_iso(), "session": self.session, "framework": framework}
+        data = _dump_json(body).encode("utf-8")
+        atomic_write(path, data)
+        self._seen[(slug, framework)] = _digest(data)
 
-    def _read_doc(self, path: Path, model: type[M], context: str) -> M:
+    def _read_doc(self, slug: str, framework: str, path: Path, model: type[M], context: str,
+                  remember: bool = True) -> M:
+        data = path.read_bytes()
+        if remember:
+            self._seen[(slug, framework)] = _digest(data)
         try:
-            raw = json.loads(path.read_text("utf-8"))
+            raw = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
         except ValueError as exc:
-            raise InvalidInput.one(str(path.name), f"unreadable JSON ({exc})", "a JSON document", context) from exc
+            raise InvalidInput.one(str(path.name), f"unreadable JSON ({_first_line(exc)})", "a JSON document",
+                                   context) from None
         if not isinstance(raw, dict):
             raise InvalidInput.one(str(path.name), type(raw).__name__, "a JSON object", context)
         raw.pop(META_KEY, None)
-        version = raw.get("schema_version", 1)
-        supported = model.model_fields["schema_version"].default if "schema_version" in model.model_fields else 1
-        if isinstance(version, int) and version > supported:
-            raise SchemaVersionError(
-                f"{context}: {path.name} has schema_version {version}, this release reads up to {supported}; "
-                "upgrade the workbook package")
-        return self._validate(model, raw, context)
+        return self._validate(model, raw, context)  # the schema version is checked there, once
 
     @staticmethod
     def _validate(model: type[M], doc: M | dict, context: str) -> M:
@@ -416,31 +517,208 @@ class Store:
         return validated(model, doc.model_dump() if isinstance(doc, model) else doc, context)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV as text, keeping blank lines so row numbers match the file (header = row 1)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
-class _ClientLock:
-    """A cross-process lock on one client folder."""
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "_", text)[:40]
 
-    def __init__(self, path: Path, slug: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(path), timeout=LOCK_TIMEOUT_S)
-        self._slug = slug
 
-    def __enter__(self) -> "_ClientLock":
+def read_report_json(reports_dir: str | os.PathLike, client: str, name: str) -> Any:
+    """Read a JSON file the batch wrote next to a client's report (``<reports_dir>/<client>/<name>.json``).
+
+    Used by the executive summary for the ``<framework>.headline.json`` files.
+
+    Returns
+    -------
+    The parsed JSON, or None when the file does not exist.
+
+    Raises
+    ------
+    InvalidSlug, InvalidInput
+        When ``client`` or ``name`` is not a safe slug or name, or the file is not JSON.
+    """
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z]+)?", name):
+        raise InvalidInput.one("name", name, "a framework name, optionally with a suffix such as '.headline'")
+    path = Path(reports_dir).expanduser().resolve() / check_slug(client) / f"{name}.json"
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput.one(path.name, str(exc)[:80], "a JSON file as the batch writes it") from None
+
+
+def _iso(when: str) -> str:
+    try:
+        return datetime.strptime(when, "%Y%m%dT%H%M%S%fZ").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    except ValueError:
+        return when
+
+
+# -- helpers for the survey server (workbook.survey) -------------------------------
+
+
+def doc_mtime(store: Store, slug: str, name: str, table: str | None = None) -> int | None:
+    """Return when a client's document (or, with ``table``, a framework table) last changed, in ns; None if absent."""
+    path = store.table_path(slug, name, table) if table else store.doc_path(slug, name)
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
+    """Read, change, validate and save several documents and tables of one client in one locked step.
+
+    Parameters
+    ----------
+    steps : list of tuple
+        Applied in order (a later change may use what an earlier one decided):
+        ``("doc", name, model, change, default)`` as for :meth:`Store.update`
+        (``change`` gets the freshly read document itself, not a copy), or
+        ``("table", framework, table, change, validator)`` where
+        ``change(frame or None)`` returns the new table and ``validator``
+        (or None) checks it.
+
+    Returns
+    -------
+    list
+        Per step, the document or table as saved. Nothing is written unless
+        every change validates; like :meth:`Store.update` it never conflicts,
+        and each file's previous version is archived once per session.
+    """
+    with store._lock(slug):
+        done = []
+        for kind, name, second, change, last in steps:
+            if kind == "doc":
+                path, context = store.doc_path(slug, name), f"{name} inputs of '{slug}'"
+                current = store._read_doc(slug, name, path, second, context) if path.is_file() else None
+                base = current if current is not None else (last or second)()
+                try:
+                    changed = change(base)
+                except ValidationError as exc:
+                    raise from_pydantic(exc, context) from None
+                done.append((kind, name, second, path, store._validate(
+                    second, changed if isinstance(changed, second) else base, context)))
+            else:
+                path = store.table_path(slug, name, second)
+                data = _read_bytes(path)
+                frame = change(read_csv(io.BytesIO(data)) if data is not None else None)
+                if last is not None:
+                    last(frame)
+                done.append((kind, name, second, path, frame))
+        for kind, name, second, path, new in done:
+            if kind == "doc":
+                store._archive_doc(slug, name, path, second)
+                store._write_doc(slug, path, name, new)
+                continue
+            store._sweep(slug, name)
+            key = (slug, name, second)
+            old = _read_bytes(path)
+            if old is not None and key not in store._archived:
+                atomic_write(store._history_dir(slug, name) / f"{second}-{stamp()}--{_safe(store.session)}.csv", old)
+                store._archived.add(key)
+            body = new.to_csv(index=False).encode("utf-8")
+            atomic_write(path, body)
+            store._seen[key] = _digest(body)
+    return [new for *_, new in done]
+
+
+def read_text(path: str | os.PathLike) -> str | None:
+    """Return the UTF-8 text of ``path``, or None when there is no such file.
+
+    For small files outside client folders (the start page's session record,
+    notebooks copied for present mode).
+    """
+    try:
+        return Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        return None
+
+
+# -- helpers for live sessions (added by the session screen; kept apart from the Store class) --
+
+def client_version(store: Store, slug: str, framework: str, related: tuple[str, ...] = ()) -> tuple:
+    """A cheap fingerprint of every file a room reads for one client.
+
+    One ``os.stat`` per file (profile, the framework's document, related
+    documents, the framework's tables): an atomic save renames a new file into
+    place, so its inode, time or size changes. Two equal fingerprints mean no
+    session saved anything in between.
+
+    Parameters
+    ----------
+    store : Store
+    slug, framework : str
+    related : tuple of str
+        Other frameworks whose documents the room reads.
+
+    Returns
+    -------
+    tuple
+        ``(name, inode, mtime_ns, size)`` per file, ``(name, None)`` when absent.
+    """
+    folder = store.client_dir(slug)
+    sig = []
+    for name in ("profile.json", f"{_check_name('framework', framework)}.json", *(f"{r}.json" for r in related)):
         try:
-            self._lock.acquire()
-        except Timeout as exc:
-            raise WorkbookError(
-                f"client '{self._slug}' is busy: another session held its lock for {LOCK_TIMEOUT_S:.0f} s; try again"
-            ) from exc
-        return self
+            st = os.stat(folder / name)
+            sig.append((name, st.st_ino, st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            sig.append((name, None))
+    try:
+        with os.scandir(folder / framework) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".csv"):
+                    st = entry.stat()
+                    sig.append((entry.name, st.st_ino, st.st_mtime_ns, st.st_size))
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    return tuple(sig)
 
-    def __exit__(self, *exc: object) -> None:
-        self._lock.release()
+
+def read_import(source: str | os.PathLike, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Read a ``.csv``/``.xlsx`` export as text columns, without saving it (for a preview of bad rows).
+
+    Raises
+    ------
+    InvalidInput
+        When the file is missing, of another type, unreadable, or lacks a mapped column.
+    """
+    src = Path(source)
+    suffix = src.suffix.lower()
+    if not src.is_file():
+        raise InvalidInput.one("source", str(src), "an existing .csv or .xlsx file")
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InvalidInput.one("source", str(src), "a file ending in .csv, .xlsx or .xlsm")
+    try:
+        frame = read_csv(src) if suffix == ".csv" else pd.read_excel(src, dtype=str, engine="openpyxl")
+    except Exception as exc:  # pandas, openpyxl and zipfile each raise their own
+        raise InvalidInput.one("source", str(src), f"a readable {suffix} file (could not read it: "
+                               f"{type(exc).__name__})") from None
+    if columns:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise InvalidInput([Problem("column mapping", c, f"a column of the file: {', '.join(map(str, frame.columns))}")
+                                for c in missing])
+        frame = frame.rename(columns=columns)
+    return frame
+
+
+def note_import(store: Store, slug: str, framework: str, note: dict) -> None:
+    """Append one import decision (file, rows kept, rows left out, choice) to the client's history.
+
+    Kept as JSON lines in ``.history/<framework>/imports.jsonl`` (not a snapshot).
+    """
+    path = store.client_dir(slug) / ".history" / _check_name("framework", framework) / "imports.jsonl"
+    line = json.dumps({"at": now_iso(), "session": store.session, **note}, ensure_ascii=False)
+    with store._lock(slug):
+        old = path.read_text("utf-8") if path.is_file() else ""
+        atomic_write(path, old + line + "\n")

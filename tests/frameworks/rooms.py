@@ -98,12 +98,13 @@ def open_live(framework: str, slug: str, data_dir: Path):
 
     room = wb.open_room(framework, slug, str(data_dir), "live")
     room.form()
+    room.view.close()  # no background reloads: the test decides when the view looks at the files
     for name in room.view.sections:
-        room.section(name)
+        room.view.section(name)
     return room
 
 
-def live_view(framework: str, slug: str, data_dir: Path, sections: bool = False):
+def live_view(framework: str, slug: str, data_dir: Path, sections: bool = False, follow: bool = False):
     """A room's live view on its own store, with the form built.
 
     Parameters
@@ -114,6 +115,9 @@ def live_view(framework: str, slug: str, data_dir: Path, sections: bool = False)
         The data folder.
     sections : bool, optional
         Also draw every section, so that changes redraw them.
+    follow : bool, optional
+        Keep following other sessions' saves from the background thread (off by
+        default, so a test that edits from a stale screen decides when it looks).
 
     Returns
     -------
@@ -126,6 +130,8 @@ def live_view(framework: str, slug: str, data_dir: Path, sections: bool = False)
     store = Store(data_dir)
     view = ui.View(store, slug)
     view.form()
+    if not follow:
+        view.close()
     if sections:
         for name in ui.SECTIONS:
             view.section(name)

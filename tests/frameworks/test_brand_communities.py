@@ -230,7 +230,7 @@ def test_view_answers_save_and_update(copy_data):
     view._target.value = "web"
     assert store.load("bluebird-coffee", bc.NAME, bc.Inputs).target_form == "web"
     view._answer("pool_1", 9)
-    assert_not_saved(view, "answers.pool_1")
+    assert_not_saved(view, "Pool 1")
     assert store.load("bluebird-coffee", bc.NAME, bc.Inputs).answers["pool_1"] == 5
 
 

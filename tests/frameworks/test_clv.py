@@ -626,9 +626,10 @@ def test_a_bad_transactions_file_is_refused_and_nothing_changes(data_dir, tmp_pa
     bad.write_text("customer_id,date,amount\nA1,2024-01-05,12.50\nA1,2024-13-45,10\nA2,2024-02-01,-4\n")
     view._import(str(bad))
     status = view._status.value
-    assert "Not imported" in status
-    assert "row 3, date" in status and "2024-13-45" in status
-    assert "row 4, amount" in status and "positive amount" in status
+    assert "Not imported" in status and "Row 3, date" in status and "2024-13-45" in status
+    listed = view._import_panel.children[0].value
+    assert "<td>3</td><td>date</td><td>2024-13-45</td>" in listed
+    assert "<td>4</td><td>amount</td><td>-4</td>" in listed and "positive amount" in listed
     assert saved.read_bytes() == before and view.state.result.value.equity == equity
 
 

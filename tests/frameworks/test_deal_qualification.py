@@ -269,6 +269,7 @@ def test_example_statement_one_is_the_one_the_sales_marketing_page_shows(slug, m
 
     settings = json.loads((DATA / slug / "deal_qualification.json").read_text())
     diagnostic = json.loads((DATA / slug / "sales_marketing.json").read_text())
+    diagnostic.pop("_meta", None)  # the store's bookkeeping, not an input (the store drops it when loading)
     shown = sales_marketing.headline(sales_marketing.evaluate(sales_marketing.Inputs.model_validate(diagnostic)))
     assert settings["statement1_mean"] == shown["metrics"]["forecast_statement_mean"] == mean
     assert settings["statement1_source"] == "diagnostic"
@@ -307,8 +308,8 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     bad = tmp_path / "bad.xlsx"
     _frame(_deal("X1", amount=-1), _deal("X2", probability=3)).to_excel(bad, index=False)
     view._import(str(bad))
-    assert "Not imported" in view._status.value and "row 2, amount" in view._status.value
-    assert "row 3, probability" in view._status.value
+    assert "Not imported" in view._status.value and "Row 2, amount" in view._status.value
+    assert "Row 3, probability" in view._status.value
     assert "AUR-101" in csv_path.read_text()  # nothing overwritten
 
     good = tmp_path / "good.xlsx"
@@ -321,7 +322,7 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     view._statement1.value = "4.5"
     assert room.result.statement_one.status == "warning" and room.state.inputs.statement1_source == "typed"
     view._as_of.value = "next July"
-    assert_not_saved(view, "as_of_month")
+    assert_not_saved(view, "As of month")
     view.wait_for_charts()
 
 

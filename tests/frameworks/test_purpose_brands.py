@@ -223,7 +223,7 @@ def test_view_edits_the_portfolio(copy_data):
     assert store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Riptide").endorsed_by == "Northwind Pro"
     # A blank job is refused and nothing is saved.
     view._add_product("Truline", "Rotary laser", "  ")
-    assert_not_saved(view, "job")
+    assert_not_saved(view, "Job")
     assert len(store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Truline").products) == 1
     view._remove_brand("Northwind Pro")
     assert store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Riptide").endorsed_by is None

@@ -170,7 +170,7 @@ def test_live_form_saves_each_click_and_moves_the_type(copy_data):
     before = path.read_bytes()
     view._new_name.value = "  "
     view._add_respondent()
-    assert_not_saved(view, "respondent name")
+    assert_not_saved(view, "Respondent name")
     assert path.read_bytes() == before
 
 

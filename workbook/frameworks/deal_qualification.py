@@ -35,10 +35,13 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from workbook.checks import MAX_ABS_NUMBER, evaluation_tables, latest_date
 from workbook.errors import InvalidInput, Problem, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
 
+#: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
 SOURCE = '"To close, a purchaser must be ready, willing and able" (Cheap Marketing Shop blog; date not given)'
 
 # The three conditions a purchaser must meet (seed 002_*); the explanations
@@ -68,9 +71,10 @@ COLUMN_ALIASES = {
 _TRUE = {"yes", "y", "true", "t", "1", "x", "met"}
 _FALSE = {"no", "n", "false", "f", "0", "", "not met", "nan", "none"}
 YES_NO_ALLOWED = "yes or no (also y/n, true/false, 1/0; blank counts as no)"
-MONTH_ALLOWED = "a month written YYYY-MM, e.g. 2025-03 (or a date in that month)"
+MONTH_ALLOWED = ("a month written YYYY-MM, e.g. 2025-03 (or a date in that month), from 1900 to at most a year "
+                 "from today")
 PROBABILITY_ALLOWED = "a fraction from 0 to 1 (0.6) or a percentage with % (60%)"
-AMOUNT_ALLOWED = "a number of dollars, zero or more (e.g. 48000)"
+AMOUNT_ALLOWED = "a number of dollars, zero or more (e.g. 48000), at most 1e15"
 
 # Gap between raw and qualified forecast, as a share of the raw forecast: our
 # thresholds for the status (below 15% green, below 35% amber, else red).
@@ -164,7 +168,8 @@ def parse_month(value: Any) -> str | None:
     if not match:
         return None
     year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or not 1900 <= year <= 2100:
+    latest = latest_date()
+    if not 1 <= month <= 12 or not 1900 <= year <= latest.year or (year, month) > (latest.year, latest.month):
         return None
     return f"{year:04d}-{month:02d}"
 
@@ -201,7 +206,7 @@ def parse_amount(value: Any) -> float | None:
         number = float(value)
     else:
         return None
-    if math.isnan(number) or math.isinf(number) or number < 0:
+    if math.isnan(number) or math.isinf(number) or number < 0 or number > MAX_ABS_NUMBER:
         return None
     return number
 
@@ -512,6 +517,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     Result
     """
     inputs = validated(Inputs, inputs, "deal_qualification inputs")
+    tables = evaluation_tables(tables, "deal_qualification tables")
     diagnostic = (tables or {}).get("sales_marketing")
     if inputs.statement1_source == "diagnostic" and diagnostic is not None:
         # read live from the client's saved diagnostic, so the two pages always agree
@@ -635,3 +641,23 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if previous.priority_count != current.priority_count:
         notes.append(f"Deals listed first {previous.priority_count} \u2192 {current.priority_count}.")
     return notes
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="deal_qualification",
+    title="Deal qualification: ready, willing and able",
+    citation=SOURCE,
+    notebook="deal_qualification.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=RELATED,
+    changes=changes,
+    plan_action=PlanAction("Qualify every forecast deal on ready, willing and able before it counts",
+                           "Head of Sales", "Next 30 days"),
+    headline_metrics=("raw_forecast_usd", "qualified_forecast_usd", "gap_share"),
+    browser_edit=BrowserEdit("slider", "Deals to list first", tab="Settings"),
+)

@@ -29,7 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pydantic_core import PydanticCustomError
 
+from workbook.checks import latest_date
 from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
+from ..questionnaire import Question, Questionnaire, Scale
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
 
@@ -289,7 +292,7 @@ STAGE_NAMES = tuple(s.name for s in STAGES)
 _BY_NAME = {s.name: s for s in STAGES}
 
 _REVENUE_ALLOWED = "a number of US dollars, zero or more (e.g. 7500000)"
-YEAR_MIN, YEAR_MAX = 1900, 2100
+YEAR_MIN, YEAR_MAX = 1900, latest_date().year  # workbook rule: no year more than a year from now (workbook.checks)
 YEAR_ALLOWED = f"a whole year from {YEAR_MIN} to {YEAR_MAX}"
 
 
@@ -628,3 +631,59 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if added:
         notes.append("Revenue added for " + ", ".join(map(str, sorted(added))) + ".")
     return notes
+
+
+# -- questionnaire (survey link) -----------------------------------------------------
+
+#: The answer scale of :data:`QUESTIONS` (the same words as :data:`ANSWER_ALLOWED`).
+SURVEY_SCALE = Scale(ANSWER_MIN, ANSWER_MAX, {ANSWER_MIN: "Strongly disagree", ANSWER_MAX: "Strongly agree"})
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put the respondent's answers (``{"position_1": 4, ...}``) into ``doc``; a blank keeps the saved answer."""
+    for qid, value in answers.items():
+        dim, number = qid.rsplit("_", 1)
+        if value is not None:
+            getattr(doc, dim)[int(number) - 1] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """The saved answers, ``{"position_1": 4, ...}``."""
+    return {f"{dim}_{i}": a for dim in DIMENSIONS for i, a in enumerate(getattr(doc, dim), start=1)}
+
+
+# The room keeps one set of answers per client, so one person answers through one link.
+QUESTIONNAIRE = Questionnaire(
+    framework="growth_stages",
+    title="Position, product and people",
+    intro=("Nine statements about how well your market position, your product and your people fit together. "
+           "Say how far each is true of the company today."),
+    questions=tuple(Question(f"{dim}_{i}", text, SURVEY_SCALE, group=DIMENSION_LABELS[dim])
+                    for dim in DIMENSIONS for i, text in enumerate(QUESTIONS[dim], start=1)),
+    write=survey_write,
+    read=survey_read,
+    one_respondent=True,
+    page_size=3,
+)
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="growth_stages",
+    title="Five stages of growth",
+    citation=('"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article; '
+              'author and date not given in the source)'),
+    notebook="growth_stages.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction("Close the gap in the weakest of position, product and people for the current stage",
+                           "Chief executive", "Next 6 months"),
+    headline_metrics=("stage", "weakest", "position", "product", "people"),
+    browser_edit=BrowserEdit("toggle", tab="Alignment"),
+    questionnaire=QUESTIONNAIRE,
+)

@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Sequence
 
 import pandas as pd
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..errors import InvalidInput, Problem
+from ..checks import evaluation_tables
+from ..errors import InvalidInput, Problem, not_allowed, validated
+from ..questionnaire import Question, Questionnaire, Scale
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 # -- constants from the source ------------------------------------------------
 
@@ -268,6 +271,8 @@ Answer = Annotated[int, Field(strict=True, ge=ANSWER_MIN, le=ANSWER_MAX)]
 class Respondent(BaseModel):
     """One person's answers; ``None`` marks a statement not answered yet."""
 
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=100)
     role: Literal["Sales", "Marketing", "Other"]
     answers: list[Answer | None] = Field(default_factory=lambda: [None] * N_STATEMENTS)
@@ -276,7 +281,8 @@ class Respondent(BaseModel):
     @classmethod
     def _twenty(cls, value: list) -> list:
         if len(value) != N_STATEMENTS:
-            raise ValueError(f"exactly {N_STATEMENTS} answers (one per statement, null where not answered)")
+            raise not_allowed("wrong number of answers",
+                              f"exactly {N_STATEMENTS} answers (one per statement, null where not answered)")
         return value
 
     @property
@@ -291,7 +297,9 @@ class Respondent(BaseModel):
 
 
 class Inputs(BaseModel):
-    """The client's saved diagnostic: respondents and checklist."""
+    """The client's saved diagnostic: respondents and checklist (unknown keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = 1
     respondents: list[Respondent] = Field(default_factory=list)
@@ -331,7 +339,7 @@ class Inputs(BaseModel):
         for r in value:
             key = r.name.strip().lower()
             if key in seen:
-                raise ValueError(f"respondent names must be unique; {r.name!r} appears twice")
+                raise not_allowed("repeated respondent name", f"each name once ({r.name!r} appears twice)")
             seen.add(key)
         return value
 
@@ -340,7 +348,8 @@ class Inputs(BaseModel):
     def _known_items(cls, value: dict[str, bool]) -> dict[str, bool]:
         unknown = sorted(set(value) - set(CHECKLIST_IDS))
         if unknown:
-            raise ValueError(f"checklist items must be among {', '.join(CHECKLIST_IDS)}; unknown: {', '.join(unknown)}")
+            raise not_allowed("unknown checklist items", f"checklist items among {', '.join(CHECKLIST_IDS)} "
+                                                         f"(unknown: {', '.join(unknown)})")
         return value
 
     def add_respondent(self, name: str, role: str) -> Respondent:
@@ -663,8 +672,16 @@ class Result:
     conditions: ConditionReading | None = None
 
 
-def evaluate(inputs: Inputs, tables: dict | None = None) -> Result:
-    """Score the complete respondents; list the incomplete ones (name, answered)."""
+def evaluate(inputs: Inputs | dict, tables: dict | None = None) -> Result:
+    """Score the complete respondents; list the incomplete ones (name, answered).
+
+    Raises
+    ------
+    InvalidInput
+        When ``inputs`` (a dict or an :class:`Inputs`) is not valid, naming every problem.
+    """
+    inputs = validated(Inputs, inputs if inputs is not None else {}, "sales_marketing inputs")
+    evaluation_tables(tables, "sales_marketing tables")
     complete = [r for r in inputs.respondents if r.complete]
     incomplete = [(r.name, r.answered) for r in inputs.respondents if not r.complete]
     assessment = assess(complete) if complete else None
@@ -760,3 +777,61 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
             notes.append(f"{rel} condition to {'stay' if kind == 'stay' else 'tighten'} "
                          f"\u201c{text.rstrip(';.')}\u201d: {was} \u2192 {now}.")
     return notes
+
+
+# -- questionnaire (personal survey links) -------------------------------------------
+
+
+def _survey_person(doc: Inputs, name: str) -> Respondent | None:
+    key = name.strip().lower()
+    return next((r for r in doc.respondents if r.name.strip().lower() == key), None)
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put one respondent's answers (``{"s1": 4, ...}``) into ``doc``, adding the respondent when new."""
+    person = _survey_person(doc, who.name) or doc.add_respondent(who.name, who.role or "Other")
+    for qid, value in answers.items():
+        person.answers[int(qid[1:]) - 1] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """One respondent's saved answers, ``{"s1": 4 or None, ...}`` ({} when not in ``doc``)."""
+    person = _survey_person(doc, who.name)
+    return {} if person is None else {f"s{i}": a for i, a in enumerate(person.answers, start=1)}
+
+
+QUESTIONNAIRE = Questionnaire(
+    framework="sales_marketing",
+    title="How Sales and Marketing work together",
+    intro=("Each statement describes how Sales and Marketing work together. Say how far it is true of your "
+           "company today; there are no right answers, and your answers stay with your consultant's team."),
+    questions=tuple(Question(f"s{i}", text, Scale.from_labels(ANSWER_LABELS))
+                    for i, text in enumerate(STATEMENTS, start=1)),
+    write=survey_write,
+    read=survey_read,
+    roles=ROLES,
+    page_size=5,
+)
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="sales_marketing",
+    title="Sales and Marketing relationship",
+    citation=('Philip Kotler, Neil Rackham and Suj Krishnaswamy, "Ending the War Between Sales and '
+              'Marketing", Harvard Business Review, July-August 2006'),
+    notebook="sales_marketing.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction(("Agree shared definitions, a lead handoff and one joint pipeline review "
+                            "between Sales and Marketing"),
+                           "Heads of Sales and Marketing", "Next 90 days"),
+    headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
+    browser_edit=BrowserEdit("toggle"),  # statement 1 of the first respondent
+    questionnaire=QUESTIONNAIRE,
+)

@@ -5,9 +5,8 @@ import pandas as pd
 
 from ..frameworks import sales_marketing as sm
 from ..html import card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.sales_marketing import headline_section, totals_section
 
 EXAMPLE_CLIENT = "aurora-software"
 
@@ -35,8 +34,8 @@ def worked_example(ctx: Context) -> list:
             "up to a whole point (a workbook rule: the article scores one person at a time). Comparing the Sales "
             "answers with the Marketing answers shows where the two sides experience the relationship "
             "differently.")),
-        headline_section(ctx),
-        totals_section(ctx),
+        render("sales_marketing", "headline", ctx),
+        render("sales_marketing", "totals", ctx),
         card("Step 3: should the relationship change?", para(
             "The type alone does not settle it. The article lists, for Undefined, Defined and Aligned, when to "
             "leave the relationship as it is (a small company with good informal relations, say) and when to "

@@ -131,6 +131,7 @@ class View(RoomView):
 
     framework = "brand_communities"
     sections = SECTIONS
+    empty_chart = "No chart yet: answer the questionnaire statements on the left."
 
     def _build_inputs(self) -> widgets.Widget:
         inp = self.state.inputs

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..charts import PALETTE, chart, new_figure, style_axes
 from ..errors import WorkbookError
+from ..formatting import money
 from ..frameworks import clv
 from ..html import badge, bullets, card, esc, para, progress, table
 from ..methods import marker
@@ -17,12 +18,8 @@ TIER_COLOURS = ("#1b6f65", "#2a9d8f", "#8ab17d", "#c9d6df")
 
 
 def _money(ctx: Context, value: float, cents: bool | None = None) -> str:
-    """Currency amount with cents when asked (``cents=True``) or, by default, when below 100 and not whole."""
-    cur = ctx.result.currency
-    prefix = "$" if cur == "USD" else f"{cur} "
-    if cents or (cents is None and abs(value) < 100 and round(value, 2) != round(value)):
-        return f"{prefix}{value:,.2f}"
-    return f"{prefix}{value:,.0f}"
+    """An amount in the client's currency (see :func:`workbook.formatting.money`)."""
+    return money(value, ctx.result.currency, cents)
 
 
 # -- sections (shared by the live view and the report) ---------------------------
@@ -35,7 +32,7 @@ def headline_section(ctx: Context) -> str:
     if v is not None:
         level = int(round(100 * v.confidence))
         rows.append(
-            f'<p style="font-size:120%">Customer equity <b class="wb-equity">{_money(ctx, v.equity)}</b> over the next '
+            f'<p style="font-size:120%">Customer equity <b class="wb-equity">{esc(_money(ctx, v.equity))}</b> over the next '
             f"{v.horizon_months} months</p>")
         ranges = (f"Given the uncertainty of the fitted models, the expected equity lies between "
                   f"{_money(ctx, v.equity_low)} and {_money(ctx, v.equity_high)} ({level}% interval).")
@@ -182,6 +179,9 @@ def customers_section(ctx: Context) -> str:
 def next_products_section(ctx: Context) -> str:
     """What customers most often buy next after each product."""
     t = ctx.result.transitions
+    if "transactions" not in ctx.tables:
+        return card("Next best product", para("Import the client's transactions (with a product column) in the "
+                                               "form to see what customers most often buy next."))
     if t.empty:
         return card("Next best product", para("The transactions have no product column, so there are no purchase "
                                               "sequences to learn from."))
@@ -270,6 +270,7 @@ class View(RoomView):
 
     framework = "clv"
     sections = SECTIONS
+    empty_chart = "No chart yet: import the client's transactions in the Import tab."
     import_table = "transactions"
     import_noun = "transactions"
 
@@ -307,16 +308,18 @@ class View(RoomView):
 
         sub = doc.subscription
         self._has_sub = widgets.Checkbox(sub is not None, description="The client sells a subscription", indent=False)
-        self._subscribers = widgets.BoundedIntText(sub.subscribers if sub else 0, min=0, max=10**9,
-                                                   description="Subscribers", style=wide)
-        self._sub_margin = widgets.BoundedFloatText(sub.monthly_margin if sub else 10.0, min=0.01, max=10**7,
-                                                    description="Margin per month", style=wide)
+        # Plain number boxes: a value outside the allowed range is refused beside the box, never changed.
+        self._subscribers = widgets.IntText(sub.subscribers if sub else 0, description="Subscribers", style=wide)
+        self._sub_margin = widgets.FloatText(sub.monthly_margin if sub else 10.0, description="Margin per month",
+                                             style=wide)
         self._retention = widgets.FloatSlider(sub.monthly_retention if sub else 0.9, min=0.5, max=0.99, step=0.01,
                                               description="Monthly retention", readout_format=".0%",
                                               continuous_update=False, style=wide, layout=lay)
         for w in (self._has_sub, self._subscribers, self._sub_margin, self._retention):
             w.observe(lambda _: self._set_subscription(), names="value")
-        subscription = widgets.VBox([self._has_sub, self._subscribers, self._sub_margin, self._retention])
+        subscription = widgets.VBox([self._has_sub, self._with_note(self._subscribers, "subscribers"),
+                                     self._with_note(self._sub_margin, "monthly_margin"),
+                                     self._with_note(self._retention, "monthly_retention"), self._note("subscription")])
 
         self._who = widgets.Text(placeholder="customer id, e.g. BB-00042", description="Customer", style=wide)
         ask = widgets.Button(description="Suggest", icon="lightbulb-o")
@@ -391,8 +394,8 @@ class View(RoomView):
         res = self.state.result
         v = res.value
         self._value_line.value = (
-            f"Customer equity <b class='wb-equity-live'>{_money(self.state.context, v.equity)}</b>; average CLV "
-            f"{_money(self.state.context, v.customers['clv'].mean())}; top 10% hold {v.top_10_share:.0%}"
+            f"Customer equity <b class='wb-equity-live'>{esc(_money(self.state.context, v.equity))}</b>; average CLV "
+            f"{esc(_money(self.state.context, v.customers['clv'].mean()))}; top 10% hold {v.top_10_share:.0%}"
             if v is not None else "<i>No customer values yet.</i>")
         a = res.audit
         self._audit_line.value = (f"Stage: <b class='wb-stage'>{esc(a.stage)}</b> ({a.percent:.0f}%)"

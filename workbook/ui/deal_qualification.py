@@ -10,6 +10,7 @@ import pandas as pd
 from ..charts import PALETTE, chart, new_figure, style_axes
 from ..errors import InvalidInput, WorkbookError
 from ..frameworks import deal_qualification as dq
+from ..formatting import money as _money
 from ..html import badge, bullets, card, esc, para, table
 from ..methods import marker
 from .base import Context, RoomView
@@ -17,10 +18,6 @@ from .base import Context, RoomView
 READING_STATUS = {"consistent": "green", "warning": "red", "unexplained": "amber", "mixed": "amber",
                   "not available": "grey"}
 TICK, CROSS = "\u2713", "\u2717"
-
-
-def _money(x: float) -> str:
-    return f"${x:,.0f}"
 
 
 # -- sections (shared by the live view and the report) ---------------------------
@@ -195,6 +192,7 @@ class View(RoomView):
 
     framework = "deal_qualification"
     sections = SECTIONS
+    empty_chart = "No chart yet: import the open deals in the Import pipeline tab."
     import_table = "pipeline"
     import_noun = "deals"
 

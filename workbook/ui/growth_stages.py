@@ -7,6 +7,7 @@ import numpy as np
 from ..charts import BAND_FILLS, PALETTE, chart, new_figure, style_axes
 from ..errors import InvalidInput, Problem
 from ..frameworks import growth_stages as gs
+from ..formatting import amount as _money_text
 from ..html import badge, bullets, card, esc, para, table
 from ..methods import marker
 from .base import Context, RoomView
@@ -41,6 +42,8 @@ def path_section(ctx: Context):
     """Revenue by year placed on the five stages (log scale)."""
     res = ctx.result
     t = res.trajectory
+    if t.empty and not res.revenue_usd:
+        return None  # no revenue yet: the live view asks for it
     fig = new_figure(7.0, 3.4, left=0.9, right=1.35, top=0.4, bottom=0.5)
     ax = fig.add_subplot()
     lo, hi = 1e5, 2e8
@@ -52,7 +55,7 @@ def path_section(ctx: Context):
              gs.ACCELERATION_ABOVE_USD, hi]
     for stage, fill, low, high in zip(gs.STAGES, STAGE_FILLS, edges[:-1], edges[1:]):
         ax.axhspan(low, high, color=fill, zorder=0)
-        label = f"{stage.name}\n{stage.range_label}".replace("$", r"\$")
+        label = f"{stage.name}\n{stage.range_label}"  # chart text is literal (workbook.charts)
         ax.text(1.01, np.sqrt(low * high), label, transform=ax.get_yaxis_transform(), va="center",
                 fontsize=8, color=PALETTE["ink"], fontweight="bold" if stage.name == res.stage.name else "normal")
     if len(t):
@@ -224,15 +227,12 @@ def _year_item(doc: gs.Inputs, year: int) -> gs.YearRevenue:
     raise InvalidInput.one("revenue year", year, f"a year in the table ({there})")
 
 
-def _money_text(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 class View(RoomView):
     """Enter revenue and its history, and answer the nine alignment questions."""
 
     framework = "growth_stages"
     sections = SECTIONS
+    empty_chart = "No chart yet: enter the revenue (and earlier years) or answer the alignment statements."
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
@@ -247,9 +247,9 @@ class View(RoomView):
                                      layout=widgets.Layout(width="190px"))
         use_profile.on_click(lambda _: self._use_profile())
         self._history = widgets.VBox()
-        self._new_year = widgets.BoundedIntText(value=self._next_year(), min=gs.YEAR_MIN, max=gs.YEAR_MAX,
-                                                description="Year", style={"description_width": "40px"},
-                                                layout=widgets.Layout(width="130px"))
+        # A plain number box: a year out of range is refused beside the row, never changed.
+        self._new_year = widgets.IntText(value=self._next_year(), description="Year",
+                                         style={"description_width": "40px"}, layout=widgets.Layout(width="130px"))
         self._new_revenue = widgets.Text(placeholder="revenue, e.g. 7.5M", layout=widgets.Layout(width="150px"))
         add_year = widgets.Button(description="Add year", icon="plus")
         add_year.on_click(lambda _: self._add_year())
@@ -267,10 +267,10 @@ class View(RoomView):
                 rows.append(widgets.HBox([widgets.HTML(esc(text), layout=widgets.Layout(width="62%")), buttons]))
             groups.append(widgets.VBox(rows))
         revenue_box = widgets.VBox([
-            widgets.HBox([self._revenue, use_profile]), self._stage_label,
+            widgets.HBox([self._revenue, use_profile, self._note("revenue_usd")]), self._stage_label,
             widgets.HTML("<b>Revenue by year</b> (for the path chart; each figure is saved when you leave "
                          "its box; 7500000, 7,500,000, 7.5M and 900k are all understood)"),
-            self._history, widgets.HBox([self._new_year, self._new_revenue, add_year])])
+            self._history, widgets.HBox([self._new_year, self._new_revenue, add_year, self._note("new-year")])])
         questions = widgets.VBox([widgets.HTML("<i>Nine statements, three per dimension: 1 = strongly disagree "
                                                "\u2026 5 = strongly agree</i>"), *groups])
         tabs = widgets.Tab([revenue_box, questions])
@@ -339,7 +339,7 @@ class View(RoomView):
                                        + "); change that year's figure in its row")
             doc.history.append(gs.YearRevenue(year=year, revenue_usd=parse_money(text, f"revenue for {year}")))
             doc.history.sort(key=lambda h: h.year)
-        if self._apply(change):
+        if self._apply(change, field="new-year"):
             self._new_revenue.value = ""
         self._rebuild_history()
 

@@ -177,6 +177,7 @@ class View(RoomView):
 
     framework = "purpose_brands"
     sections = SECTIONS
+    empty_chart = "No chart yet: add a brand with its first product and the job it does."
 
     def _build_inputs(self) -> widgets.Widget:
         self._company = widgets.Text(self.state.inputs.company, description="Company", continuous_update=False,

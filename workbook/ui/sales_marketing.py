@@ -6,14 +6,14 @@ import ipywidgets as widgets
 
 from matplotlib.lines import Line2D
 
-from ..charts import BAND_FILLS, PALETTE, label_margin, layered, new_figure, style_axes
+from ..charts import BAND_FILLS, PALETTE, label_margin, layered, new_figure, short_label, style_axes
 from ..frameworks import sales_marketing as sm
 from ..html import badge, bullets, card, esc, para, progress, table
 from ..methods import marker
 from .base import Context, RoomView
 
 ROLE_COLOURS = {"Sales": PALETTE["sales"], "Marketing": PALETTE["marketing"], "Other": PALETTE["other"]}
-TYPE_STATUS = {"Undefined": "red", "Defined": "amber", "Aligned": "green", "Integrated": "#1b6f65"}
+TYPE_STATUS = sm.STATUS_BY_TYPE  # the pure module's statuses, in the one vocabulary (workbook.formatting)
 
 
 # -- sections (shared by the live view and the report) ---------------------------
@@ -73,7 +73,7 @@ def _totals_data(ax, ctx: Context) -> list:
 def totals_section(ctx: Context):
     """Each respondent's total against the four bands."""
     people = ctx.result.assessment.respondents
-    labels = [f"{p.name} ({p.role})" for p in people]
+    labels = [short_label(f"{p.name} ({p.role})") for p in people]
     fig = new_figure(7.0, 1.4 + 0.32 * max(len(people), 3), left=label_margin(labels), top=0.35, bottom=0.55)
     ax = fig.add_subplot()
     for (low, high, name), fill in zip(sm.BANDS, BAND_FILLS):
@@ -216,6 +216,7 @@ class View(RoomView):
 
     framework = "sales_marketing"
     sections = SECTIONS
+    empty_chart = "No chart yet: add a respondent and answer all 20 statements (both sides for the comparison)."
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
@@ -239,7 +240,8 @@ class View(RoomView):
             rows.append(widgets.HBox([widgets.HTML(f"<b>{i + 1}.</b> {esc(text)}",
                                                    layout=widgets.Layout(width="62%")), buttons]))
         diagnostic = widgets.VBox([widgets.HBox([self._who, self._progress]),
-                                   widgets.HBox([self._new_name, self._new_role, add]),
+                                   widgets.HBox([self._new_name, self._new_role, add, self._note("respondent")]),
+                                   self._note("answers"),
                                    widgets.HTML("<i>1 = strongly disagree \u2026 5 = strongly agree</i>"), *rows])
         self._ticks: dict[str, widgets.Checkbox] = {}
         groups = []
@@ -277,7 +279,17 @@ class View(RoomView):
 
     # -- events ------------------------------------------------------------------
     def _answer(self, idx: int, value: int | None) -> None:
-        if self._syncing or self._who.value is None or value is None:
+        if self._syncing or value is None:
+            return
+        if self._who.value is None:  # nobody to save the answer for: say so and clear the button
+            self._say("answers", "No respondent yet: add one above (name and role), then click the answers.")
+            self._noted.add("answers")
+            self._set_status("Not saved: add a respondent first", "bad")
+            self._syncing = True
+            try:
+                self._answers[idx].value = None
+            finally:
+                self._syncing = False
             return
         name = self._who.value
 
@@ -306,12 +318,24 @@ class View(RoomView):
 
         def change(doc: sm.Inputs) -> None:
             doc.add_respondent(name, role)
-        if self._apply(change):
+        if self._apply(change, field="respondent"):
             self._new_name.value = ""
             self._who.options = [r.name for r in self.state.inputs.respondents]
             self._who.value = name
 
     # -- keeping widgets in step with the state ----------------------------------
+    def _reload_inputs(self) -> None:
+        """After another session's change: respondents, answers and ticks as saved now."""
+        doc = self.state.inputs
+        names = [r.name for r in doc.respondents]
+        keep = self._who.value if self._who.value in names else (names[0] if names else None)
+        if list(self._who.options) != names:
+            self._who.options = names
+        self._who.value = keep
+        for item_id, box in self._ticks.items():
+            box.value = bool(doc.checklist.get(item_id))
+        self._show_respondent()
+
     def _show_respondent(self) -> None:
         self._syncing = True
         try:

@@ -8,6 +8,7 @@ import pandas as pd
 from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
 from ..errors import InvalidInput
 from ..frameworks import value_proposition as vp
+from ..formatting import amount as _fmt
 from ..html import badge, bullets, card, esc, para, table
 from ..methods import marker
 from .base import Context, RoomView
@@ -174,17 +175,12 @@ def parse_number(text: str, field: str) -> float | None:
     return value
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
 class View(RoomView):
     """Describe the offering and edit the elements table."""
 
     framework = "value_proposition"
     sections = SECTIONS
+    empty_chart = "No chart yet: add elements of the offering and give the favourable ones a money value."
 
     def _build_inputs(self) -> widgets.Widget:
         inp = self.state.inputs

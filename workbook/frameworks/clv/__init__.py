@@ -35,14 +35,16 @@ from .fitting import FitError, _compress
 from .models import (MIN_CUSTOMERS_FOR_FIT, MIN_REPEATERS_FOR_SPEND, SPEND_CORRELATION_LIMIT, BetaGeo, GammaGamma,
                      fit_models, spend_frequency_correlation)
 from .next_product import next_best_product, next_best_products, product_transitions
-from .room import (CUSTOMER_METRICS, SOURCE, TABLES, TOP_SHOWN, Inputs, Prepared, Result, changes, evaluate, headline,
-                   prepare)
+from .questionnaire import QUESTIONNAIRE
+from .room import (CUSTOMER_METRICS, SOURCE, SPEC, TABLES, TOP_SHOWN, Inputs, Prepared, Result, changes, evaluate,
+                   headline, prepare)
 from .subscription import Subscription, SubscriptionValue, retention_clv, subscription_value
 from .transactions import DAYS_PER_WEEK, WEEKS_PER_MONTH, TransactionColumns, summarize, validate_transactions
 from .value import (EQUITY_DRAWS, EQUITY_SAMPLE, PREDICTIVE_DRAWS, PREDICTIVE_MONTHS, SIMULATION_SEED, VALUE_COLUMNS,
                     ValueModel, monthly_discount_factor, simulate_monthly_spend)
 
 __all__ = [
+    "QUESTIONNAIRE",
     "AUDIT", "AUDIT_ALLOWED", "AUDIT_IDS", "AUDIT_MAX", "AUDIT_MIN", "AUDIT_MIN_ANSWERED", "AUDIT_SCALE",
     "CCO_COUNT_2003", "CCO_COUNT_2010", "STAGES", "AuditQuestion", "AuditResult", "audit", "audit_stage",
     "TIERS", "BaseValue", "customer_value", "tier_labels", "top_share", "value_base",
@@ -50,8 +52,8 @@ __all__ = [
     "MIN_CUSTOMERS_FOR_FIT", "MIN_REPEATERS_FOR_SPEND", "SPEND_CORRELATION_LIMIT", "BetaGeo", "GammaGamma",
     "fit_models", "spend_frequency_correlation",
     "next_best_product", "next_best_products", "product_transitions",
-    "CUSTOMER_METRICS", "SOURCE", "TABLES", "TOP_SHOWN", "Inputs", "Prepared", "Result", "changes", "evaluate",
-    "headline", "prepare",
+    "CUSTOMER_METRICS", "SOURCE", "SPEC", "TABLES", "TOP_SHOWN", "Inputs", "Prepared", "Result", "changes",
+    "evaluate", "headline", "prepare",
     "Subscription", "SubscriptionValue", "retention_clv", "subscription_value",
     "DAYS_PER_WEEK", "WEEKS_PER_MONTH", "TransactionColumns", "summarize", "validate_transactions",
     "EQUITY_DRAWS", "EQUITY_SAMPLE", "PREDICTIVE_DRAWS", "PREDICTIVE_MONTHS", "SIMULATION_SEED", "VALUE_COLUMNS",

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from ...checks import column_dates, column_numbers, date_allowed
 from ...errors import InvalidInput, Problem
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 DAYS_PER_WEEK = 7.0
 WEEKS_PER_MONTH = 365.25 / 12 / DAYS_PER_WEEK
+#: A lifetime value needs at least two purchases on different days (the workbook's rule: with one day there is
+#: no repeat buying to learn from, and a header-only file has nothing at all).
+MIN_ROWS, MIN_DAYS = 2, 2
 
 
 class TransactionColumns(BaseModel):
@@ -103,18 +107,25 @@ def validate_transactions(frame: pd.DataFrame, columns: TransactionColumns | dic
     dates = _parse_dates(frame[cmap.date])
     found += [(i, 1, Problem(f"row {rows[i]}, {cmap.date}", shown(frame[cmap.date].iloc[i]),
                              "a date such as 2024-03-31")) for i in np.flatnonzero(dates.isna().to_numpy())]
+    found += [(i, 1, Problem(f"row {rows[i]}, {cmap.date}", shown(frame[cmap.date].iloc[i]), date_allowed()))
+              for i in np.flatnonzero(column_dates(dates))]
     raw_amount = frame[cmap.amount]
     if pd.api.types.is_numeric_dtype(raw_amount.dtype):
         amount = raw_amount.to_numpy(dtype=float)
     else:
         text = raw_amount.astype("string").str.strip().str.replace(r"^\$|,", "", regex=True)
         amount = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    bad_amount = ~np.isfinite(amount) | (amount <= 0)
+    bad_amount = column_numbers(amount) | (np.nan_to_num(amount) <= 0)
     found += [(i, 2, Problem(f"row {rows[i]}, {cmap.amount}", shown(raw_amount.iloc[i]),
-                             "a positive amount such as 24.50 (record refunds separately)"))
+                             "a positive amount such as 24.50, at most 1e15 (record refunds separately)"))
               for i in np.flatnonzero(bad_amount)]
     if found:
         raise InvalidInput([prob for _, _, prob in sorted(found, key=lambda f: (f[0], f[1]))], "transactions")
+    days = dates.dt.normalize().nunique()
+    if len(frame) < MIN_ROWS or days < MIN_DAYS:
+        raise InvalidInput.one("transactions rows", f"{len(frame)} rows on {days} day(s)",
+                               f"at least {MIN_ROWS} transactions on at least {MIN_DAYS} different days, so that "
+                               "repeat buying can be measured", "transactions")
     out = pd.DataFrame({"customer_id": cid.astype(str).to_numpy(), "date": dates.dt.normalize().to_numpy(),
                         "amount": amount})
     if cmap.product is not None and cmap.product in frame.columns:

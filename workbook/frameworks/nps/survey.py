@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from ...checks import column_dates, date_allowed, duplicate_ids
 from ...errors import InvalidInput, Problem
 
 # -- constants from the source (Reichheld, HBR 2003) ---------------------------
@@ -24,6 +25,8 @@ DETRACTOR_MAX = 6                  # 0 to 6 are detractors; 7 and 8 are passives
 SCORE_ALLOWED = "whole numbers 0 to 10 (leave the cell blank when the question was not answered)"
 NO_SEGMENT = "(no segment)"
 NO_DATE = "(no date)"
+#: Columns that identify a respondent when the export has one: each may appear once.
+ID_COLUMNS = ("respondent_id", "response_id", "id")
 
 
 class ColumnMap(BaseModel):
@@ -133,9 +136,16 @@ def validate_responses(frame: pd.DataFrame, columns: ColumnMap | dict | None = N
             dates = pd.to_datetime(dtext.where(~dblank), errors="coerce", format="mixed")
             for i in np.flatnonzero((dates.isna() & ~dblank).to_numpy()):
                 problems.append(Problem(f"row {rows[i]}, {cmap.date}", draw.iloc[i], "a date such as 2024-03-31"))
+        for i in np.flatnonzero(column_dates(dates)):
+            problems.append(Problem(f"row {rows[i]}, {cmap.date}", str(draw.iloc[i]), date_allowed()))
         out["date"] = dates
     else:
         out["date"] = pd.NaT
+    for column in ID_COLUMNS:
+        if column in frame.columns and column not in (cmap.score, cmap.segment, cmap.date):
+            problems += duplicate_ids(frame[column], rows, column, "respondent id")
+            break
+    problems.sort(key=lambda p: int(p.field.split(",")[0].split()[1]) if p.field.startswith("row ") else 0)
     if problems:
         raise InvalidInput(problems, f"NPS responses ({len(problems)} bad cells)" if len(problems) > 1 else "NPS responses")
     out["date"] = pd.to_datetime(out["date"])

@@ -1,0 +1,156 @@
+"""Low-level file primitives of the client store (atomic writes, locks, clean-up).
+
+Only :mod:`workbook.store` (and the report writers, for their own output
+through :func:`atomic_write`) use these; everything else goes through
+:class:`workbook.store.Store`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import re
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from .errors import InvalidInput, Problem, WorkbookError
+
+log = logging.getLogger(__name__)
+
+LOCK_TIMEOUT_S = 15.0
+#: Temporary files older than this are left over from a killed save (a live save takes milliseconds);
+#: the workbook's own rule, with a wide margin over any real write.
+ORPHAN_AGE_S = 60.0
+TMP_PATTERN = re.compile(r"^\..+\.[0-9a-f]{32}\.tmp$")
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (a rename) to disk where the platform allows it."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never a mix.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk,
+    and the temporary file is renamed over ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    fsync_dir(path.parent)
+
+
+def sweep_orphans(folders: list[Path], max_age_s: float = ORPHAN_AGE_S) -> int:
+    """Delete temporary files older than ``max_age_s`` left in ``folders`` by killed saves.
+
+    Returns
+    -------
+    int
+        How many files were removed.
+    """
+    cutoff = time.time() - max_age_s
+    removed = 0
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if not TMP_PATTERN.match(entry.name):
+                continue
+            try:
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except OSError:  # another session swept it first
+                continue
+    if removed:
+        log.info("removed %d temporary file(s) left by interrupted saves", removed)
+    return removed
+
+
+def read_csv(source: Path | io.BytesIO) -> pd.DataFrame:
+    """Read a CSV as text, keeping blank lines so row numbers match the file (header = row 1).
+
+    Raises
+    ------
+    InvalidInput
+        When a row has more or fewer values than the header has columns (naming
+        the row and how many values it has), rather than letting the values slide
+        into the wrong columns.
+    """
+    data = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
+    _check_ragged(data)
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
+
+
+def _check_ragged(data: bytes) -> None:
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header:
+        return
+    width = len(header)
+    columns = ", ".join(header)
+    problems = []
+    for row, record in enumerate(reader, start=2):
+        if record and len(record) != width and not (len(record) < width and not any(v.strip() for v in record)):
+            problems.append(Problem(f"row {row}", f"{len(record)} values",
+                                    f"{width} values, one per column ({columns}); check for a missing or extra comma"))
+    if problems:
+        raise InvalidInput(problems, f"CSV rows with the wrong number of values ({len(problems)})")
+
+
+def stamp() -> str:
+    """A sortable UTC time stamp for file names."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 with microseconds."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class ClientLock:
+    """A cross-process lock on one client folder."""
+
+    def __init__(self, path: Path, slug: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(path), timeout=LOCK_TIMEOUT_S)
+        self._slug = slug
+
+    def __enter__(self) -> "ClientLock":
+        try:
+            self._lock.acquire()
+        except Timeout as exc:
+            raise WorkbookError(
+                f"client '{self._slug}' is busy: another session held its lock for {LOCK_TIMEOUT_S:.0f} s; try again"
+            ) from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
