@@ -28,6 +28,7 @@ def notebook_text(name: str) -> str:
 def sm_result(slug: str) -> sm.Result:
     """An example client's Sales-Marketing result from its committed file."""
     doc = json.loads((DATA / "clients" / slug / "sales_marketing.json").read_text())
+    doc.pop("_meta", None)  # the store's bookkeeping, not an input
     return sm.evaluate(sm.Inputs.model_validate(doc))
 
 
