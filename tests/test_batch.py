@@ -421,6 +421,7 @@ def test_the_executive_summary_fits_on_page_two(tmp_path):
     for action in plan[:shown]:  # interleaves the wrapped lines of neighbouring cells
         assert start(action.action) in page2 and " ".join(action.owner.split()[:3]) in page2  # owners wrap too
     assert f"{len(plan) - shown} more actions on the next page." in page2
+    # The total grows with the methods-and-assumptions part at the end of the report.
     pages = len(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")) - 1
     assert page2.endswith(f"Aurora Software \u00b7 page 2 of {pages}")  # the page footer: nothing spilled over
 

@@ -146,10 +146,10 @@ def test_live_form_records_a_condition_and_the_status_follows(copy_data):
 
 def test_statement_15_and_the_summary_name_statements_by_their_text():
     assert "significant" in sm.STATEMENTS[14] and "large share" not in sm.STATEMENTS[14]
-    label = sm.statement_label(2)
-    assert label.startswith("statement 2 (") and "blames" in label
-    h = sm.headline(sm_result("aurora-software"))
-    assert "statement" in h["summary"] and "\u201c" in h["summary"]
+    assert len(sm.STATEMENT_TOPICS) == sm.N_STATEMENTS
+    assert sm.statement_label(2) == "statement 2 (no blame when results disappoint)"
+    h = sm.headline(sm_result("bluebird-coffee"))
+    assert "statement 17 (one C-level executive over both)" in h["summary"]
 
 
 # --- the other rooms: facts as the seeds give them -----------------------------------------------

@@ -69,6 +69,17 @@ STATEMENTS: tuple[str, ...] = (
     "Each function takes an active part in preparing and presenting the other's plans to top executives.",
 )
 
+#: A few words naming each statement, for summaries read without the list (same order).
+STATEMENT_TOPICS: tuple[str, ...] = (
+    "forecast accuracy", "no blame when results disappoint", "marketers meeting key customers",
+    "Sales helping write the marketing plan", "usefulness of Marketing's material", "Sales giving feedback willingly",
+    "a shared vocabulary", "leaders discussing early-stage questions", "describing how each segment buys",
+    "little time spent on disputes", "planning together two years ahead", "shared success metrics",
+    "Marketing in key-account strategy", "jointly built funnels and pipelines", "Marketing analysing funnel data",
+    "succeeding or failing together", "one C-level executive over both", "people moving between the functions",
+    "joint training and events", "presenting each other's plans",
+)
+
 #: What each type looks like, paraphrasing the article's description table.
 TYPE_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
     "Undefined": (
@@ -700,8 +711,8 @@ def status(result: Result) -> str:
 
 
 def statement_label(number: int) -> str:
-    """A statement named by its number and its text, for summaries read without the table."""
-    return f"statement {number} (\u201c{STATEMENTS[number - 1].rstrip('.')}\u201d)"
+    """A statement named by its number and what it is about, for summaries read without the list."""
+    return f"statement {number} ({STATEMENT_TOPICS[number - 1]})"
 
 
 def headline(result: Result) -> dict:
@@ -717,7 +728,7 @@ def headline(result: Result) -> dict:
     summary += {"keep": " The article's conditions say to keep it as it is.",
                 "tighten": " The article's conditions say to bring the two functions closer.",
                 "review": " None of the recorded conditions for changing or staying holds.",
-                "not recorded": " Whether to change it is open: the article's conditions are not recorded."
+                "not recorded": " The article's conditions for changing it are not recorded."
                 }.get(c.verdict if c else "", "")
     return {
         "status": status(result),
