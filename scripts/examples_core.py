@@ -67,6 +67,21 @@ def inputs_for(slug: str, shift: float = 0.0) -> sm.Inputs:
     return sm.Inputs(respondents=respondents, checklist=ticks)
 
 
+def write(data_dir: Path) -> list[Path]:
+    """Write each example client's Sales-Marketing inputs under ``data_dir/clients`` (no profile, no history).
+
+    The same answers :func:`main` saves through the store; ``make_example_data.py``
+    calls this so that one script reproduces every room's example inputs.
+    """
+    written = []
+    for slug in PROFILES:
+        path = Path(data_dir) / "clients" / slug / "sales_marketing.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(inputs_for(slug).model_dump_json(indent=2) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def main(data_dir: str = "data") -> None:
     for slug, profile in PROFILES.items():
         store = Store(data_dir, session="example-setup")

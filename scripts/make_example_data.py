@@ -1,4 +1,4 @@
-"""Write the fictional example data for the Net Promoter and customer-value rooms.
+"""Write the fictional example data of every room (this file: the Net Promoter and customer-value rooms).
 
 Every customer, answer, competitor and figure written here is invented for
 teaching and demonstrations. The generator is deterministic (fixed seeds):
@@ -14,6 +14,11 @@ Written, under ``data/clients/<slug>/``:
 * ``nps/responses.csv`` and ``nps.json`` for ``bluebird-coffee`` (rising score)
   and ``meridian-bank`` (flat, much lower score), four quarters and three
   segments each, with a few blank answers.
+
+It also runs the other example scripts' ``write`` (``examples_core.py``:
+Sales-Marketing inputs; ``examples_brand_value.py``; ``examples_growth_deals.py``),
+so one call reproduces every room's committed example inputs and tables (the
+conformance test checks it for every registered framework).
 
 Usage::
 
@@ -290,6 +295,15 @@ def write(data_dir: Path, report=lambda line: None) -> None:
         write_json(clients / slug / "nps.json", NPS_INPUTS[slug])
         result = nps.evaluate(NPS_INPUTS[slug], {"responses": frame})
         report(f"{slug}: {len(frame):,} responses; {nps.headline(result)['summary']}")
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import examples_brand_value
+    import examples_core
+    import examples_growth_deals
+
+    for script in (examples_core, examples_brand_value, examples_growth_deals):
+        written = script.write(Path(data_dir))
+        report(f"{script.__name__}: {len(written)} files")
 
 
 if __name__ == "__main__":

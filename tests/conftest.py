@@ -24,3 +24,6 @@ def empty_data(tmp_path: Path) -> Path:
     dest = tmp_path / "empty-data"
     (dest / "clients").mkdir(parents=True)
     return dest
+
+#: Test fixtures are not tests: the extra framework's notebook runs only inside its test.
+collect_ignore_glob = ["fixtures/*"]

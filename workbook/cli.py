@@ -114,16 +114,15 @@ def validate_cmd(client: str, data_dir: str = DATA_OPT, errors_file: Optional[st
     for fw in registry.REGISTRY:
         if not store.has(client, fw.name):
             continue
-        module = fw.module
         found = len(problems)
         inputs, tables = None, {}
         try:
-            inputs = store.load(client, fw.name, module.Inputs)
+            inputs = store.load(client, fw.name, fw.Inputs)
         except InvalidInput as exc:
             problems += [f"{fw.name}: {p}" for p in exc.problems]
         except WorkbookError as exc:
             problems.append(f"{fw.name}: {exc}")
-        for table, validator in getattr(module, "TABLES", {}).items():
+        for table, validator in fw.tables.items():
             try:
                 frame = store.load_table(client, fw.name, table, validator)
             except InvalidInput as exc:
@@ -132,15 +131,15 @@ def validate_cmd(client: str, data_dir: str = DATA_OPT, errors_file: Optional[st
                 if frame is not None:
                     tables[table] = frame
         if len(problems) == found:  # each piece is valid: check the analysis can use them together
-            for name in getattr(module, "RELATED", ()):
+            for name in fw.related:
                 try:
-                    related = store.load(client, name, registry.get(name).module.Inputs)
+                    related = store.load(client, name, registry.get(name).Inputs)
                 except WorkbookError:
                     related = None  # reported under its own framework
                 if related is not None:
                     tables[name] = related
             try:
-                module.evaluate(inputs if inputs is not None else module.Inputs(), tables)
+                fw.evaluate(inputs if inputs is not None else fw.Inputs(), tables)
             except InvalidInput as exc:
                 problems += [f"{fw.name} (analysis): {p}" for p in exc.problems]
             except WorkbookError as exc:
@@ -154,7 +153,7 @@ def validate_cmd(client: str, data_dir: str = DATA_OPT, errors_file: Optional[st
 def _doc_model(name: str):
     from .store import PROFILE, Profile
 
-    return Profile if name == PROFILE else registry.get(name).module.Inputs
+    return Profile if name == PROFILE else registry.get(name).Inputs
 
 
 @app.command("history")
@@ -205,7 +204,7 @@ def restore_cmd(client: str, framework: str = typer.Argument(..., help="A framew
     store = _store(data_dir)
     model = _doc_model(framework)
     if table is not None:
-        tables = getattr(registry.get(framework).module, "TABLES", {})
+        tables = registry.get(framework).tables
         if table not in tables:
             raise InvalidInput.one("--table", table, ", ".join(tables) or f"none: {framework} has no tables")
     snaps = store.history(client, framework, table)
@@ -226,7 +225,7 @@ def import_cmd(client: str, framework: str, table: str, source: Path,
     """Import a CSV or .xlsx export as a framework table (validated; nothing saved on error)."""
     _errors_to(errors_file)
     fw = registry.get(framework)
-    tables = getattr(fw.module, "TABLES", {})
+    tables = fw.tables
     if table not in tables:
         raise InvalidInput.one("table", table, ", ".join(tables) or f"none: {framework} has no tables")
     mapping = {}
@@ -258,15 +257,22 @@ def _names(value: Optional[str]) -> Optional[list[str]]:
 
 
 def _run_batch(data_dir: str, reports_dir: str, **kw) -> int:
-    from .batch import describe, failure_table, run_batch
+    from .batch import SHOWN_PROBLEMS, describe, failure_table, problem_rows, run_batch
 
     result = run_batch(data_dir, reports_dir, **kw)
+    if result.interrupted:  # one plain line: what is done, what is not
+        typer.echo(describe(result), err=True)
+        return result.exit_code
     typer.echo(describe(result))
     table = failure_table(result)
     if table:
         typer.echo("\nFailures:\n" + table, err=True)
+        count, path = len(problem_rows(result)), kw.get("errors_file")
+        if count > SHOWN_PROBLEMS:
+            typer.echo(f"(all {count} are in {path})" if path else
+                       f"(add --errors-file PATH to write all {count} to a file)", err=True)
     typer.echo(f"Reports are in {Path(reports_dir).resolve()}/")
-    return 0 if result.ok else 1
+    return result.exit_code
 
 
 @app.command("batch")
@@ -277,10 +283,13 @@ def batch_cmd(clients: Optional[str] = typer.Option(None, "--clients", help="Com
               force: bool = typer.Option(False, "--force", help="Rerun notebooks whose inputs have not changed."),
               pdf: bool = typer.Option(True, help="Also print each client's PDF."),
               timeout: float = typer.Option(300.0, "--timeout", min=1, help="Seconds one notebook may run."),
+              errors_file: Optional[Path] = typer.Option(None, "--errors-file",
+                                                         help="Also write every problem found to this file."),
               data_dir: str = DATA_OPT, reports_dir: str = REPORTS_OPT) -> None:
     """Build every chosen client's report: framework pages, executive summary, combined HTML and PDF."""
     code = _run_batch(data_dir, reports_dir, clients=_names(clients), frameworks=_names(frameworks),
-                      workers=workers, scheduler=scheduler, force=force, pdf=pdf, timeout=timeout)
+                      workers=workers, scheduler=scheduler, force=force, pdf=pdf, timeout=timeout,
+                      errors_file=errors_file)
     raise typer.Exit(code)
 
 

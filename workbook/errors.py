@@ -8,7 +8,7 @@ CLI and a report can all say exactly what to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, TypeVar
+from typing import Any, Iterable, Mapping, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -105,8 +105,18 @@ class UnknownFramework(WorkbookError, LookupError):
     """No framework of that name is registered."""
 
 
-class SchemaVersionError(WorkbookError):
-    """A saved file has a schema version this release cannot read."""
+class SchemaVersionError(InvalidInput):
+    """A document has a schema version newer than this release reads.
+
+    An :class:`InvalidInput` whose first problem is ``schema_version``; its
+    message says which version was found and that the package needs upgrading.
+    """
+
+    def _message(self) -> str:
+        head = f"{self.context}: " if self.context else ""
+        rest = "".join(f"\n  - {p}" for p in self.problems[1:])
+        return (f"{head}the document has schema_version {self.value}, this release reads schema version "
+                f"{self.allowed}; upgrade the workbook package{rest}")
 
 
 class ReportError(WorkbookError):
@@ -117,7 +127,7 @@ class ConflictError(WorkbookError):
     """A save would overwrite changes another session made since this one read the file."""
 
 
-def from_pydantic(exc: Any, context: str = "", prefix: str = "") -> InvalidInput:
+def from_pydantic(exc: Any, context: str = "", prefix: str = "", model: type[BaseModel] | None = None) -> InvalidInput:
     """Turn a :class:`pydantic.ValidationError` into :class:`InvalidInput`.
 
     Parameters
@@ -128,6 +138,8 @@ def from_pydantic(exc: Any, context: str = "", prefix: str = "") -> InvalidInput
         What was being validated.
     prefix : str, optional
         Prepended to every field path.
+    model : type of pydantic.BaseModel, optional
+        The model validated; lets an unknown key's problem list the known fields.
 
     Returns
     -------
@@ -140,22 +152,88 @@ def from_pydantic(exc: Any, context: str = "", prefix: str = "") -> InvalidInput
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.get("loc", ()))
         field = (prefix + loc).lstrip(".") or "(document)"
         ctx = err.get("ctx") or {}
+        if err.get("type") == "extra_forbidden":
+            problems.append(_unknown_key_problem(model, err, field) if model is not None
+                            else Problem(field, err.get("input"), f"Extra inputs are not permitted: "
+                                                                  f"{field!r} is not a field here"))
+            continue
         allowed = ctx.get("allowed") or err.get("msg", "a valid value")
         problems.append(Problem(field, err.get("input"), str(allowed)))
     return InvalidInput(problems, context)
 
 
+def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names of the (nested) model that holds ``loc``; empty when it cannot be told."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``list[Item] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _unknown_key_problem(model: type[BaseModel], err: Mapping[str, Any], field: str) -> Problem:
+    """A plain problem for a key the model does not have (``extra="forbid"``)."""
+    loc = tuple(err.get("loc", ()))
+    known = _known_fields(model, loc[:-1])
+    key = loc[-1] if loc else field
+    where = f"the fields are {', '.join(known)}" if known else "check the spelling"
+    return Problem(field, err.get("input"),
+                   f"Extra inputs are not permitted: {key!r} is not a field here; {where}")
+
+
+def _version_problem(model: type[BaseModel], data: Mapping[str, Any]) -> tuple[Problem | None, bool]:
+    """Check a document's ``schema_version`` against the model's; returns (problem, newer)."""
+    field = model.model_fields.get("schema_version")
+    if field is None or "schema_version" not in data:
+        return None, False
+    supported = field.default if isinstance(field.default, int) else 1
+    version = data["schema_version"]
+    if isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= supported:
+        return None, False
+    newer = isinstance(version, int) and not isinstance(version, bool) and version > supported
+    allowed = str(supported) if supported == 1 else f"1 to {supported}"
+    return Problem("schema_version", version, allowed), newer
+
+
 def validated(model: type[M], data: M | Mapping[str, Any], context: str = "") -> M:
     """Return ``data`` as a ``model``, raising :class:`InvalidInput` when it is not one.
 
-    The one way a pure module turns ``Inputs | dict`` into its ``Inputs``.
+    The one validation path: pure modules (``evaluate`` takes a dict or a
+    model), the store (every saved document) and the views all go through it.
+
+    - An instance of ``model`` is returned as it is.
+    - A mapping is validated; every problem is named at once, each with the
+      field, the value and what is allowed.
+    - ``schema_version`` is checked here and nowhere else: a version this
+      release does not know is a problem, and a newer one raises
+      :class:`SchemaVersionError` (an :class:`InvalidInput`) saying to upgrade.
+    - A key the model does not have (a misspelt ``respondnets``) is refused
+      with a plain problem naming the key and the known fields, for models
+      that forbid unknown keys (every ``Inputs`` and the profile do).
 
     Parameters
     ----------
     model : type of pydantic.BaseModel
         The model to validate against, usually the framework's ``Inputs``.
     data : model instance or mapping
-        An instance of ``model`` is returned as it is; anything else is validated.
+        What to validate.
     context : str, optional
         What was being validated, e.g. ``"nps inputs"``.
 
@@ -166,20 +244,30 @@ def validated(model: type[M], data: M | Mapping[str, Any], context: str = "") ->
     Raises
     ------
     InvalidInput
-        With one problem per pydantic error (see :func:`from_pydantic`).
+        With one problem per thing wrong (see :func:`from_pydantic`).
+    SchemaVersionError
+        When the document is from a newer release.
     """
     if isinstance(data, model):
         return data
+    if not isinstance(data, Mapping):
+        raise InvalidInput.one("(document)", type(data).__name__,
+                               "a dict of field names and values", context)
+    version_problem, newer = _version_problem(model, data)
+    problems = [version_problem] if version_problem else []
     try:
-        doc = model.model_validate(data)
+        value = model.model_validate(dict(data))
     except ValidationError as exc:
-        raise from_pydantic(exc, context) from None
+        found = from_pydantic(exc, model=model).problems
+        problems += [p for p in found if not (version_problem and p.field == "schema_version")]
+    if problems:
+        raise (SchemaVersionError if newer else InvalidInput)(problems, context)
     from .checks import document_problems  # the checks every input gets (finite numbers, dates, blank names)
 
-    problems = document_problems(doc)
+    problems = document_problems(value)
     if problems:
         raise InvalidInput(problems, context)
-    return doc
+    return value
 
 
 def not_allowed(message: str, allowed: str) -> PydanticCustomError:

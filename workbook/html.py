@@ -11,7 +11,7 @@ from typing import Iterable
 
 import pandas as pd
 
-STATUS_COLOURS = {"green": "#2a9d8f", "amber": "#e9a23b", "red": "#e76f51", "grey": "#9aa5b1"}
+from .formatting import STATUS_COLOURS  # noqa: F401  (the one status vocabulary lives there)
 
 
 def esc(value: object) -> str:

@@ -19,10 +19,11 @@ from typing import Any
 
 from . import registry
 from .errors import InvalidInput
+from .formatting import money
 from .html import Html, card, bullets, esc, para
 from .store import Store
 from .teaching import Lesson
-from .ui.base import RoomState, render_static
+from .room import RoomState, render, render_static
 
 MODES = ("live", "report")
 HEADLINE_MIME = "application/vnd.workbook.headline+json"
@@ -79,7 +80,7 @@ class Room:
         p = self.state.profile
         facts = [p.industry] if p.industry else []
         if p.revenue_usd is not None:
-            facts.append(f"revenue ${p.revenue_usd:,.0f}")
+            facts.append(f"revenue {money(p.revenue_usd)}")
         sep = " \u00b7 "
         meta = sep.join([*facts, f"{date.today():%d %B %Y}"])
         note = ('<p class="wb-fictional"><i>Fictional example client, for teaching and demonstration.</i></p>'
@@ -98,10 +99,7 @@ class Room:
         """One results section: live widget, or static figure/HTML for reports."""
         if self.mode == "live":
             return self.view.section(name)
-        renderers = self.framework.ui.SECTIONS
-        if name not in renderers:
-            raise InvalidInput.one("section", name, ", ".join(renderers))
-        return render_static(renderers[name](self.state.context))
+        return render_static(render(self.framework.name, name, self.state.context))
 
     def changes(self) -> Html | None:
         """What changed since the previous session, when there is an earlier one."""
@@ -113,7 +111,7 @@ class Room:
 
     def record(self) -> Headline:
         """The headline results, as a display the batch runner and summary read."""
-        return Headline(self.framework.name, self.client, self.framework.module.headline(self.state.result))
+        return Headline(self.framework.name, self.client, self.framework.headline(self.state.result))
 
 
 def changes_since_previous(store: Store, client: str, framework: str) -> list[str] | None:
@@ -122,11 +120,11 @@ def changes_since_previous(store: Store, client: str, framework: str) -> list[st
     Returns None when there is no earlier session.
     """
     fw = registry.get(framework)
-    current = store.load(client, framework, fw.module.Inputs)
-    previous = store.latest_valid_snapshot(client, framework, fw.module.Inputs) if current is not None else None
+    current = store.load(client, framework, fw.Inputs)
+    previous = store.latest_valid_snapshot(client, framework, fw.Inputs) if current is not None else None
     if previous is None:
         return None
-    describe = getattr(fw.module, "changes", None)
+    describe = fw.changes
     if describe is not None:
         return describe(previous, current)
     before, after = previous.model_dump(), current.model_dump()

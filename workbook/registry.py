@@ -1,38 +1,64 @@
 """The framework registry: the one list the CLI, reports, batch runner and summary read.
 
-Adding a framework means adding its room (pure module, lesson, view, notebook,
-tests) and one :class:`Framework` entry to :data:`REGISTRY`; nothing else.
+The registry lists module names only. Everything else about a framework (title,
+citation, notebook, inputs, headline metrics, plan action...) is read from the
+:class:`~workbook.spec.FrameworkSpec` its pure module exports as ``SPEC``.
+
+Adding a framework to the product means writing its room (pure module with
+``SPEC``, view, lesson, notebook, example data) and adding its name to
+:data:`FRAMEWORKS`; see CONTRIBUTING.md.
+
+A framework that lives outside the package (a client's own, or a test fixture)
+is added without touching any file here, in one of two documented ways:
+
+- ``register_module("package.module")`` in the running process;
+- the environment variable ``WORKBOOK_FRAMEWORKS`` (comma-separated module
+  names), read when the registry is first used, so that notebook kernels,
+  report runs and batch workers started from that environment see it too.
+
+Either way the module must be importable and export ``SPEC``; its spec's
+``module_name``, ``ui_module``, ``lesson_module`` and (absolute) ``notebook``
+say where the rest of the room is.
 """
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from .errors import UnknownFramework
+from .spec import NOTEBOOK_DIR, FrameworkSpec, PlanAction
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+__all__ = ["FRAMEWORKS", "EXTRA_ENV", "NOTEBOOK_DIR", "Framework", "FrameworkSpec", "REGISTRY", "get", "names",
+           "register_module", "unregister_module", "spec_of"]
+
+#: The shipped frameworks in report order: the stems of ``workbook.frameworks.<name>``.
+FRAMEWORKS: tuple[str, ...] = (
+    "sales_marketing",
+    "value_proposition",
+    "purpose_brands",
+    "clv",
+    "nps",
+    "brand_communities",
+    "female_economy",
+    "growth_stages",
+    "deal_qualification",
+)
+#: Environment variable naming extra framework modules (comma-separated), registered after the shipped ones.
+EXTRA_ENV = "WORKBOOK_FRAMEWORKS"
+
+_registered: list[str] = []  # modules added with register_module, in order
+_specs: dict[str, FrameworkSpec] = {}  # module name -> spec, filled on first use
 
 
 @dataclass(frozen=True)
 class Framework:
-    """One registered framework.
+    """A notebook-only registry entry: a page with no pure module (tests register misbehaving notebooks).
 
-    Attributes
-    ----------
-    name : str
-        Identifier, also the stem of the client's input file and of the modules
-        ``workbook.frameworks.<name>``, ``workbook.ui.<name>`` and
-        ``workbook.lessons.<name>``.
-    title : str
-        Human title for reports and menus.
-    citation : str
-        The source article.
-    notebook : str
-        The notebook file in ``notebooks/``.
-    headline_metrics : tuple of str
-        The keys of ``headline()['metrics']`` the portfolio view shows.
+    It has the attributes the batch runner reads (``name``, ``title``,
+    ``citation``, ``notebook_path``); a real framework is a :class:`FrameworkSpec`.
     """
 
     name: str
@@ -40,106 +66,107 @@ class Framework:
     citation: str
     notebook: str
     headline_metrics: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    plan_action: PlanAction | None = None
 
     @property
     def module(self) -> ModuleType:
-        """The pure logic module (``Inputs``, ``TABLES``, ``evaluate``, ``headline``)."""
-        return importlib.import_module(f"workbook.frameworks.{self.name}")
-
-    @property
-    def ui(self) -> ModuleType:
-        """The widget view module."""
-        return importlib.import_module(f"workbook.ui.{self.name}")
-
-    @property
-    def lesson(self) -> ModuleType:
-        """The teaching module."""
-        return importlib.import_module(f"workbook.lessons.{self.name}")
+        """Not available: a notebook-only entry has no pure module."""
+        raise UnknownFramework(f"framework {self.name!r} is a notebook-only entry with no pure module")
 
     @property
     def notebook_path(self) -> Path:
-        """Absolute path of the framework's notebook."""
+        """Absolute path of the notebook."""
         return NOTEBOOK_DIR / self.notebook
 
 
-REGISTRY: tuple[Framework, ...] = (
-    Framework(
-        name="sales_marketing",
-        title="Sales and Marketing relationship",
-        citation=('Philip Kotler, Neil Rackham and Suj Krishnaswamy, "Ending the War Between Sales '
-                  'and Marketing", Harvard Business Review, July-August 2006'),
-        notebook="sales_marketing.ipynb",
-        headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
-    ),
-    Framework(
-        name="value_proposition",
-        title="Customer value propositions",
-        citation=('James C. Anderson, James A. Narus and Wouter van Rossum, "Customer Value Propositions in '
-                  'Business Markets", Harvard Business Review, March 2006'),
-        notebook="value_proposition.ipynb",
-        headline_metrics=("net_value_usd", "favorable_differences", "points_of_contention", "current_pitch"),
-    ),
-    Framework(
-        name="purpose_brands",
-        title="Purpose brands and jobs to be done",
-        citation=('Clayton M. Christensen, Scott Cook and Taddy Hall, "Marketing Malpractice: The Cause and '
-                  'the Cure", Harvard Business Review, December 2005'),
-        notebook="purpose_brands.ipynb",
-        headline_metrics=("brands", "jobs", "stretched_brands", "stretched_product_share"),
-    ),
-    Framework(
-        name="clv",
-        title="Customer value: lifetime value, customer equity and customer-centricity",
-        citation=('Roland T. Rust, Christine Moorman and Gaurav Bhalla, "Rethinking Marketing", Harvard Business '
-                  'Review, January-February 2010'),
-        notebook="customer_value.ipynb",
-        headline_metrics=("customer_equity", "mean_clv", "top_10_share", "audit_stage"),
-    ),
-    Framework(
-        name="nps",
-        title="Net Promoter Score",
-        citation='Frederick F. Reichheld, "The One Number You Need to Grow", Harvard Business Review, December 2003',
-        notebook="net_promoter.ipynb",
-        headline_metrics=("nps", "margin_of_error", "n", "trend_points"),
-    ),
-    Framework(
-        name="brand_communities",
-        title="Brand communities",
-        citation=('Susan Fournier and Lara Lee, "Getting Brand Communities Right", Harvard Business Review, '
-                  'April 2009'),
-        notebook="brand_communities.ipynb",
-        headline_metrics=("dominant_form", "pool_score", "web_score", "hub_score"),
-    ),
-    Framework(
-        name="female_economy",
-        title="The female economy",
-        citation='Michael J. Silverstein and Kate Sayre, "The Female Economy", Harvard Business Review, September 2009',
-        notebook="female_economy.ipynb",
-        headline_metrics=("total_at_stake_usd", "top_segment", "unserved_segments"),
-    ),
-    Framework(
-        name="growth_stages",
-        title="Five stages of growth",
-        citation='"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article)',
-        notebook="growth_stages.ipynb",
-        headline_metrics=("stage", "weakest", "position", "product", "people"),
-    ),
-    Framework(
-        name="deal_qualification",
-        title="Deal qualification: ready, willing and able",
-        citation='"To close, a purchaser must be ready, willing and able", Cheap Marketing Shop blog, July 2006',
-        notebook="deal_qualification.ipynb",
-        headline_metrics=("raw_forecast_usd", "qualified_forecast_usd", "gap_share"),
-    ),
-)
+def spec_of(module_name: str) -> FrameworkSpec:
+    """Import ``module_name`` and return its ``SPEC``.
+
+    Raises
+    ------
+    UnknownFramework
+        When the module cannot be imported or exports no :class:`FrameworkSpec`.
+    """
+    if module_name not in _specs:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise UnknownFramework(f"framework module {module_name!r} cannot be imported: {exc}") from exc
+        spec = getattr(module, "SPEC", None)
+        if not isinstance(spec, FrameworkSpec):
+            raise UnknownFramework(f"framework module {module_name!r} exports no SPEC (a workbook.spec.FrameworkSpec)")
+        _specs[module_name] = spec
+    return _specs[module_name]
+
+
+def _module_names() -> list[str]:
+    shipped = [f"workbook.frameworks.{name}" for name in FRAMEWORKS]
+    from_env = [m.strip() for m in os.environ.get(EXTRA_ENV, "").split(",") if m.strip()]
+    out: list[str] = []
+    for name in shipped + from_env + _registered:
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _build() -> tuple[FrameworkSpec, ...]:
+    specs = [spec_of(m) for m in _module_names()]
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.name in seen:
+            raise UnknownFramework(f"framework name {spec.name!r} is registered twice")
+        seen.add(spec.name)
+    return tuple(specs)
+
+
+def __getattr__(attr: str):
+    """``REGISTRY`` is built on first use (importing the framework modules then, not at import)."""
+    if attr == "REGISTRY":
+        value = _build()
+        globals()["REGISTRY"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
+
+
+def register_module(module_name: str) -> FrameworkSpec:
+    """Register the framework whose pure module is ``module_name`` (after the shipped ones).
+
+    Parameters
+    ----------
+    module_name : str
+        An importable module exporting ``SPEC``.
+
+    Returns
+    -------
+    FrameworkSpec
+    """
+    spec = spec_of(module_name)
+    if module_name not in _registered:
+        _registered.append(module_name)
+    globals().pop("REGISTRY", None)  # rebuilt on next use
+    _build()
+    return spec
+
+
+def unregister_module(module_name: str) -> None:
+    """Undo :func:`register_module` (tests)."""
+    if module_name in _registered:
+        _registered.remove(module_name)
+    _specs.pop(module_name, None)
+    globals().pop("REGISTRY", None)
+
+
+def _registry() -> tuple:
+    return globals()["REGISTRY"] if "REGISTRY" in globals() else __getattr__("REGISTRY")
 
 
 def names() -> list[str]:
     """Return the registered framework names in report order."""
-    return [f.name for f in REGISTRY]
+    return [f.name for f in _registry()]
 
 
-def get(name: str) -> Framework:
+def get(name: str) -> FrameworkSpec:
     """Return the framework called ``name``.
 
     Raises
@@ -147,7 +174,9 @@ def get(name: str) -> Framework:
     UnknownFramework
         Naming the registered frameworks.
     """
-    for fw in REGISTRY:
+    if "REGISTRY" not in globals() and name in FRAMEWORKS:  # one room: import only its module
+        return spec_of(f"workbook.frameworks.{name}")
+    for fw in _registry():
         if fw.name == name:
             return fw
     raise UnknownFramework(f"framework: got {name!r}; allowed: {', '.join(names())}")

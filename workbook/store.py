@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import (
     ClientExists,
@@ -64,7 +64,9 @@ INVALID_DIR = "invalid"
 
 
 class Profile(BaseModel):
-    """A client's profile, stored as ``profile.json``."""
+    """A client's profile, stored as ``profile.json``; unknown keys are refused, naming the key."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = 1
     name: str = Field(min_length=1, max_length=200)
@@ -507,13 +509,7 @@ class Store:
         if not isinstance(raw, dict):
             raise InvalidInput.one(str(path.name), type(raw).__name__, "a JSON object", context)
         raw.pop(META_KEY, None)
-        version = raw.get("schema_version", 1)
-        supported = model.model_fields["schema_version"].default if "schema_version" in model.model_fields else 1
-        if isinstance(version, int) and version > supported:
-            raise SchemaVersionError(
-                f"{context}: {path.name} has schema_version {version}, this release reads up to {supported}; "
-                "upgrade the workbook package")
-        return self._validate(model, raw, context)
+        return self._validate(model, raw, context)  # the schema version is checked there, once
 
     @staticmethod
     def _validate(model: type[M], doc: M | dict, context: str) -> M:
@@ -532,6 +528,31 @@ def _first_line(exc: BaseException) -> str:
 
 def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]", "_", text)[:40]
+
+
+def read_report_json(reports_dir: str | os.PathLike, client: str, name: str) -> Any:
+    """Read a JSON file the batch wrote next to a client's report (``<reports_dir>/<client>/<name>.json``).
+
+    Used by the executive summary for the ``<framework>.headline.json`` files.
+
+    Returns
+    -------
+    The parsed JSON, or None when the file does not exist.
+
+    Raises
+    ------
+    InvalidSlug, InvalidInput
+        When ``client`` or ``name`` is not a safe slug or name, or the file is not JSON.
+    """
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z]+)?", name):
+        raise InvalidInput.one("name", name, "a framework name, optionally with a suffix such as '.headline'")
+    path = Path(reports_dir).expanduser().resolve() / check_slug(client) / f"{name}.json"
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput.one(path.name, str(exc)[:80], "a JSON file as the batch writes it") from None
 
 
 def _iso(when: str) -> str:

@@ -22,6 +22,7 @@ from . import registry
 from .errors import InvalidInput
 from .charts import png_bytes
 from .html import Html, card, esc, para
+from .room import RoomState
 from .store import Store
 
 
@@ -102,8 +103,6 @@ class Lesson:
     """
 
     def __init__(self, framework: str, data_dir: str = "../data") -> None:
-        from .ui.base import RoomState
-
         self.framework = registry.get(framework)
         self.module = self.framework.lesson
         self.client = self.module.EXAMPLE_CLIENT

@@ -19,12 +19,12 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from workbook import registry
+from workbook.spec import BrowserEdit
 
 from .conftest import open_notebook
 
@@ -41,35 +41,6 @@ SHOTS_ENV = "WORKBOOK_BROWSER_SHOTS"
 SAVED = re.compile(r"^Saved \d\d:\d\d:\d\d$")
 RUN_TIMEOUT_S = 60
 
-
-@dataclass(frozen=True)
-class Edit:
-    """One real change a consultant makes in a room's form.
-
-    kind is ``toggle`` (in the first ToggleButtons group shown, click the
-    button after the selected one), ``select`` (pick another option of the
-    dropdown labelled ``label``; ``option`` names it, else the first one not
-    selected) or ``slider`` (focus the handle of the slider labelled ``label``
-    and press the right arrow key). ``tab`` is the form tab to open first.
-    """
-
-    kind: str
-    label: str = ""
-    tab: str = ""
-    option: str = ""
-
-
-EDITS = {
-    "sales_marketing": Edit("toggle"),                           # statement 1 of the first respondent
-    "value_proposition": Edit("select", "Current pitch"),
-    "purpose_brands": Edit("select", "endorsed by", option="(none)"),  # an endorsed brand stands alone
-    "clv": Edit("toggle", tab="Audit"),
-    "nps": Edit("select", "Segment"),                            # the segment to look closer at
-    "brand_communities": Edit("toggle"),                         # the first statement
-    "female_economy": Edit("select", "Split market by"),
-    "growth_stages": Edit("toggle", tab="Alignment"),
-    "deal_qualification": Edit("slider", "Deals to list first", tab="Settings"),
-}
 
 _BY_NOTEBOOK = {fw.notebook: fw for fw in registry.REGISTRY}
 
@@ -168,7 +139,7 @@ def lab(module_lab_server, module_page):
 
 # -- the edit ------------------------------------------------------------------------
 
-def _make_edit(page, form, edit: Edit) -> str:
+def _make_edit(page, form, edit: BrowserEdit) -> str:
     """Make ``edit`` in ``form`` through its widgets; returns what was done, for messages."""
     from playwright.sync_api import expect
 
@@ -280,8 +251,8 @@ def test_notebook_runs_in_jupyterlab(notebook: Path, lab, module_tmp: Path) -> N
         raise AssertionError(f"{rel}: a chart did not load (complete, width, height): {sizes}") from None
 
     # One real edit through the widgets: saved, and the client's file changed.
-    edit = EDITS.get(framework.name)
-    assert edit is not None, f"add an edit for the {framework.name!r} room to EDITS"
+    edit = framework.browser_edit  # declared in the room's SPEC (workbook.spec.BrowserEdit)
+    assert edit is not None, f"declare browser_edit in the SPEC of the {framework.name!r} room"
     doc = server.root / "data" / "clients" / client / f"{framework.name}.json"
     repo_doc = REPO / "data" / "clients" / client / f"{framework.name}.json"
     before, repo_before = doc.read_bytes(), repo_doc.read_bytes()

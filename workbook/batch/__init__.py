@@ -28,25 +28,43 @@ each Dask worker process holding its own warm worker.
 Nothing listens on a network address in a local batch: workers talk over Unix
 socket pairs and pipes (a Dask scheduler, when used, is the user's own).
 
-The package: :mod:`.jobs` (jobs, outcomes, the failure table), :mod:`.manifest`
-(fingerprints and manifests, for resume), :mod:`.pages` (what runs inside a warm
-worker: execute, export, write a page), :mod:`.pools` (local warm workers or
-Dask), :mod:`.pdf` (printing) and :mod:`.runner` (:func:`run_batch`).  Every
-name is importable from here.
+Faults stay with their client: a notebook that fails, hangs or kills its
+kernel, or one client's unreadable files (a corrupt profile, say), is one row
+of the failure table, and every other client's pages and PDF are still
+built.  The table printed stops at the first 50 problems and counts the rest;
+``errors_file`` gets them all.  Ctrl-C keeps what is done (a rerun neither
+reruns those pages nor prints those PDFs again) and exits 130.
+
+The package, in layers (each imports only those below it, and only public names)::
+
+    runner      run_batch: plan -> pages -> portfolio -> pdfs, each a named step
+    plan        ClientPlan: one client's current pages, jobs, summary and manifest
+    pools  pdf  warm workers (local or Dask) running pages; Chromium printing PDFs
+    pages       inside a warm worker: execute, export and write one page
+    manifest    fingerprints and typed manifests (PageEntry, Manifest), for resume
+    jobs        Job, Outcome, StepFailure, BatchResult; the failure table
+
+Every public name is importable from here.
 """
 from __future__ import annotations
 
-from .jobs import (DEFAULT_TIMEOUT, PARTS, SUMMARY, SUMMARY_NOTEBOOK, SUMMARY_TITLE, BatchResult, Job, Outcome,
-                   describe, failure_table, one_line)
-from .manifest import MANIFEST, fingerprint, load_manifest, package_digest
-from .pages import SKIP_TAGS, run_job, warm_worker, write_portfolio
-from .pdf import PDF_PAGES, print_pdfs
+from .jobs import (DEFAULT_TIMEOUT, INTERRUPTED_EXIT, PARTS, SHOWN_PROBLEMS, SUMMARY, SUMMARY_NOTEBOOK, SUMMARY_TITLE,
+                   BatchResult, Job, Outcome, StepFailure, describe, describe_interruption, failure_table, one_line,
+                   problem_rows, problems_text)
+from .manifest import (MANIFEST, Manifest, PageEntry, fingerprint, load_manifest, outputs_exist, package_digest,
+                       report_digest, write_manifest)
+from .pages import PORTFOLIO, SKIP_TAGS, run_job, warm_worker, write_portfolio
+from .pdf import PDF_PAGES, PdfJob, print_pdfs
+from .plan import ClientPlan, Settings, plan_client
 from .pools import BATCH_PRELOAD, WORKER_GRACE, DaskPool, LocalPool, close_dask_workers
-from .runner import LOG_NAME, default_workers, run_batch
+from .runner import LOG_NAME, BatchRun, default_workers, pages_step, pdf_step, plan_step, portfolio_step, run_batch
 
 __all__ = [
-    "DEFAULT_TIMEOUT", "PARTS", "SUMMARY", "SUMMARY_NOTEBOOK", "SUMMARY_TITLE", "BatchResult", "Job", "Outcome",
-    "describe", "failure_table", "one_line", "MANIFEST", "fingerprint", "load_manifest", "package_digest",
-    "SKIP_TAGS", "run_job", "warm_worker", "write_portfolio", "PDF_PAGES", "print_pdfs", "BATCH_PRELOAD",
-    "WORKER_GRACE", "DaskPool", "LocalPool", "close_dask_workers", "LOG_NAME", "default_workers", "run_batch",
+    "DEFAULT_TIMEOUT", "INTERRUPTED_EXIT", "PARTS", "SHOWN_PROBLEMS", "SUMMARY", "SUMMARY_NOTEBOOK", "SUMMARY_TITLE",
+    "BatchResult", "Job", "Outcome", "StepFailure", "describe", "describe_interruption", "failure_table", "one_line",
+    "problem_rows", "problems_text", "MANIFEST", "Manifest", "PageEntry", "fingerprint", "load_manifest",
+    "outputs_exist", "package_digest", "report_digest", "write_manifest", "PORTFOLIO", "SKIP_TAGS", "run_job",
+    "warm_worker", "write_portfolio", "PDF_PAGES", "PdfJob", "print_pdfs", "ClientPlan", "Settings", "plan_client",
+    "BATCH_PRELOAD", "WORKER_GRACE", "DaskPool", "LocalPool", "close_dask_workers", "LOG_NAME", "BatchRun",
+    "default_workers", "pages_step", "pdf_step", "plan_step", "portfolio_step", "run_batch",
 ]

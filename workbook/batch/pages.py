@@ -19,6 +19,8 @@ from .jobs import PARTS, SUMMARY, SUMMARY_TITLE, Job, Outcome, one_line
 log = logging.getLogger(__name__)
 
 SKIP_TAGS = ("live", "teaching")
+#: :func:`write_portfolio` as a warm worker calls it.
+PORTFOLIO = "workbook.batch.pages:write_portfolio"
 
 _EXPORTER = None
 
@@ -169,7 +171,7 @@ def _run_summary(job: Job, timings: dict) -> Outcome:
 def write_portfolio(reports_dir: str, data_dir: str, clients: Sequence[str]) -> str:
     """Write ``reports/portfolio.html`` from every client's headline files (runs in a worker)."""
     from ..store import Store, atomic_write
-    from ..ui.summary import portfolio_page
+    from ..summary.portfolio import portfolio_page
 
     page = portfolio_page(Store(data_dir), Path(reports_dir), clients)
     path = Path(reports_dir) / "portfolio.html"

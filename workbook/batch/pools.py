@@ -23,7 +23,7 @@ WORKER_GRACE = 120.0  # seconds a worker may take beyond the notebook timeout (e
 BATCH_PRELOAD = (
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "IPython", "ipywidgets", "pydantic",
     "workbook", "workbook.notebook", "workbook.report", "workbook.charts", "workbook.html",
-    "workbook.frameworks.summary", "workbook.ui.summary", "papermill", "nbconvert", "nbformat",
+    "workbook.frameworks.summary", "workbook.summary.page", "workbook.summary.portfolio", "papermill", "nbconvert", "nbformat",
     "bdb", "IPython.core.logger", "pandas.core.methods.to_dict",
 )
 
@@ -58,6 +58,7 @@ class LocalPool:
     def __init__(self, n: int, log_file=None) -> None:
         # The first worker starts importing at once; :meth:`start` clones it for the
         # others, so the imports and warm-up are paid once, not ``n`` times.
+        self._closing = False
         self._t0 = time.perf_counter()
         self._log_file = log_file
         self._n = n
@@ -86,6 +87,11 @@ class LocalPool:
             t.start()
         return self
 
+    @property
+    def started(self) -> bool:
+        """Say whether :meth:`start` has run (the workers are being fed)."""
+        return bool(self._threads)
+
     def _loop(self, i: int) -> None:
         try:
             self.workers[i].wait_ready()
@@ -96,6 +102,8 @@ class LocalPool:
             if job is None:
                 return
             worker = self.workers[i]
+            if self._closing:
+                return
             if not worker.alive:
                 try:
                     worker = self.workers[i] = _new_worker(log_file=self._log_file)
@@ -108,19 +116,25 @@ class LocalPool:
         self._seq += 1
         self._jobs.put((0 if job.framework == SUMMARY else 1, self._seq, job))
 
-    def results(self) -> Outcome:
-        return self._results.get()
+    def results(self, timeout: float | None = None) -> Outcome | None:
+        """The next outcome; ``None`` when none came within ``timeout`` seconds."""
+        try:
+            return self._results.get(timeout=timeout)
+        except queue.Empty:
+            return None
 
     def call(self, target: str, *args):
         return self.workers[0].call(target, *args, timeout=600)
 
     def close(self) -> None:
+        """Stop the workers, also in the middle of jobs (an interrupted batch); no worker is restarted."""
+        self._closing = True
         for _ in self._threads:
-            self._jobs.put((9, 1 << 60, None))
-        for t in self._threads:
-            t.join(timeout=5)
+            self._jobs.put((-1, -1, None))
         for w in self.workers:
             w.close()
+        for t in self._threads:
+            t.join(timeout=5)
 
 
 _DASK_WORKERS = threading.local()
@@ -146,9 +160,9 @@ atexit.register(close_dask_workers)
 
 
 def _dask_call(target: str, *args):
-    from ..engine.worker import _resolve
+    from ..engine import resolve
 
-    return _resolve(target)(*args)
+    return resolve(target)(*args)
 
 
 class DaskPool:
@@ -159,22 +173,29 @@ class DaskPool:
 
         self.client = Client(address, set_as_default=False)
         self._ac = None
+        self._jobs: dict[str, Job] = {}  # future key -> its job, to name a job whose future failed
         self.startup = 0.0
 
     def submit(self, job: Job) -> None:
         from distributed import as_completed
 
-        future = self.client.submit(_dask_job, job, pure=False, priority=1 if job.framework == SUMMARY else 0,
-                                    key=f"workbook-{job.client}-{job.framework}-{time.monotonic_ns()}")
-        future._workbook_job = job  # type: ignore[attr-defined]
+        key = f"workbook-{job.client}-{job.framework}-{time.monotonic_ns()}"
+        future = self.client.submit(_dask_job, job, pure=False, priority=1 if job.framework == SUMMARY else 0, key=key)
+        self._jobs[key] = job
         if self._ac is None:
             self._ac = as_completed([future], loop=self.client.loop)
         else:
             self._ac.add(future)
 
-    def results(self) -> Outcome:
+    def results(self, timeout: float | None = None) -> Outcome | None:
+        """The next outcome; ``None`` when none came within ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while deadline is not None and not self._ac.has_ready():
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.05)
         future = next(self._ac)
-        job: Job = future._workbook_job  # type: ignore[attr-defined]
+        job = self._jobs.pop(future.key)
         try:
             return future.result()
         except Exception as exc:  # noqa: BLE001 - a lost Dask worker, for instance

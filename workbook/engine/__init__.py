@@ -30,22 +30,32 @@ so far are kept) and, if it does not stop, killed; it is reported as a
 ``DeadKernelError`` on the cell that was running.  Either way the worker lives
 on for the next notebook.
 
-The package: :mod:`.shell` (the IPython shell and the output capture),
-:mod:`.fork` (forking a child, timeouts, dead children), :mod:`.worker` (the
-warm worker process and :class:`WarmWorker`) and :mod:`.papermill_engines`
-(the two papermill engines).  Every name is importable from here.
+The package, in layers; each module imports only the ones below it, and only
+their public names::
+
+    papermill_engines   the two papermill engines (WarmEngine, IPCEngine)
+          |
+        worker          the warm worker process and its client, WarmWorker
+          |
+         fork           forking a child per notebook; timeouts, dead children
+          |
+        shell           the IPython shell and the output capture (imports nothing here)
+
+A worker registers the engines by name (``worker.WORKER_SETUP``) rather than
+importing the layer above it.  Every public name is importable from here.
 """
 from __future__ import annotations
 
 from . import papermill_engines
 from .fork import INTERRUPT_GRACE, CellRun, NotebookRun, run_forked
-from .papermill_engines import code_cells
-from .shell import DEFAULT_PRELOAD, SLOW_OPTIONAL_IMPORTS, block_slow_imports, prepare
-from .worker import WarmWorker, WorkerDied, default_worker, shutdown_workers
+from .papermill_engines import code_cells, register_engines
+from .shell import DEFAULT_PRELOAD, SLOW_OPTIONAL_IMPORTS, CellOutput, block_slow_imports, prepare
+from .worker import WORKER_SETUP, WarmWorker, WorkerDied, default_worker, in_worker, resolve, shutdown_workers
 
 __all__ = [
-    "DEFAULT_PRELOAD", "SLOW_OPTIONAL_IMPORTS", "INTERRUPT_GRACE", "CellRun", "NotebookRun", "block_slow_imports",
-    "prepare", "run_forked", "WorkerDied", "WarmWorker", "default_worker", "shutdown_workers", "code_cells",
+    "DEFAULT_PRELOAD", "SLOW_OPTIONAL_IMPORTS", "INTERRUPT_GRACE", "CellOutput", "CellRun", "NotebookRun",
+    "block_slow_imports", "prepare", "run_forked", "WORKER_SETUP", "WorkerDied", "WarmWorker", "default_worker",
+    "in_worker", "resolve", "shutdown_workers", "code_cells", "register_engines",
 ]  # and, built on first access, WarmEngine, IPCEngine and IPCKernelManager
 
 

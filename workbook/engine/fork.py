@@ -6,6 +6,8 @@ over a pipe.  A cell that runs past ``execution_timeout`` seconds is
 interrupted (its outputs so far are kept) and, if it does not stop, killed; it
 is reported as a ``CellTimeoutError`` on that cell.  A child that dies is
 reported as a ``DeadKernelError`` on the cell that was running.
+
+Layer: imports :mod:`.shell` only (its public functions).
 """
 from __future__ import annotations
 
@@ -19,8 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Callable
 
-from . import shell as _shell
-from .shell import _CAPTURE, _FdCapture, _StreamWriter, prepare
+from . import shell
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +65,28 @@ class NotebookRun:
 # --------------------------------------------------------------------------
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when its warm worker dies (a stopped batch leaves no notebook running)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker's timeouts still stop the child
+        pass
+
+
 def _child(conn: Connection, cells: list[tuple[int, str, list[str]]], opts: dict) -> None:
     """Body of the forked child: run the cells and report each one."""
     os.setpgid(0, 0)
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 0
     try:
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
-        fds = _FdCapture()
-        sys.stdout = _StreamWriter("stdout", 1)
-        sys.stderr = _StreamWriter("stderr", 2)
+        shell.capture_child_output()
         env = opts.get("env")
         if env is not None:
             keep = {k: os.environ[k] for k in ("MPLBACKEND",) if k in os.environ}
@@ -86,24 +97,16 @@ def _child(conn: Connection, cells: list[tuple[int, str, list[str]]], opts: dict
             os.chdir(opts["cwd"])
         if "" not in sys.path:
             sys.path.insert(0, "")
-        shell = _shell._SHELL
         allow_errors = bool(opts.get("allow_errors"))
         for index, source, tags in cells:
-            count = shell.execution_count
+            count = shell.execution_count()
             conn.send(("start", index, count))
-            _CAPTURE.begin(index)
             t0 = time.perf_counter()
-            try:
-                shell.run_cell(source, store_history=True, silent=False)
-            finally:
-                fds.drain()
-            outputs = _CAPTURE.outputs
-            failed = any(o["output_type"] == "error" for o in outputs)
-            updates, _CAPTURE.updates = _CAPTURE.updates, []
-            for update in updates:
+            cell = shell.run_cell(index, source)
+            for update in cell.updates:
                 conn.send(("update",) + update)
-            conn.send(("done", index, outputs, count, failed, time.perf_counter() - t0))
-            if failed and not allow_errors and "raises-exception" not in tags:
+            conn.send(("done", index, cell.outputs, count, cell.failed, time.perf_counter() - t0))
+            if cell.failed and not allow_errors and "raises-exception" not in tags:
                 break
         conn.send(("end",))
     except BaseException:  # pragma: no cover - reported to the parent
@@ -150,8 +153,8 @@ def run_forked(
     ``on_event`` receives ``("start", index)``, ``("done", CellRun)`` and
     ``("update", cell_index, output_index, data, metadata)`` as they happen.
     """
-    if _shell._SHELL is None:
-        prepare()
+    if not shell.is_prepared():
+        shell.prepare()
     run = NotebookRun()
     t_fork = time.perf_counter()
     read_end, write_end = os.pipe()

@@ -5,6 +5,8 @@ a forked child of a warm worker (:class:`WarmEngine`); ``engine_name=
 "workbook-ipc"`` is papermill's standard nbclient engine with the kernel on
 ZeroMQ's ``ipc`` transport (:class:`IPCEngine`).  Both are registered with
 papermill here and through the ``papermill.engine`` entry point.
+
+Layer: the top of :mod:`workbook.engine`; imports :mod:`.worker` and :mod:`.fork`.
 """
 from __future__ import annotations
 
@@ -15,9 +17,8 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from . import worker as _worker
 from .fork import CellRun, run_forked
-from .worker import default_worker
+from .worker import default_worker, in_worker
 
 
 def code_cells(nb, skip_tags=()) -> list[tuple[int, str, list[str]]]:
@@ -70,6 +71,54 @@ def _language_info() -> dict:
     }
 
 
+class CellBookkeeping:
+    """papermill's per-cell bookkeeping for a notebook whose cells run in a forked child.
+
+    :meth:`on_event` takes the child's reports (see :func:`~workbook.engine.fork.run_forked`)
+    and writes outputs and papermill's start/complete/exception marks into the notebook;
+    cells the child never runs (markdown, empty, skipped) get their marks in order too.
+    """
+
+    def __init__(self, nb_man, runnable: set[int], log_output=False, stdout_file=None, stderr_file=None) -> None:
+        self.nb_man = nb_man
+        self.runnable = runnable
+        self.mirror = (log_output, stdout_file, stderr_file)
+        self.next = 0  # the first cell not yet marked complete
+
+    def finish_skipped(self, upto: int) -> None:
+        """Mark the cells before ``upto`` that the child does not run as started and complete."""
+        cells = self.nb_man.nb.cells
+        while self.next < upto:
+            i = self.next
+            if i not in self.runnable:
+                self.nb_man.cell_start(cells[i], i)
+                self.nb_man.cell_complete(cells[i], i)
+            self.next = i + 1
+
+    def on_event(self, event: tuple) -> None:
+        """Record one report of the child: a cell started, a cell done, or a display updated."""
+        cells = self.nb_man.nb.cells
+        kind = event[0]
+        if kind == "start":
+            index = event[1]
+            self.finish_skipped(index)
+            self.nb_man.cell_start(cells[index], index)
+        elif kind == "done":
+            run: CellRun = event[1]
+            cell = cells[run.index]
+            cell.outputs = [_to_node(o) for o in run.outputs]
+            cell.execution_count = run.execution_count
+            _mirror(run.outputs, *self.mirror)
+            if run.failed:
+                self.nb_man.cell_exception(cell, cell_index=run.index)
+            self.nb_man.cell_complete(cell, cell_index=run.index)
+            self.next = run.index + 1
+        elif kind == "update":
+            _, ci, oi, data, metadata = event
+            out = cells[ci].outputs[oi]
+            out["data"], out["metadata"] = _to_node(data), _to_node(metadata)
+
+
 # -- the standard path: a real kernel over ZeroMQ ipc sockets --------------
 
 def _ipc_kernel_manager_class():
@@ -119,42 +168,12 @@ def _define_engines() -> None:
                 raise ValueError(f"the workbook engine runs Python notebooks only, not {language!r}")
             execution_timeout = execution_timeout or kwargs.get("timeout")
             cells = code_cells(nb, skip_tags)
-            runnable = {index for index, _, _ in cells}
-            state = {"next": 0}
-
-            def finish_skipped(upto: int) -> None:
-                # cells the kernel never sees still get papermill's start/complete bookkeeping
-                while state["next"] < upto:
-                    i = state["next"]
-                    if i not in runnable:
-                        nb_man.cell_start(nb.cells[i], i)
-                        nb_man.cell_complete(nb.cells[i], i)
-                    state["next"] = i + 1
-
-            def on_event(event: tuple) -> None:
-                kind = event[0]
-                if kind == "start":
-                    index = event[1]
-                    finish_skipped(index)
-                    nb_man.cell_start(nb.cells[index], index)
-                elif kind == "done":
-                    run: CellRun = event[1]
-                    cell = nb.cells[run.index]
-                    cell.outputs = [_to_node(o) for o in run.outputs]
-                    cell.execution_count = run.execution_count
-                    _mirror(run.outputs, log_output, stdout_file, stderr_file)
-                    if run.failed:
-                        nb_man.cell_exception(cell, cell_index=run.index)
-                    nb_man.cell_complete(cell, cell_index=run.index)
-                    state["next"] = run.index + 1
-                elif kind == "update":
-                    _, ci, oi, data, metadata = event
-                    out = nb.cells[ci].outputs[oi]
-                    out["data"], out["metadata"] = _to_node(data), _to_node(metadata)
+            book = CellBookkeeping(nb_man, {index for index, _, _ in cells}, log_output, stdout_file, stderr_file)
+            on_event, finish_skipped = book.on_event, book.finish_skipped
 
             opts = dict(cwd=os.getcwd(), env=dict(os.environ), execution_timeout=execution_timeout,
                         notebook_timeout=notebook_timeout, allow_errors=allow_errors)
-            if _worker._IN_WORKER:
+            if in_worker():
                 run = run_forked(cells, on_event=on_event, **opts)
             else:
                 run = default_worker().execute(cells, on_event=on_event, **opts)
@@ -185,6 +204,15 @@ def _define_engines() -> None:
     globals().update(WarmEngine=WarmEngine, IPCEngine=IPCEngine)
     papermill_engines.register("workbook", WarmEngine)
     papermill_engines.register("workbook-ipc", IPCEngine)
+
+
+def register_engines() -> None:
+    """Register ``workbook`` and ``workbook-ipc`` with papermill (imports papermill); idempotent."""
+    if "WarmEngine" not in globals():
+        try:
+            _define_engines()
+        except ImportError:  # pragma: no cover - papermill is a dependency
+            logging.getLogger(__name__).warning("papermill is not importable; only WarmWorker.execute works")
 
 
 def __getattr__(name: str):

@@ -1,9 +1,14 @@
 """The child side of the warm engine: an IPython shell whose outputs become nbformat dicts.
 
-A warm worker builds one :class:`ZMQCompatibleShell` (inside :func:`prepare`)
+A warm worker builds one ``ZMQCompatibleShell`` (inside :func:`prepare`)
 after importing the heavy modules; every forked child runs its cells in that
 shell.  Everything the cells print or display is collected by the module's
 capture, in the shape nbclient would have written into the notebook.
+
+This is the bottom layer of :mod:`workbook.engine`: it imports no other
+module of the package.  A forked child calls :func:`capture_child_output`
+once, then :func:`run_cell` per cell; each returns plain data
+(:class:`CellOutput`).
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import logging
 import os
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -273,13 +279,16 @@ def prepare(preload: tuple[str, ...] | list[str] = DEFAULT_PRELOAD) -> None:
     if _SHELL is None:
         _SHELL = _make_shell()
         _warm_caches(_SHELL)
-    from . import papermill_engines  # not at the top: it imports this module
 
-    if "WarmEngine" not in vars(papermill_engines):
-        try:
-            papermill_engines._define_engines()
-        except ImportError:  # pragma: no cover - papermill is a dependency
-            log.warning("papermill is not importable; only WarmWorker.execute works")
+
+def is_prepared() -> bool:
+    """Say whether :func:`prepare` has built the shell in this process."""
+    return _SHELL is not None
+
+
+def execution_count() -> int:
+    """The execution count the next cell will get."""
+    return _SHELL.execution_count
 
 
 class _FdCapture:
@@ -302,3 +311,43 @@ class _FdCapture:
                 self.read[name] = size
                 _CAPTURE.stream(name, data.decode("utf-8", "replace"))
 
+
+
+_FDS: _FdCapture | None = None
+
+
+def capture_child_output() -> None:
+    """Send this (forked child) process's output to the capture: fds 1 and 2 and ``sys`` streams.
+
+    Called once in a child, before its first :func:`run_cell`.
+    """
+    global _FDS
+    _FDS = _FdCapture()
+    sys.stdout = _StreamWriter("stdout", 1)
+    sys.stderr = _StreamWriter("stderr", 2)
+
+
+@dataclass
+class CellOutput:
+    """What one cell produced: its outputs (nbformat dicts), whether it failed, and display updates.
+
+    ``updates`` are ``(cell_index, output_index, data, metadata)`` of outputs of
+    *earlier* cells changed through a display id.
+    """
+
+    outputs: list[dict]
+    failed: bool
+    updates: list[tuple[int, int, dict, dict]] = field(default_factory=list)
+
+
+def run_cell(index: int, source: str) -> CellOutput:
+    """Run one cell (notebook position ``index``) in the prepared shell and collect its outputs."""
+    _CAPTURE.begin(index)
+    try:
+        _SHELL.run_cell(source, store_history=True, silent=False)
+    finally:
+        if _FDS is not None:
+            _FDS.drain()
+    outputs = _CAPTURE.outputs
+    updates, _CAPTURE.updates = _CAPTURE.updates, []
+    return CellOutput(outputs, any(o["output_type"] == "error" for o in outputs), updates)

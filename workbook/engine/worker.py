@@ -5,6 +5,10 @@ the shell of :mod:`workbook.engine.shell` once.  It answers requests over a Unix
 socket pair: ``execute`` runs cells in a forked child (:func:`run_forked`),
 ``call`` runs a function inside the worker, ``clone`` forks a second worker
 that needs no second round of imports.  Nothing listens on a network address.
+
+Layer: imports :mod:`.fork` and :mod:`.shell`.  The papermill engines, one
+layer up, are registered in each worker by name (:data:`WORKER_SETUP`), not
+imported from here.
 """
 from __future__ import annotations
 
@@ -29,10 +33,19 @@ from .shell import DEFAULT_PRELOAD, prepare
 
 log = logging.getLogger(__name__)
 
+#: Run in every warm worker after its imports: make ``engine_name="workbook"`` known to papermill there.
+WORKER_SETUP: tuple[str, ...] = ("workbook.engine.papermill_engines:register_engines",)
+
 _IN_WORKER = False  # True inside a warm worker process (set by _serve)
 
 
-def _resolve(target: str | Callable) -> Callable:
+def in_worker() -> bool:
+    """Say whether this process is a warm worker (notebooks fork from it directly)."""
+    return _IN_WORKER
+
+
+def resolve(target: str | Callable) -> Callable:
+    """The callable named by ``"module:function"`` (or ``target`` itself when it is callable)."""
     if callable(target):
         return target
     module, _, name = target.partition(":")
@@ -49,9 +62,9 @@ def _serve(fd: int, preload: list[str], warmups: list[str]) -> None:
     conn = Connection(fd)
     t0 = time.perf_counter()
     prepare(preload)
-    for target in warmups:
+    for target in (*WORKER_SETUP, *warmups):
         try:
-            _resolve(target)()
+            resolve(target)()
         except Exception:
             log.warning("warm-up %s failed", target, exc_info=True)
     # Everything imported so far is shared with the children copy-on-write.  A full
@@ -113,7 +126,7 @@ def _serve_loop(conn: Connection) -> None:
                 conn.send(("return", run))
             elif kind == "call":
                 _, target, args, kwargs = request
-                conn.send(("return", _resolve(target)(*args, **kwargs)))
+                conn.send(("return", resolve(target)(*args, **kwargs)))
         except BaseException as exc:  # report, keep serving
             tb = traceback.format_exc()
             try:
@@ -131,7 +144,8 @@ def _portable_exception(exc: BaseException) -> BaseException:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def _serve_main() -> None:  # entry point of ``python -c`` in WarmWorker
+def serve_main() -> None:
+    """Entry point of a warm worker process (``python -c`` started by :class:`WarmWorker`)."""
     args = sys.argv[1:]
     fd = int(args[0])
     preload = [m for m in args[1].split(",") if m]
@@ -170,7 +184,7 @@ class WarmWorker:
         child_env.setdefault("MPLBACKEND", "Agg")
         child_env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         child_env.update(env or {})
-        code = "from workbook.engine.worker import _serve_main; _serve_main()"
+        code = "from workbook.engine.worker import serve_main; serve_main()"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", code, str(theirs.fileno()), ",".join(preload), ",".join(warmups)],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=child_env,

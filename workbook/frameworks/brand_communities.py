@@ -25,14 +25,14 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from workbook.errors import not_allowed, not_allowed_at, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
 
 NAME = "brand_communities"
 TITLE = "Brand communities"
-SOURCE = (
-    'Fournier and Lee, "Getting Brand Communities Right", Harvard Business Review, 2009'
-)
+#: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
+SOURCE = 'Susan Fournier and Lara Lee, "Getting Brand Communities Right", Harvard Business Review, April 2009'
 SCHEMA_VERSION = 1
 
 FORMS = ("pool", "web", "hub")
@@ -201,13 +201,6 @@ class Inputs(BaseModel):
     community: str = Field(default="", max_length=200)
     target_form: FormKind | None = None
     answers: dict[str, Answer] = Field(default_factory=dict)
-
-    @field_validator("schema_version")
-    @classmethod
-    def _known_version(cls, v: int) -> int:
-        if v != SCHEMA_VERSION:
-            raise not_allowed_at((), v, "unknown schema version", str(SCHEMA_VERSION))
-        return v
 
     @field_validator("answers", mode="before")
     @classmethod
@@ -412,3 +405,23 @@ def headline(result: Result) -> dict:
         metrics[f"{row.form}_score"] = "not answered" if pd.isna(row.score) else round(float(row.score), 2)
     metrics["answered"] = result.answered
     return {"status": status, "summary": summary + ".", "metrics": metrics}
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="brand_communities",
+    title="Brand communities",
+    citation=SOURCE,
+    notebook="brand_communities.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction("Choose the community form that fits the brand (pool, web or hub) and staff it",
+                           "Community manager", "Next 6 months"),
+    headline_metrics=("dominant_form", "pool_score", "web_score", "hub_score"),
+    browser_edit=BrowserEdit("toggle"),  # the first statement
+)

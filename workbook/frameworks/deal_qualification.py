@@ -36,10 +36,12 @@ from pydantic_core import PydanticCustomError
 
 from workbook.checks import MAX_ABS_NUMBER, evaluation_tables, latest_date
 from workbook.errors import InvalidInput, Problem, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
 
-SOURCE = '"To close, a purchaser must be ready, willing and able" (Cheap Marketing Shop blog, 2006)'
+#: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
+SOURCE = '"To close, a purchaser must be ready, willing and able", Cheap Marketing Shop blog, July 2006'
 
 # The three conditions a purchaser must meet (seed 002_*); the explanations
 # are our working definitions.
@@ -610,3 +612,23 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if previous.priority_count != current.priority_count:
         notes.append(f"Deals listed first {previous.priority_count} \u2192 {current.priority_count}.")
     return notes
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="deal_qualification",
+    title="Deal qualification: ready, willing and able",
+    citation=SOURCE,
+    notebook="deal_qualification.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=RELATED,
+    changes=changes,
+    plan_action=PlanAction("Qualify every forecast deal on ready, willing and able before it counts",
+                           "Head of Sales", "Next 30 days"),
+    headline_metrics=("raw_forecast_usd", "qualified_forecast_usd", "gap_share"),
+    browser_edit=BrowserEdit("slider", "Deals to list first", tab="Settings"),
+)

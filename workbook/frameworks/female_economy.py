@@ -30,10 +30,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from workbook.errors import not_allowed_at, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
 
-SOURCE = 'Silverstein and Sayre, "The Female Economy", Harvard Business Review, 2009'
+#: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
+SOURCE = 'Michael J. Silverstein and Kate Sayre, "The Female Economy", Harvard Business Review, September 2009'
 
 # Needs a segment can have. The list is our reading of the segment traits in
 # the article's exhibit (seed 000_*); each need is tied to a trait below.
@@ -586,3 +588,23 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
         if o.name in scored and scored[o.name] != o.needs:
             notes.append(f"Needs re-scored for {o.name}.")
     return notes
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="female_economy",
+    title="The female economy",
+    citation=SOURCE,
+    notebook="female_economy.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction("Design one focused offer for the largest under-served segment",
+                           "Head of Product", "Next 6 months"),
+    headline_metrics=("total_at_stake_usd", "top_segment", "unserved_segments"),
+    browser_edit=BrowserEdit("select", "Split market by"),
+)

@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from workbook.checks import latest_date
 from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
 
@@ -596,3 +597,23 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if added:
         notes.append("Revenue added for " + ", ".join(map(str, sorted(added))) + ".")
     return notes
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="growth_stages",
+    title="Five stages of growth",
+    citation='"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article)',
+    notebook="growth_stages.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction("Close the gap in the weakest of position, product and people for the current stage",
+                           "Chief executive", "Next 6 months"),
+    headline_metrics=("stage", "weakest", "position", "product", "people"),
+    browser_edit=BrowserEdit("toggle", tab="Alignment"),
+)

@@ -27,15 +27,15 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workbook.errors import InvalidInput, not_allowed_at, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
 
 NAME = "purpose_brands"
 TITLE = "Purpose brands and jobs to be done"
-SOURCE = (
-    'Christensen, Cook and Hall, "Marketing Malpractice: The Cause and the Cure", '
-    "Harvard Business Review, 2005"
-)
+#: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
+SOURCE = ('Clayton M. Christensen, Scott Cook and Taddy Hall, "Marketing Malpractice: The Cause and '
+          'the Cure", Harvard Business Review, December 2005')
 SCHEMA_VERSION = 1
 
 
@@ -270,13 +270,6 @@ class Inputs(BaseModel):
     schema_version: int = SCHEMA_VERSION
     company: str = Field(default="", max_length=120)
     brands: list[Brand] = Field(default_factory=list, max_length=MAX_BRANDS)
-
-    @field_validator("schema_version")
-    @classmethod
-    def _known_version(cls, v: int) -> int:
-        if v != SCHEMA_VERSION:
-            raise not_allowed_at((), v, "unknown schema version", str(SCHEMA_VERSION))
-        return v
 
     @field_validator("brands")
     @classmethod
@@ -577,3 +570,24 @@ def headline(result: Result) -> dict:
             "stretched_product_share": round(result.stretched_product_share, 3),
         },
     }
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="purpose_brands",
+    title="Purpose brands and jobs to be done",
+    citation=SOURCE,
+    notebook="purpose_brands.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction(("Map each brand to the job customers hire it for; plan purpose brands "
+                            "under an endorser for stretched brands"),
+                           "Brand manager", "Next 6 months"),
+    headline_metrics=("brands", "jobs", "stretched_brands", "stretched_product_share"),
+    browser_edit=BrowserEdit("select", "endorsed by", option="(none)"),  # an endorsed brand stands alone
+)

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Sequence
 
 import pandas as pd
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..checks import evaluation_tables
-from ..errors import InvalidInput, Problem, validated
+from ..errors import InvalidInput, Problem, not_allowed, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 # -- constants from the source ------------------------------------------------
 
@@ -219,6 +220,8 @@ Answer = Annotated[int, Field(strict=True, ge=ANSWER_MIN, le=ANSWER_MAX)]
 class Respondent(BaseModel):
     """One person's answers; ``None`` marks a statement not answered yet."""
 
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=100)
     role: Literal["Sales", "Marketing", "Other"]
     answers: list[Answer | None] = Field(default_factory=lambda: [None] * N_STATEMENTS)
@@ -227,7 +230,8 @@ class Respondent(BaseModel):
     @classmethod
     def _twenty(cls, value: list) -> list:
         if len(value) != N_STATEMENTS:
-            raise ValueError(f"exactly {N_STATEMENTS} answers (one per statement, null where not answered)")
+            raise not_allowed("wrong number of answers",
+                              f"exactly {N_STATEMENTS} answers (one per statement, null where not answered)")
         return value
 
     @property
@@ -242,7 +246,9 @@ class Respondent(BaseModel):
 
 
 class Inputs(BaseModel):
-    """The client's saved diagnostic: respondents and checklist."""
+    """The client's saved diagnostic: respondents and checklist (unknown keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = 1
     respondents: list[Respondent] = Field(default_factory=list)
@@ -255,7 +261,7 @@ class Inputs(BaseModel):
         for r in value:
             key = r.name.strip().lower()
             if key in seen:
-                raise ValueError(f"respondent names must be unique; {r.name!r} appears twice")
+                raise not_allowed("repeated respondent name", f"each name once ({r.name!r} appears twice)")
             seen.add(key)
         return value
 
@@ -264,7 +270,8 @@ class Inputs(BaseModel):
     def _known_items(cls, value: dict[str, bool]) -> dict[str, bool]:
         unknown = sorted(set(value) - set(CHECKLIST_IDS))
         if unknown:
-            raise ValueError(f"checklist items must be among {', '.join(CHECKLIST_IDS)}; unknown: {', '.join(unknown)}")
+            raise not_allowed("unknown checklist items", f"checklist items among {', '.join(CHECKLIST_IDS)} "
+                                                         f"(unknown: {', '.join(unknown)})")
         return value
 
     def add_respondent(self, name: str, role: str) -> Respondent:
@@ -516,7 +523,13 @@ class Result:
 
 
 def evaluate(inputs: Inputs | dict, tables: dict | None = None) -> Result:
-    """Score the complete respondents; list the incomplete ones (name, answered)."""
+    """Score the complete respondents; list the incomplete ones (name, answered).
+
+    Raises
+    ------
+    InvalidInput
+        When ``inputs`` (a dict or an :class:`Inputs`) is not valid, naming every problem.
+    """
     inputs = validated(Inputs, inputs if inputs is not None else {}, "sales_marketing inputs")
     evaluation_tables(tables, "sales_marketing tables")
     complete = [r for r in inputs.respondents if r.complete]
@@ -578,3 +591,25 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if ticked:
         notes.append(f"Checklist: {ticked:+d} task(s) done.")
     return notes
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="sales_marketing",
+    title="Sales and Marketing relationship",
+    citation=('Philip Kotler, Neil Rackham and Suj Krishnaswamy, "Ending the War Between Sales and '
+              'Marketing", Harvard Business Review, July-August 2006'),
+    notebook="sales_marketing.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction(("Agree shared definitions, a lead handoff and one joint pipeline review "
+                            "between Sales and Marketing"),
+                           "Heads of Sales and Marketing", "Next 90 days"),
+    headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
+    browser_edit=BrowserEdit("toggle"),  # statement 1 of the first respondent
+)

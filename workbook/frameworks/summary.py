@@ -17,15 +17,17 @@ across all clients.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import InvalidInput, from_pydantic
+from ..errors import InvalidInput, UnknownFramework, not_allowed, validated
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,8 @@ TIMEFRAMES = ("Next 30 days", "Next 90 days", "Next 6 months", "Next 12 months")
 PRIORITIES = {1: "High", 2: "Medium", 3: "Low"}
 MAX_ACTIONS = 40
 
-#: What to do first when a framework is amber or red: (action, owner, time frame).
+#: What to do first when a framework is amber or red: (action, owner, time frame). Read only
+#: through :func:`plan_action_for`, which prefers the framework's own ``SPEC.plan_action``.
 FRAMEWORK_ACTIONS: dict[str, tuple[str, str, str]] = {
     "sales_marketing": ("Agree shared definitions, a lead handoff and one joint pipeline review between Sales "
                         "and Marketing", "Heads of Sales and Marketing", "Next 90 days"),
@@ -60,11 +63,59 @@ FRAMEWORK_ACTIONS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def plan_action_for(framework: str) -> tuple[str, str, str] | None:
+    """(action, owner, time frame) a framework proposes when it reads amber or red.
+
+    The one place the plan's per-framework actions are looked up: the
+    framework's ``SPEC.plan_action`` when the registry has one, else the
+    table above; None for a framework with neither.
+    """
+    from .. import registry  # late: the registry imports the framework modules
+
+    try:
+        spec = registry.get(framework)
+    except UnknownFramework:
+        spec = None
+    planned = getattr(spec, "plan_action", None)
+    if planned is not None:
+        return planned.action, planned.owner, planned.timeframe
+    return FRAMEWORK_ACTIONS.get(framework)
+
+
+def _no_surrogates(value: str) -> str:
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise not_allowed("unpaired surrogate code point", "text without unpaired surrogates (they cannot be "
+                          "saved as UTF-8); emoji, any script and accents are fine")
+    return value.strip()
+
+
+def stable_id(action: "Action | dict", seen: set[str] | None = None) -> str:
+    """A repeatable id for an action that has none (saved before ids, or proposed).
+
+    Made from the action's own fields, so every session that reads the same
+    file gives the line the same id; ``seen`` makes twins unique.
+    """
+    doc = action if isinstance(action, dict) else action.model_dump()
+    key = "|".join(str(doc.get(k, "")) for k in ("action", "owner", "timeframe", "priority", "source"))
+    base = "p" + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:10]
+    found, n = base, 1
+    while seen is not None and found in seen:
+        n += 1
+        found = f"{base}-{n}"
+    return found
+
+
+def new_id() -> str:
+    """A fresh id for an action a user adds (unique across sessions)."""
+    return "n" + uuid.uuid4().hex[:12]
+
+
 class Action(BaseModel):
     """One line of the action plan."""
 
     model_config = ConfigDict(extra="forbid")
 
+    id: str = Field("", max_length=40, pattern=r"^[A-Za-z0-9_-]*$")
     action: str = Field(min_length=1, max_length=300)
     owner: str = Field("", max_length=80)
     timeframe: Literal[TIMEFRAMES] = "Next 90 days"  # type: ignore[valid-type]
@@ -74,8 +125,23 @@ class Action(BaseModel):
 
     @field_validator("action", "owner", "source")
     @classmethod
-    def _strip(cls, value: str) -> str:
-        return value.strip()
+    def _strip(cls, value: str, info) -> str:
+        value = _no_surrogates(value)
+        if info.field_name == "action" and not value:
+            raise not_allowed("blank action", "a short sentence saying what to do (not only spaces)")
+        return value
+
+
+def with_ids(actions: Sequence[Action]) -> list[Action]:
+    """``actions`` with every blank id filled by :func:`stable_id` (explicit ids kept)."""
+    seen = {a.id for a in actions if a.id}
+    out = []
+    for a in actions:
+        if not a.id:
+            a = a.model_copy(update={"id": stable_id(a, seen)})
+            seen.add(a.id)
+        out.append(a)
+    return out
 
 
 class Inputs(BaseModel):
@@ -87,6 +153,21 @@ class Inputs(BaseModel):
     edited: bool = False
     actions: list[Action] = Field(default_factory=list, max_length=MAX_ACTIONS)
     note: str = Field("", max_length=2000)
+
+    @field_validator("note")
+    @classmethod
+    def _clean_note(cls, value: str) -> str:
+        return _no_surrogates(value)
+
+    @model_validator(mode="after")
+    def _ids(self) -> "Inputs":
+        ids = [a.id for a in self.actions if a.id]
+        twins = sorted({i for i in ids if ids.count(i) > 1})
+        if twins:
+            raise not_allowed(f"repeated action id {', '.join(twins)}", "each action's id once")
+        if len(ids) < len(self.actions):
+            self.actions = with_ids(self.actions)
+        return self
 
 
 TABLES: dict[str, Any] = {}
@@ -291,37 +372,52 @@ def _overview(lines: Sequence[Line]) -> str:
     return f"All {len(known)} frameworks with a result are on track."
 
 
-def evaluate(inputs: Inputs, headlines: Mapping[str, dict],
+def clean_headline(value: Any) -> dict | None:
+    """A recorded headline in a shape the summary can read: status, summary text, metrics dict.
+
+    Anything else recorded (a damaged file, a list) reads as no result (None);
+    an unknown status reads as ``grey`` and non-dict metrics as none.
+    """
+    if not isinstance(value, Mapping):
+        return None
+    metrics = value.get("metrics")
+    return {"status": _clean_status(value.get("status")), "summary": str(value.get("summary") or ""),
+            "metrics": dict(metrics) if isinstance(metrics, Mapping) else {}}
+
+
+def evaluate(inputs: Inputs | dict, headlines: Mapping[str, Any],
              frameworks: Sequence[tuple[str, str]]) -> Result:
     """Read the headlines of one client together.
 
     Parameters
     ----------
-    inputs : Inputs
+    inputs : Inputs or dict
         The consultant's saved plan and note.
     headlines : mapping
         ``{framework: {"status", "summary", "metrics"}}`` as recorded by each
         framework notebook; frameworks without a result are simply absent.
     frameworks : sequence of (name, title)
         The frameworks to list, in report order.
+
+    Raises
+    ------
+    InvalidInput
+        When ``inputs`` is not a valid summary document.
     """
-    if not isinstance(inputs, Inputs):
-        try:
-            inputs = Inputs.model_validate(inputs)
-        except ValidationError as exc:
-            raise from_pydantic(exc, "summary") from None
+    inputs = validated(Inputs, inputs, "summary")
+    names = {n for n, _ in frameworks}
+    cleaned = {k: h for k, h in ((k, clean_headline(v)) for k, v in headlines.items()) if h and k in names}
     lines = []
     for name, title in frameworks:
-        h = headlines.get(name)
+        h = cleaned.get(name)
         if h is None:
             lines.append(Line(name, title, "grey", "No result in this report.", {}, False))
         else:
-            lines.append(Line(name, title, _clean_status(h.get("status")), str(h.get("summary", "")),
-                              dict(h.get("metrics", {})), True))
+            lines.append(Line(name, title, h["status"], h["summary"], h["metrics"], True))
     counts = {s: sum(1 for ln in lines if ln.available and ln.status == s) for s in STATUSES}
     known = [ln.status for ln in lines if ln.available and ln.status != "grey"]
     overall = min(known, key=STATUS_RANK.__getitem__) if known else "grey"
-    readings = _readings({k: v for k, v in headlines.items() if any(k == n for n, _ in frameworks)})
+    readings = _readings(cleaned)
     proposed = _propose(lines, readings)
     plan = tuple(inputs.actions) if inputs.edited else proposed
     overview = Reading("overview", tuple(n for n, _ in frameworks), _overview(lines), None)
@@ -332,9 +428,10 @@ def evaluate(inputs: Inputs, headlines: Mapping[str, dict],
 def _propose(lines: Sequence[Line], readings: Sequence[Reading]) -> tuple[Action, ...]:
     actions: list[Action] = [r.action for r in readings if r.action is not None]
     for ln in sorted(lines, key=lambda x: STATUS_RANK[x.status]):
-        if ln.status not in ("red", "amber") or ln.framework not in FRAMEWORK_ACTIONS:
+        planned = plan_action_for(ln.framework) if ln.status in ("red", "amber") else None
+        if planned is None:
             continue
-        what, owner, when = FRAMEWORK_ACTIONS[ln.framework]
+        what, owner, when = planned
         actions.append(Action(action=what, owner=owner, timeframe=when, priority=1 if ln.status == "red" else 2,
                               source=ln.title))
     seen, unique = set(), []
@@ -343,7 +440,7 @@ def _propose(lines: Sequence[Line], readings: Sequence[Reading]) -> tuple[Action
             seen.add(a.action)
             unique.append(a)
     unique.sort(key=lambda a: (a.priority, TIMEFRAMES.index(a.timeframe)))
-    return tuple(unique[:MAX_ACTIONS])
+    return tuple(with_ids(unique[:MAX_ACTIONS]))
 
 
 def headline(result: Result) -> dict:
@@ -356,63 +453,16 @@ def headline(result: Result) -> dict:
                         "readings": len(result.readings) - 1, "actions": len(result.plan)}}
 
 
+def validate(inputs: Any) -> Inputs:
+    """Validate the summary's saved inputs, raising :class:`InvalidInput` naming every problem."""
+    return validated(Inputs, inputs, "summary")
+
+
 def validate_action(doc: dict) -> Action:
     """Validate one edited plan line, raising :class:`InvalidInput` naming the field."""
-    try:
-        return Action.model_validate(doc)
-    except ValidationError as exc:
-        raise from_pydantic(exc, "action") from None
-
-
-# -- portfolio ------------------------------------------------------------------
-
-def portfolio_frame(clients: Sequence[tuple[str, str]], headlines: Mapping[str, Mapping[str, dict]],
-                    frameworks: Sequence[tuple[str, str, Sequence[str]]]) -> pd.DataFrame:
-    """One row per client: overall status, each framework's status and key metrics.
-
-    Parameters
-    ----------
-    clients : sequence of (slug, name)
-    headlines : mapping
-        ``{slug: {framework: headline}}``.
-    frameworks : sequence of (name, title, metric keys)
-    """
-    rows = []
-    for slug, name in clients:
-        hs = headlines.get(slug, {})
-        row: dict[str, Any] = {"client": name}
-        statuses = []
-        for fw, title, metrics in frameworks:
-            h = hs.get(fw)
-            status = _clean_status(h.get("status")) if h else "\u2013"
-            row[title] = status
-            if h and status != "grey":
-                statuses.append(status)
-            for key in metrics:
-                value = (h or {}).get("metrics", {}).get(key, "\u2013")
-                row[f"{title}: {key.replace('_', ' ')}"] = value
-        row["overall"] = min(statuses, key=STATUS_RANK.__getitem__) if statuses else "grey"
-        row["red"] = statuses.count("red")
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    frame = frame.sort_values(["red", "client"], ascending=[False, True], kind="stable")
-    return frame.reset_index(drop=True)
-
-
-def portfolio_grid(frame: pd.DataFrame, titles: Sequence[str]) -> list[list[str]]:
-    """Statuses as a clients x frameworks grid (for the portfolio chart)."""
-    return [[str(row.get(t, "\u2013")) for t in titles] for _, row in frame.iterrows()]
-
-
-def validate(inputs: Any) -> Inputs:
-    """Validate the summary's saved inputs."""
-    try:
-        return Inputs.model_validate(inputs)
-    except ValidationError as exc:
-        raise from_pydantic(exc, "summary") from None
+    return validated(Action, doc, "plan line")
 
 
 __all__ = ["Action", "Inputs", "Result", "Line", "Reading", "RULES", "evaluate", "headline", "plan_frame",
-           "portfolio_frame", "portfolio_grid", "validate", "validate_action", "InvalidInput"]
+           "plan_action_for", "clean_headline", "stable_id", "new_id", "with_ids", "validate", "validate_action",
+           "InvalidInput"]

@@ -26,15 +26,16 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workbook.errors import InvalidInput, not_allowed, not_allowed_at, validated
+from ..spec import BrowserEdit, FrameworkSpec, PlanAction
+from workbook.formatting import money as usd  # the one money style; ``usd`` kept for callers
 
 log = logging.getLogger(__name__)
 
 NAME = "value_proposition"
 TITLE = "Customer value propositions"
-SOURCE = (
-    'Anderson, Narus and van Rossum, "Customer Value Propositions in Business Markets", '
-    "Harvard Business Review, 2006"
-)
+#: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
+SOURCE = ('James C. Anderson, James A. Narus and Wouter van Rossum, "Customer Value Propositions in '
+          'Business Markets", Harvard Business Review, March 2006')
 SCHEMA_VERSION = 1
 
 # The views an element can have against the next best alternative (the article's
@@ -216,13 +217,6 @@ class Inputs(BaseModel):
     value_period: str = Field(default="a year", max_length=40)
     elements: list[Element] = Field(default_factory=list, max_length=MAX_ELEMENTS)
 
-    @field_validator("schema_version")
-    @classmethod
-    def _known_version(cls, v: int) -> int:
-        if v != SCHEMA_VERSION:
-            raise not_allowed("unknown schema version", f"{SCHEMA_VERSION}")
-        return v
-
     @field_validator("elements")
     @classmethod
     def _unique_names(cls, elements: list[Element]) -> list[Element]:
@@ -361,11 +355,6 @@ def equation_text(element: Element, period: str = "a year") -> str:
         f"{_num(element.quantity)} {unit} × ${_num(element.unit_value_usd)} each"
         f" = {usd(value)} {period}".rstrip()
     )
-
-
-def usd(x: float) -> str:
-    """Format a money amount: ``usd(-1250) == "-$1,250"``."""
-    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
 
 
 def _num(x: float | None) -> str:
@@ -598,3 +587,24 @@ def headline(result: Result) -> dict:
             "current_pitch": result.pitch.label,
         },
     }
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="value_proposition",
+    title="Customer value propositions",
+    citation=SOURCE,
+    notebook="value_proposition.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction(("Rebuild the value proposition around the one or two differences customers "
+                            "value most, backed by customer value research"),
+                           "Head of Marketing", "Next 90 days"),
+    headline_metrics=("net_value_usd", "favorable_differences", "points_of_contention", "current_pitch"),
+    browser_edit=BrowserEdit("select", "Current pitch"),
+)

@@ -5,9 +5,8 @@ import pandas as pd
 
 from ..frameworks import brand_communities as bc
 from ..html import card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.brand_communities import forms_section, guidance_section, scores_section
 
 EXAMPLE_CLIENT = "bluebird-coffee"
 
@@ -29,7 +28,7 @@ def worked_example(ctx: Context) -> list:
             "what keeps members coming back: the shared pursuit (Ironman triathletes share the goal of finishing one), "
             "the people they have come to know (runners of the Hash House Harriers), or the person at the centre "
             "(the audience of Oprah).")),
-        forms_section(ctx),
+        render("brand_communities", "forms", ctx),
         card("Step 1: answer four statements per form", para(
             "Bluebird's founder answered twelve statements about the subscribers who follow the head roaster's "
             "weekly tasting videos, each from 1 (strongly disagree) to 5 (strongly agree). Four statements probe "
@@ -38,11 +37,11 @@ def worked_example(ctx: Context) -> list:
         card("Step 2: average each form", table(pd.DataFrame(rows)) + para(
             f"The highest mean is the dominant form: here the {top.label.lower()}. When two forms share the top "
             "score the workbook takes the first in the order pool, web, hub and reports the tie.")),
-        scores_section(ctx),
+        render("brand_communities", "scores", ctx),
         card("Step 3: compare with what the client wants", para(
             "Bluebird would like a pool, built around a love of well-made coffee, but today the community hangs "
             "on one person. The risk of a hub is exactly that dependence.")),
-        guidance_section(ctx),
+        render("brand_communities", "guidance", ctx),
     ]
 
 

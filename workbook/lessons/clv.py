@@ -5,9 +5,8 @@ import pandas as pd
 
 from ..frameworks import clv
 from ..html import card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.clv import tiers_section
 
 EXAMPLE_CLIENT = "bluebird-coffee"
 
@@ -79,7 +78,7 @@ def worked_example(ctx: Context) -> list:
             f"Adding every customer's value gives customer equity, ${res.value.equity:,.0f}. Ranked by value, "
             f"the top 10% hold {res.value.top_10_share:.0%} of it: these are the customers a customer manager "
             "would own first.")),
-        tiers_section(ctx),
+        render("clv", "tiers", ctx),
         card("Step 5: subscribers", para(
             f"For the subscription a simpler formula serves: with margin m = ${inp.subscription.monthly_margin:.2f} a "
             f"month, retention r = {inp.subscription.monthly_retention:.2f} and a monthly discount rate "

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from ..frameworks import deal_qualification as dq
 from ..html import card, para
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.deal_qualification import forecast_section, priorities_section, statement_one_section
 
 EXAMPLE_CLIENT = "aurora-software"
 
@@ -27,12 +26,12 @@ def worked_example(ctx: Context) -> list:
             f"deals whose buyer is ready, willing and able gives the qualified forecast, "
             f"${res.qualified_total:,.0f}. The gap, ${res.gap:,.0f} or {res.gap_share:.0%}, is the part of the "
             "forecast that depends on a condition nobody has yet confirmed.")),
-        forecast_section(ctx),
+        render("deal_qualification", "forecast", ctx),
         card("Step 3: where to work first", para(
             f"{top['deal']} comes first: ${top['weighted']:,.0f} weighted, divided by {top['missing'].count(',') + 1} "
             f"missing condition(s), gives a priority score of ${top['priority_score']:,.0f}.")),
-        priorities_section(ctx),
-        statement_one_section(ctx),
+        render("deal_qualification", "priorities", ctx),
+        render("deal_qualification", "statement_one", ctx),
     ]
 
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from ..frameworks import female_economy as fe
 from ..html import card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.female_economy import fit_section, opportunity_section, shares_section
 
 EXAMPLE_CLIENT = "meridian-bank"
 
@@ -28,7 +27,7 @@ def worked_example(ctx: Context) -> list:
             "below its size. Fast-trackers are 24% of women but earn 34% of the income; women making ends meet "
             "are 12% of women and earn 5%. The published population shares add to 99% because of rounding; "
             "the tool keeps them as published.")),
-        shares_section(ctx),
+        render("female_economy", "shares", ctx),
         card("Step 2: size one segment by hand", para(
             f"Meridian puts women's spending on personal banking and wealth services in its counties at "
             f"${res.market_size_usd:,.0f} a year and splits it by share of earned income. Women managing on "
@@ -36,13 +35,13 @@ def worked_example(ctx: Context) -> list:
             f"{row['current_share']:.0%} of that and aims for {row['target_share']:.0%}, so "
             f"${row['segment_market_usd']:,.0f} \u00d7 ({row['target_share']:.0%} \u2212 "
             f"{row['current_share']:.0%}) = ${row['at_stake_usd']:,.0f} a year is at stake.")),
-        opportunity_section(ctx),
+        render("female_economy", "opportunity", ctx),
         card("Step 3: do the offers meet the needs?", para(
             "Each offer is scored 0 to 3 on the needs we read from each segment's traits. An offer's fit to a "
             "segment is its average score over that segment's needs divided by 3; a segment counts as served "
             f"when its best offer reaches {fe.SERVED_FROM:.2f}, partly served from {fe.PARTLY_SERVED_FROM:.2f}.")
             + para("Segments no offer serves: " + ", ".join(res.unserved) + ".")),
-        fit_section(ctx),
+        render("female_economy", "fit", ctx),
         card("The article's example: Curves", para(fe.CURVES_EXAMPLE) + para(
             "Scored on our list of needs (our illustration, not the article's):")
             + table(fe.segment_table(include_subsegments=False)[["segment"]].assign(

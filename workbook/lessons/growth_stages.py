@@ -5,9 +5,8 @@ import pandas as pd
 
 from ..frameworks import growth_stages as gs
 from ..html import bullets, card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.growth_stages import alignment_section, headline_section, path_section
 
 EXAMPLE_CLIENT = "aurora-software"
 
@@ -29,16 +28,16 @@ def worked_example(ctx: Context) -> list:
             "$1M to $5M Discovery, $5M to $10M Map-Making, $10M to $50M Navigation and over $50M Acceleration. "
             "A value exactly on a boundary opens the higher stage, except $50M, which the article keeps in "
             f"Navigation because Acceleration starts above it. So Aurora is in {res.stage.name}.")),
-        path_section(ctx),
+        render("growth_stages", "path", ctx),
         card("Step 2: score position, product and people", para(
             "Each of the three gets three statements answered from 1 (strongly disagree) to 5 (strongly agree). "
             "A dimension's score is the mean of its three answers:") + table(answers, "{:.2f}") + para(
             f"Alignment is only as strong as its weakest part, so the weakest link, {res.weakest} at "
             f"{res.alignment:.2f}, sets the band: {res.band}. When two dimensions tie, the one this stage most "
             "often fails on is named.")),
-        alignment_section(ctx),
+        render("growth_stages", "alignment", ctx),
         card("Step 3: read the stage's warning", para(res.stage.failure_cause) + bullets(res.recommendations)),
-        headline_section(ctx),
+        render("growth_stages", "headline", ctx),
     ]
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..formatting import points
 from ..frameworks import nps
 from ..html import card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.nps import headline_section, points, segments_section, trend_section
 
 EXAMPLE_CLIENT = "bluebird-coffee"
 
@@ -51,12 +51,12 @@ def worked_example(ctx: Context) -> list:
             f"{points(s10.ci_high)}: it never leaves \u2212100..100 and, as the test suite shows by simulation, it "
             "covers the true score about as often as promised even with few answers. With thousands of answers "
             f"the two agree ({o.wald_low:+.1f} to {o.wald_high:+.1f} against {o.ci_low:+.1f} to {o.ci_high:+.1f}).")),
-        headline_section(ctx),
+        render("nps", "headline", ctx),
         card("Step 4: segments and quarters", para(
             "The same arithmetic runs for each segment and each quarter. Two scores differ for real only when "
             "their difference is large against the combined uncertainty of both; the p-value measures that.")),
-        segments_section(ctx),
-        trend_section(ctx),
+        render("nps", "segments", ctx),
+        render("nps", "trend", ctx),
     ]
 
 

@@ -5,9 +5,8 @@ import pandas as pd
 
 from ..frameworks import purpose_brands as pb
 from ..html import bullets, card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.purpose_brands import matrix_section
 
 EXAMPLE_CLIENT = "northwind-tools"
 
@@ -33,7 +32,7 @@ def worked_example(ctx: Context) -> list:
             "One product for one job is where strong brands start. Several products for one job is still a "
             "purpose brand, like the Sony Walkman. A brand whose products do different jobs is stretched.")
              + table(placed)),
-        matrix_section(ctx),
+        render("purpose_brands", "matrix", ctx),
         card("Step 3: read the advice", bullets(res.recommendations) + para(
             "Marriott and Milwaukee faced the same choice: Marriott put Courtyard and Residence Inn under its "
             "name, and Milwaukee did the same with Sawzall and Hole Hawg.")),

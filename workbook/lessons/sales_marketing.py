@@ -5,9 +5,8 @@ import pandas as pd
 
 from ..frameworks import sales_marketing as sm
 from ..html import card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.sales_marketing import headline_section, totals_section
 
 EXAMPLE_CLIENT = "aurora-software"
 
@@ -32,8 +31,8 @@ def worked_example(ctx: Context) -> list:
             "Each respondent is scored the same way. The team's type comes from the average total (rounded to a "
             "whole point). Comparing the Sales answers with the Marketing answers shows where the two sides "
             "experience the relationship differently.")),
-        headline_section(ctx),
-        totals_section(ctx),
+        render("sales_marketing", "headline", ctx),
+        render("sales_marketing", "totals", ctx),
     ]
 
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from ..frameworks import value_proposition as vp
 from ..html import bullets, card, para, table
+from ..room import Context, render
 from ..teaching import Exercise
-from ..ui.base import Context
-from ..ui.value_proposition import focus_section, values_section
 
 EXAMPLE_CLIENT = "aurora-software"
 
@@ -45,8 +44,8 @@ def worked_example(ctx: Context) -> list:
             "The one or two favorable differences worth most become the heart of the pitch, with the essential "
             f"point of parity alongside. Aurora's current pitch is {res.pitch.label.lower()}, whose pitfall is "
             f"{res.pitch.pitfall}.")),
-        focus_section(ctx),
-        values_section(ctx),
+        render("value_proposition", "focus", ctx),
+        render("value_proposition", "values", ctx),
     ]
 
 

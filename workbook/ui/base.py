@@ -22,7 +22,6 @@ import logging
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -31,79 +30,13 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from pydantic import BaseModel
 
-from .. import registry
 from ..charts import png_bytes
 from ..errors import WorkbookError
-from ..html import Html, bullets, card, esc, no_math
-from ..store import Profile, Store
+from ..html import bullets, card, esc, no_math
+from ..room import Context, RoomState, figure_title, render_static  # noqa: F401  (moved; re-exported)
+from ..store import Store
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Context:
-    """What a section renderer sees: the client, its inputs and the result."""
-
-    client: str
-    profile: Profile
-    inputs: BaseModel
-    tables: dict
-    result: Any
-
-
-class RoomState:
-    """A framework's inputs and current result, with no widgets.
-
-    Parameters
-    ----------
-    framework : str
-        Registered framework name.
-    client : str
-        Client slug.
-    profile : Profile
-    inputs : pydantic model
-        The framework's ``Inputs``.
-    tables : dict
-        Validated tables.
-    """
-
-    def __init__(self, framework: str, client: str, profile: Profile, inputs: BaseModel, tables: dict) -> None:
-        self.module = registry.get(framework).module
-        self.framework = framework
-        self.client = client
-        self.profile = profile
-        self.inputs = inputs
-        self.tables = tables
-        self.result = self.module.evaluate(inputs, tables)
-
-    @classmethod
-    def load(cls, framework: str, store: Store, client: str) -> "RoomState":
-        """Read a client's saved inputs and tables (defaults when none are saved)."""
-        module = registry.get(framework).module
-        inputs = store.load(client, framework, module.Inputs) or module.Inputs()
-        tables = {}
-        for name, validator in getattr(module, "TABLES", {}).items():
-            frame = store.load_table(client, framework, name, validator)
-            if frame is not None:
-                tables[name] = frame
-        for name in getattr(module, "RELATED", ()):
-            related = store.load(client, name, registry.get(name).module.Inputs) if store.has(client, name) else None
-            if related is not None:
-                tables[name] = related
-        return cls(framework, client, store.load_profile(client), inputs, tables)
-
-    def replace(self, inputs: BaseModel | None = None, tables: dict | None = None) -> None:
-        """Swap in new inputs or tables and recompute."""
-        if inputs is not None:
-            self.inputs = inputs
-        if tables is not None:
-            self.tables = tables
-        self.result = self.module.evaluate(self.inputs, self.tables)
-
-    @property
-    def context(self) -> Context:
-        """The renderer context for the current state."""
-        return Context(self.client, self.profile, self.inputs, self.tables, self.result)
 
 
 def advice_section(ctx: Context) -> str:
@@ -118,17 +51,6 @@ def advice_section(ctx: Context) -> str:
     if res.warnings:
         parts += ["<h4>Read with care</h4>", bullets(res.warnings)]
     return card("Recommendations", "".join(parts))
-
-
-def render_static(rendered: Figure | str | None) -> Any:
-    """Turn a renderer's output into something a notebook displays (report mode)."""
-    from IPython.display import Image
-
-    if rendered is None:
-        return None
-    if isinstance(rendered, Figure):
-        return Image(data=png_bytes(rendered), format="png", alt=figure_title(rendered))
-    return Html(rendered)
 
 
 _HEAP_FROZEN = False
@@ -147,16 +69,6 @@ def _freeze_heap_once() -> None:
         gc.collect()
         gc.freeze()
         _HEAP_FROZEN = True
-
-
-def figure_title(fig: Figure) -> str:
-    """A figure's first title, as alternative text for reports and screen readers."""
-    for ax in fig.axes:
-        for loc in ("left", "center", "right"):
-            title = ax.get_title(loc)
-            if title:
-                return title
-    return fig.get_suptitle() or "Chart"
 
 
 class RoomView:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..charts import PALETTE, chart, new_figure, style_axes
 from ..errors import WorkbookError
+from ..formatting import money
 from ..frameworks import clv
 from ..html import badge, bullets, card, esc, para, progress, table
 from .base import Context, RoomView, advice_section
@@ -16,12 +17,8 @@ TIER_COLOURS = ("#1b6f65", "#2a9d8f", "#8ab17d", "#c9d6df")
 
 
 def _money(ctx: Context, value: float, cents: bool | None = None) -> str:
-    """Currency amount with cents when asked (``cents=True``) or, by default, when below 100 and not whole."""
-    cur = ctx.result.currency
-    prefix = "$" if cur == "USD" else f"{cur} "
-    if cents or (cents is None and abs(value) < 100 and round(value, 2) != round(value)):
-        return f"{prefix}{value:,.2f}"
-    return f"{prefix}{value:,.0f}"
+    """An amount in the client's currency (see :func:`workbook.formatting.money`)."""
+    return money(value, ctx.result.currency, cents)
 
 
 # -- sections (shared by the live view and the report) ---------------------------

@@ -10,16 +10,13 @@ import pandas as pd
 from ..charts import PALETTE, chart, new_figure, style_axes
 from ..errors import InvalidInput, WorkbookError
 from ..frameworks import deal_qualification as dq
+from ..formatting import money as _money
 from ..html import badge, bullets, card, esc, para, table
 from .base import Context, RoomView
 
 READING_STATUS = {"consistent": "green", "warning": "red", "unexplained": "amber", "mixed": "amber",
                   "not available": "grey"}
 TICK, CROSS = "\u2713", "\u2717"
-
-
-def _money(x: float) -> str:
-    return f"${x:,.0f}"
 
 
 # -- sections (shared by the live view and the report) ---------------------------

@@ -7,16 +7,13 @@ import pandas as pd
 
 from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
 from ..frameworks import female_economy as fe
+from ..formatting import money as _money
 from ..html import badge, bullets, card, esc, para, table
 from .base import Context, RoomView
 
 COVERAGE_COLOURS = {"served": PALETTE["good"], "partly served": PALETTE["warn"], "unserved": PALETTE["bad"]}
 COVERAGE_STATUS = {"served": "green", "partly served": "amber", "unserved": "red"}
 SEGMENT_NAMES = [s.name for s in fe.SEGMENTS]
-
-
-def _money(x: float) -> str:
-    return f"${x:,.0f}"
 
 
 # -- sections (shared by the live view and the report) ---------------------------

@@ -7,6 +7,7 @@ import numpy as np
 from ..charts import BAND_FILLS, PALETTE, chart, new_figure, style_axes
 from ..errors import InvalidInput, Problem
 from ..frameworks import growth_stages as gs
+from ..formatting import amount as _money_text
 from ..html import badge, bullets, card, esc, para, table
 from .base import Context, RoomView
 
@@ -219,10 +220,6 @@ def _year_item(doc: gs.Inputs, year: int) -> gs.YearRevenue:
             return item
     there = ", ".join(str(h.year) for h in sorted(doc.history, key=lambda h: h.year)) or "none yet"
     raise InvalidInput.one("revenue year", year, f"a year in the table ({there})")
-
-
-def _money_text(value: float) -> str:
-    return f"{value:,.0f}"
 
 
 class View(RoomView):

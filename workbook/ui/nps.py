@@ -10,20 +10,12 @@ import pandas as pd
 from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
 from ..errors import InvalidInput, Problem
 from ..frameworks import nps
+from ..formatting import percent as _pct, points
 from ..html import badge, card, esc, para, table
 from .base import Context, RoomView, advice_section
 
 GROUP_COLOURS = {"detractors": PALETTE["bad"], "passives": PALETTE["warn"], "promoters": PALETTE["good"]}
 ALL = "(all)"
-
-
-def points(value: float) -> str:
-    """Whole points with a sign ("-0" never shows)."""
-    return "\u2013" if value is None or math.isnan(value) else f"{int(round(value)):+d}"
-
-
-def _pct(value: float) -> str:
-    return "\u2013" if value is None or math.isnan(value) else f"{100 * value:.0f}%"
 
 
 # -- sections (shared by the live view and the report) ---------------------------

@@ -12,7 +12,7 @@ from ..html import badge, bullets, card, esc, para, progress, table
 from .base import Context, RoomView
 
 ROLE_COLOURS = {"Sales": PALETTE["sales"], "Marketing": PALETTE["marketing"], "Other": PALETTE["other"]}
-TYPE_STATUS = {"Undefined": "red", "Defined": "amber", "Aligned": "green", "Integrated": "#1b6f65"}
+TYPE_STATUS = sm.STATUS_BY_TYPE  # the pure module's statuses, in the one vocabulary (workbook.formatting)
 
 
 # -- sections (shared by the live view and the report) ---------------------------

@@ -8,6 +8,7 @@ import pandas as pd
 from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
 from ..errors import InvalidInput
 from ..frameworks import value_proposition as vp
+from ..formatting import amount as _fmt
 from ..html import badge, bullets, card, esc, para, table
 from .base import Context, RoomView
 
@@ -161,12 +162,6 @@ def parse_number(text: str, field: str) -> float | None:
     if not np.isfinite(value) or value < 0:
         raise InvalidInput.one(field, text, NUMBER_ALLOWED)
     return value
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 class View(RoomView):

@@ -35,8 +35,8 @@ from .fitting import FitError, _compress
 from .models import (MIN_CUSTOMERS_FOR_FIT, MIN_REPEATERS_FOR_SPEND, SPEND_CORRELATION_LIMIT, BetaGeo, GammaGamma,
                      fit_models, spend_frequency_correlation)
 from .next_product import next_best_product, next_best_products, product_transitions
-from .room import (CUSTOMER_METRICS, SOURCE, TABLES, TOP_SHOWN, Inputs, Prepared, Result, changes, evaluate, headline,
-                   prepare)
+from .room import (CUSTOMER_METRICS, SOURCE, SPEC, TABLES, TOP_SHOWN, Inputs, Prepared, Result, changes, evaluate,
+                   headline, prepare)
 from .subscription import Subscription, SubscriptionValue, retention_clv, subscription_value
 from .transactions import DAYS_PER_WEEK, WEEKS_PER_MONTH, TransactionColumns, summarize, validate_transactions
 from .value import (EQUITY_DRAWS, EQUITY_SAMPLE, PREDICTIVE_DRAWS, PREDICTIVE_MONTHS, SIMULATION_SEED, VALUE_COLUMNS,
@@ -50,8 +50,8 @@ __all__ = [
     "MIN_CUSTOMERS_FOR_FIT", "MIN_REPEATERS_FOR_SPEND", "SPEND_CORRELATION_LIMIT", "BetaGeo", "GammaGamma",
     "fit_models", "spend_frequency_correlation",
     "next_best_product", "next_best_products", "product_transitions",
-    "CUSTOMER_METRICS", "SOURCE", "TABLES", "TOP_SHOWN", "Inputs", "Prepared", "Result", "changes", "evaluate",
-    "headline", "prepare",
+    "CUSTOMER_METRICS", "SOURCE", "SPEC", "TABLES", "TOP_SHOWN", "Inputs", "Prepared", "Result", "changes",
+    "evaluate", "headline", "prepare",
     "Subscription", "SubscriptionValue", "retention_clv", "subscription_value",
     "DAYS_PER_WEEK", "WEEKS_PER_MONTH", "TransactionColumns", "summarize", "validate_transactions",
     "EQUITY_DRAWS", "EQUITY_SAMPLE", "PREDICTIVE_DRAWS", "PREDICTIVE_MONTHS", "SIMULATION_SEED", "VALUE_COLUMNS",

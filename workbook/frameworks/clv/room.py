@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...checks import evaluation_tables
 from ...errors import InvalidInput, validated
+from ...spec import BrowserEdit, FrameworkSpec, PlanAction
 from .centricity import AUDIT, AUDIT_ALLOWED, AUDIT_IDS, AUDIT_MAX, AUDIT_MIN, AUDIT_SCALE, STAGES, AuditResult, audit
 from .equity import BaseValue, _base_value, _with_outcome
 from .fitting import FitError
@@ -29,7 +30,9 @@ from .value import ValueModel
 
 # -- constants from the source (Rust, Moorman and Bhalla, HBR 2010) --------------
 
-SOURCE = 'Roland T. Rust, Christine Moorman and Gaurav Bhalla, "Rethinking Marketing", Harvard Business Review, 2010'
+#: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
+SOURCE = ('Roland T. Rust, Christine Moorman and Gaurav Bhalla, "Rethinking Marketing", Harvard '
+          "Business Review, January-February 2010")
 CUSTOMER_METRICS = ("customer lifetime value", "customer equity", "customer profitability")
 
 
@@ -192,7 +195,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     -------
     Result
     """
-    inputs = Inputs.parse(inputs or {})
+    inputs = validated(Inputs, inputs or {}, "clv inputs")
     tables = evaluation_tables(tables, "clv tables")
     frame = tables.get("transactions")
     warnings: list[str] = []
@@ -308,3 +311,23 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if previous.columns != current.columns:
         out.append("The transactions export's column names changed.")
     return out
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="clv",
+    title="Customer value: lifetime value, customer equity and customer-centricity",
+    citation=SOURCE,
+    notebook="customer_value.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction("Segment customers by lifetime value and give the top segment a named owner",
+                           "Head of Customer Success", "Next 90 days"),
+    headline_metrics=("customer_equity", "mean_clv", "top_10_share", "audit_stage"),
+    browser_edit=BrowserEdit("toggle", tab="Audit"),
+)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from .groups import GROUP_COLUMNS, group_score, group_scores, pairwise, scores_table
 from .peers import SOURCE_INDUSTRIES, Peer, PeerFit, fit_peers
-from .room import AMBER_FROM, GREEN_FROM, SOURCE, TABLES, Inputs, Result, band, changes, evaluate, headline
+from .room import AMBER_FROM, GREEN_FROM, SOURCE, SPEC, TABLES, Inputs, Result, band, changes, evaluate, headline
 from .scores import MIN_RESPONSES, Comparison, NpsScore, compare, count_answers, from_counts, score
 from .stats import _restricted_var, score_interval, score_test, wald_interval
 from .survey import (DETRACTOR_MAX, NO_DATE, NO_SEGMENT, PROMOTER_MIN, SCALE_MAX, SCALE_MIN, SCORE_ALLOWED, ColumnMap,
@@ -37,7 +37,8 @@ from .survey import (DETRACTOR_MAX, NO_DATE, NO_SEGMENT, PROMOTER_MIN, SCALE_MAX
 __all__ = [
     "GROUP_COLUMNS", "group_score", "group_scores", "pairwise", "scores_table",
     "SOURCE_INDUSTRIES", "Peer", "PeerFit", "fit_peers",
-    "AMBER_FROM", "GREEN_FROM", "SOURCE", "TABLES", "Inputs", "Result", "band", "changes", "evaluate", "headline",
+    "AMBER_FROM", "GREEN_FROM", "SOURCE", "SPEC", "TABLES", "Inputs", "Result", "band", "changes", "evaluate",
+    "headline",
     "MIN_RESPONSES", "Comparison", "NpsScore", "compare", "count_answers", "from_counts", "score",
     "_restricted_var", "score_interval", "score_test", "wald_interval",
     "DETRACTOR_MAX", "NO_DATE", "NO_SEGMENT", "PROMOTER_MIN", "SCALE_MAX", "SCALE_MIN", "SCORE_ALLOWED", "ColumnMap",

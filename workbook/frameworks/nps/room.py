@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...checks import evaluation_tables
 from ...errors import validated
+from ...spec import BrowserEdit, FrameworkSpec, PlanAction
 from .groups import group_score, group_scores, pairwise, scores_table
 from .peers import Peer, PeerFit, fit_peers
 from .scores import MIN_RESPONSES, Comparison, NpsScore, compare, score
 from .survey import NO_DATE, ColumnMap, validate_responses
 
+#: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
 SOURCE = 'Frederick F. Reichheld, "The One Number You Need to Grow", Harvard Business Review, December 2003'
 
 # -- workbook conventions (not from the source) ---------------------------------
@@ -149,7 +151,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame]) -> Result:
     -------
     Result
     """
-    inputs = Inputs.parse(inputs or {})
+    inputs = validated(Inputs, inputs or {}, "nps inputs")
     tables = evaluation_tables(tables, "nps tables")
     frame = tables.get("responses")
     if frame is None:  # a new client: nothing imported yet, so no score (the room still opens)
@@ -262,3 +264,23 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
         if getattr(previous, name) != getattr(current, name):
             out.append(f"{label}: {getattr(previous, name)} -> {getattr(current, name)}.")
     return out
+
+
+# -- the room contract (workbook.spec; the registry reads it) ---------------------
+
+SPEC = FrameworkSpec(
+    name="nps",
+    title="Net Promoter Score",
+    citation=SOURCE,
+    notebook="net_promoter.ipynb",
+    Inputs=Inputs,
+    evaluate=evaluate,
+    headline=headline,
+    tables=TABLES,
+    related=(),
+    changes=changes,
+    plan_action=PlanAction("Call back detractors from the latest survey and fix the top reason they give",
+                           "Head of Customer Service", "Next 30 days"),
+    headline_metrics=("nps", "margin_of_error", "n", "trend_points"),
+    browser_edit=BrowserEdit("select", "Segment"),  # the segment to look closer at
+)
