@@ -27,7 +27,6 @@ import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -41,14 +40,14 @@ from .errors import (
     InvalidInput,
     InvalidSlug,
     Problem,
-    SchemaVersionError,
     UnknownClient,
     from_pydantic,
     validated,
 )
-from .files import ClientLock, atomic_write, now_iso, read_csv, stamp, sweep_orphans
+from .files import ClientLock, atomic_write, first_line as _first_line, now_iso, read_bytes as _read_bytes, read_csv, stamp, sweep_orphans
+from .history import META_KEY, PROFILE, HistoryMixin, Snapshot, check_name as _check_name
 
-__all__ = ["Profile", "Snapshot", "Store", "atomic_write", "check_slug", "new_session_id"]
+__all__ = ["PROFILE", "Profile", "Snapshot", "Store", "atomic_write", "check_slug", "new_session_id", "read_report_json"]
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +56,6 @@ M = TypeVar("M", bound=BaseModel)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 64
 SLUG_ALLOWED = "lowercase letters a-z, digits and single hyphens between them, at most 64 characters (e.g. 'acme-tools')"
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-META_KEY = "_meta"
-PROFILE = "profile"
-INVALID_DIR = "invalid"
 
 
 class Profile(BaseModel):
@@ -76,42 +71,11 @@ class Profile(BaseModel):
     fictional: bool = False
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """One archived version of a client's file.
-
-    Attributes
-    ----------
-    framework : str
-        The framework (or ``"profile"``).
-    saved_at : str
-        When that version was saved (ISO 8601, UTC; for tables, when it was archived).
-    session : str
-        The session that saved it (for tables, the session that replaced it).
-    path : Path
-        Where the snapshot lives.
-    table : str or None
-        The table name for a table snapshot, None for a document.
-    """
-
-    framework: str
-    saved_at: str
-    session: str
-    path: Path
-    table: str | None = None
-
-
 def check_slug(slug: Any) -> str:
     """Return ``slug`` if it is a safe client slug, else raise :class:`InvalidSlug`."""
     if not isinstance(slug, str) or len(slug) > SLUG_MAX or not SLUG_PATTERN.fullmatch(slug):
         raise InvalidSlug.one("client", slug, SLUG_ALLOWED)
     return slug
-
-
-def _check_name(kind: str, name: str) -> str:
-    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-        raise InvalidInput.one(kind, name, "lowercase letters, digits and underscores, starting with a letter")
-    return name
 
 
 def new_session_id() -> str:
@@ -127,14 +91,7 @@ def _digest(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha1(data).hexdigest()
 
 
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-class Store:
+class Store(HistoryMixin):
     """Client folders under one data folder; one instance is one session.
 
     Parameters
@@ -360,50 +317,6 @@ class Store:
             frame = frame.rename(columns=columns)
         return self.save_table(slug, framework, table, frame, validator, check_version=False)
 
-    # -- history -------------------------------------------------------------
-    def history(self, slug: str, framework: str, table: str | None = None) -> list[Snapshot]:
-        """Return the archived versions of a document (or of one of its tables), oldest first.
-
-        ``framework`` may be ``"profile"`` for the client's earlier profiles.
-        """
-        folder = self._history_dir(slug, framework)
-        snaps = []
-        if not folder.is_dir():
-            return snaps
-        if table is not None:
-            for path in sorted(folder.glob(f"{_check_name('table', table)}-*.csv")):
-                when, _, session = path.stem[len(table) + 1:].partition("--")
-                snaps.append(Snapshot(framework, _iso(when), session, path, table))
-            return snaps
-        for path in sorted(folder.glob("*.json")):
-            try:
-                meta = json.loads(path.read_text("utf-8")).get(META_KEY, {})
-            except (OSError, ValueError, AttributeError):
-                log.warning("unreadable snapshot %s skipped", path)
-                continue
-            snaps.append(Snapshot(framework, meta.get("saved_at", ""), meta.get("session", ""), path))
-        return snaps
-
-    def tables_with_history(self, slug: str, framework: str) -> list[str]:
-        """Names of the framework's tables that have archived versions."""
-        folder = self._history_dir(slug, framework)
-        if not folder.is_dir():
-            return []
-        return sorted({p.name.split("-", 1)[0] for p in folder.glob("*-*.csv") if NAME_PATTERN.fullmatch(p.name.split("-", 1)[0])})
-
-    def load_snapshot(self, snapshot: Snapshot, model: type[M]) -> M:
-        """Load and validate an archived version."""
-        return self._read_doc("", "", snapshot.path, model, f"snapshot {snapshot.path.name}", remember=False)
-
-    def latest_valid_snapshot(self, slug: str, framework: str, model: type[M]) -> M | None:
-        """The newest archived version that still validates (None when there is none)."""
-        for snap in reversed(self.history(slug, framework)):
-            try:
-                return self.load_snapshot(snap, model)
-            except (InvalidInput, SchemaVersionError):
-                log.warning("snapshot %s of %s/%s no longer validates; skipped", snap.path.name, slug, framework)
-        return None
-
     def saved_meta(self, slug: str, framework: str) -> dict:
         """Return ``saved_at`` and ``session`` of the current document ({} if none or unreadable)."""
         data = _read_bytes(self.doc_path(slug, framework))
@@ -413,38 +326,7 @@ class Store:
             return {}
         return meta if isinstance(meta, dict) else {}
 
-    def restore(self, slug: str, framework: str, model: type[M], snapshot: Snapshot) -> M:
-        """Make an archived version current again (the current one goes to history).
-
-        The snapshot is validated first: when it is not valid nothing changes.
-        A current document that no longer validates is set aside in
-        ``.history/<framework>/invalid/`` rather than among the snapshots.
-        """
-        if snapshot.table is not None:
-            raise InvalidInput.one("snapshot", snapshot.path.name, "a document snapshot (use restore_table for tables)")
-        doc = self.load_snapshot(snapshot, model)
-        path = self.doc_path(slug, framework)
-        with self._lock(slug):
-            self._archive_doc(slug, framework, path, model, force=True)
-            self._write_doc(slug, path, framework, doc)
-        return doc
-
-    def restore_table(self, slug: str, framework: str, snapshot: Snapshot,
-                      validator: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
-        """Make an archived table current again, validated first (the current one goes to history)."""
-        if snapshot.table is None:
-            raise InvalidInput.one("snapshot", snapshot.path.name, "a table snapshot (use restore for documents)")
-        frame = read_csv(snapshot.path)
-        clean = validator(frame) if validator else frame
-        self._archived.discard((slug, framework, snapshot.table))
-        self.save_table(slug, framework, snapshot.table, frame, None, check_version=False)
-        return clean
-
     # -- internals -----------------------------------------------------------
-    def _history_dir(self, slug: str, framework: str) -> Path:
-        name = PROFILE if framework == PROFILE else _check_name("framework", framework)
-        return self.client_dir(slug) / ".history" / name
-
     def _lock(self, slug: str) -> ClientLock:
         return ClientLock(self.clients_dir / slug / ".lock", slug)
 
@@ -460,34 +342,6 @@ class Store:
             raise ConflictError(
                 f"{what} of '{slug}' changed in another session since this one read it; nothing was saved. "
                 "Load it again and redo the change (views save with Store.update, which merges)")
-
-    def _archive_doc(self, slug: str, framework: str, path: Path, model: type[BaseModel], force: bool = False) -> None:
-        """Keep the current file in the history, once per session (``force``: whatever was archived before)."""
-        self._sweep(slug, framework)
-        key = (slug, framework)
-        if not force and key in self._archived:
-            return
-        raw = _read_bytes(path)
-        if raw is None:
-            return
-        try:
-            meta = json.loads(raw).get(META_KEY, {})
-        except (ValueError, AttributeError):
-            meta = {}
-        if not force and isinstance(meta, dict) and meta.get("session") == self.session:
-            return
-        folder = self._history_dir(slug, framework)
-        try:
-            self._read_doc(slug, framework, path, model, "current document", remember=False)
-        except (InvalidInput, SchemaVersionError) as exc:
-            dest = folder / INVALID_DIR / f"{stamp()}.json"
-            log.warning("%s of %s did not validate (%s); kept aside in %s, not in the history",
-                        framework, slug, _first_line(exc), dest)
-        else:
-            dest = folder / f"{stamp()}.json"
-        atomic_write(dest, raw)
-        self._archived.add(key)
-        log.info("archived %s of %s to %s", framework, slug, dest.name)
 
     def _write_doc(self, slug: str, path: Path, framework: str, doc: BaseModel) -> None:
         body = doc.model_dump(mode="json")
@@ -521,11 +375,6 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc)
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]", "_", text)[:40]
 
@@ -553,10 +402,3 @@ def read_report_json(reports_dir: str | os.PathLike, client: str, name: str) -> 
         return None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput.one(path.name, str(exc)[:80], "a JSON file as the batch writes it") from None
-
-
-def _iso(when: str) -> str:
-    try:
-        return datetime.strptime(when, "%Y%m%dT%H%M%S%fZ").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    except ValueError:
-        return when
