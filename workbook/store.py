@@ -47,7 +47,8 @@ from .errors import (
 from .files import ClientLock, atomic_write, first_line as _first_line, now_iso, read_bytes as _read_bytes, read_csv, stamp, sweep_orphans
 from .history import META_KEY, PROFILE, HistoryMixin, Snapshot, check_name as _check_name
 
-__all__ = ["PROFILE", "Profile", "Snapshot", "Store", "atomic_write", "check_slug", "new_session_id", "read_report_json"]
+__all__ = ["PROFILE", "Profile", "Snapshot", "Store", "atomic_write", "check_slug", "client_version", "doc_mtime",
+           "new_session_id", "note_import", "read_import", "read_report_json", "read_text", "update_together"]
 
 log = logging.getLogger(__name__)
 
@@ -402,3 +403,16 @@ def read_report_json(reports_dir: str | os.PathLike, client: str, name: str) -> 
         return None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput.one(path.name, str(exc)[:80], "a JSON file as the batch writes it") from None
+
+
+# Helpers other parts of the workbook added for the survey server and live sessions: several files in one
+# locked step, change stamps, imports read without saving. They live in workbook/store_helpers.py (file I/O
+# still only there and here) and are importable from this module as before.
+from .store_helpers import (  # noqa: E402 - after Store, which they use
+    client_version,
+    doc_mtime,
+    note_import,
+    read_import,
+    read_text,
+    update_together,
+)
