@@ -17,7 +17,6 @@ BAD_LINES = [  # (command line, text the error must repeat)
     (["clients", "new", "acme", "--name", "Acme", "--revenue", "abc"], "got 'abc'"),
     (["clients", "new", "acme", "--name", "   "], "got '   '"),
     (["clients", "new", "acme", "--name", ""], "got ''"),
-    (["clients", "new", "acme", "--name", "bell\x07"], "bell"),
     (["clients", "new", "acme", "--name", "x" * 201], "xxxx"),
     (["clients", "new", "-a", "--name", "Acme"], "-a"),
     (["clients", "new", "../etc", "--name", "Acme"], "../etc"),
