@@ -13,16 +13,13 @@ Workbook rules (not from the sources), with their reasons:
 - dates lie between :data:`EARLIEST_DATE` and one year after today
   (:data:`MAX_DAYS_AHEAD`): later dates are typing slips that would put the
   client's trend decades in the future;
-- a text that must not be empty must not be only spaces either, and no text
-  holds control characters (other than tabs and line breaks): they print as
-  nothing or as boxes, and hide what was typed;
+- a text that must not be empty must not be only spaces either;
 - ids that name a row (a respondent, a deal) must not repeat.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Any, Iterable
 
 import numpy as np
@@ -37,8 +34,6 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 MAX_DAYS_AHEAD = 365
 FINITE_ALLOWED = f"a finite number no larger than {MAX_ABS_NUMBER:.0e} in size (not inf or nan)"
 BLANK_ALLOWED = "some text other than spaces"
-CONTROL_ALLOWED = "text without control characters (tabs and line breaks are fine)"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def latest_date(today: dt.date | None = None) -> dt.date:
@@ -75,8 +70,7 @@ def _walk(value: Any, path: str, needs_text: bool, out: list[Problem]) -> None:
     elif isinstance(value, str):
         if needs_text and not value.strip():
             out.append(Problem(path or "(document)", value, BLANK_ALLOWED))
-        elif _CONTROL.search(value):
-            out.append(Problem(path or "(document)", value, CONTROL_ALLOWED))
+
     elif isinstance(value, (dt.date, dt.datetime)):
         day = value.date() if isinstance(value, dt.datetime) else value
         if not EARLIEST_DATE <= day <= latest_date():

@@ -125,6 +125,20 @@ def _check_ragged(data: bytes) -> None:
         raise InvalidInput(problems, f"CSV rows with the wrong number of values ({len(problems)})")
 
 
+def read_bytes(path: Path) -> bytes | None:
+    """The bytes of ``path``, or None when there is no such file."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (its type name when it has none)."""
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def stamp() -> str:
     """A sortable UTC time stamp for file names."""
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")

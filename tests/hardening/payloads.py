@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from html.parser import HTMLParser
 from typing import Any, Iterator
 
@@ -19,7 +18,7 @@ PAYLOADS = (
     "Spend $1k-$5k $x$",
     "Basic $10/mo - Pro $30/mo",
     "\U0001F600 \u4ef7\u503c\u4e3b\u5f20 \u00e9",
-    "tab\there and a\nline break",
+    "tab\there, a\nline break, bell\x07 esc\x1b nul\x00 end",
 )
 DANGEROUS_TAGS = {"script", "img", "iframe", "object", "embed", "svg", "math", "style"}
 
