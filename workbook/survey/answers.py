@@ -75,6 +75,11 @@ class AnswerStore:
         return self._cached(("links", client), doc_mtime(self.store, client, LINKS_DOC),
                             lambda: self.store.load(client, LINKS_DOC, LinkBook, LinkBook()))
 
+    def profile_name(self, client: str) -> str:
+        """The client's name from its profile, re-read only when the profile changed."""
+        return self._cached(("profile", client), doc_mtime(self.store, client, "profile"),
+                            lambda: self.store.load_profile(client).name)
+
     def saved_answers(self, client: str, link: Link) -> dict:
         """The answers this link has saved so far, ``{question id: value}`` (others left out)."""
         q = questionnaire_for(link.framework)

@@ -141,7 +141,7 @@ def create_app(settings: Settings) -> "_Guarded":
     def context(client: str, link: Link) -> dict:
         q = questionnaire_for(link.framework)
         return {"q": q, "link": link, "citation": registry.get(link.framework).citation,
-                "client_name": store.load_profile(client).name}
+                "client_name": answers.profile_name(client)}
 
     def form(request: Request, client: str, link: Link, number: int, errors: list[str] = (),
              posted: dict | None = None, status: int = 200, error_title: str = "Not saved yet") -> HTMLResponse:
