@@ -629,3 +629,96 @@ def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
             atomic_write(path, body)
             store._seen[key] = _digest(body)
     return [new for *_, new in done]
+
+
+def read_text(path: str | os.PathLike) -> str | None:
+    """Return the UTF-8 text of ``path``, or None when there is no such file.
+
+    For small files outside client folders (the start page's session record,
+    notebooks copied for present mode).
+    """
+    try:
+        return Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        return None
+
+
+# -- helpers for live sessions (added by the session screen; kept apart from the Store class) --
+
+def client_version(store: Store, slug: str, framework: str, related: tuple[str, ...] = ()) -> tuple:
+    """A cheap fingerprint of every file a room reads for one client.
+
+    One ``os.stat`` per file (profile, the framework's document, related
+    documents, the framework's tables): an atomic save renames a new file into
+    place, so its inode, time or size changes. Two equal fingerprints mean no
+    session saved anything in between.
+
+    Parameters
+    ----------
+    store : Store
+    slug, framework : str
+    related : tuple of str
+        Other frameworks whose documents the room reads.
+
+    Returns
+    -------
+    tuple
+        ``(name, inode, mtime_ns, size)`` per file, ``(name, None)`` when absent.
+    """
+    folder = store.client_dir(slug)
+    sig = []
+    for name in ("profile.json", f"{_check_name('framework', framework)}.json", *(f"{r}.json" for r in related)):
+        try:
+            st = os.stat(folder / name)
+            sig.append((name, st.st_ino, st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            sig.append((name, None))
+    try:
+        with os.scandir(folder / framework) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".csv"):
+                    st = entry.stat()
+                    sig.append((entry.name, st.st_ino, st.st_mtime_ns, st.st_size))
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    return tuple(sig)
+
+
+def read_import(source: str | os.PathLike, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Read a ``.csv``/``.xlsx`` export as text columns, without saving it (for a preview of bad rows).
+
+    Raises
+    ------
+    InvalidInput
+        When the file is missing, of another type, unreadable, or lacks a mapped column.
+    """
+    src = Path(source)
+    suffix = src.suffix.lower()
+    if not src.is_file():
+        raise InvalidInput.one("source", str(src), "an existing .csv or .xlsx file")
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InvalidInput.one("source", str(src), "a file ending in .csv, .xlsx or .xlsm")
+    try:
+        frame = read_csv(src) if suffix == ".csv" else pd.read_excel(src, dtype=str, engine="openpyxl")
+    except Exception as exc:  # pandas, openpyxl and zipfile each raise their own
+        raise InvalidInput.one("source", str(src), f"a readable {suffix} file (could not read it: "
+                               f"{type(exc).__name__})") from None
+    if columns:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise InvalidInput([Problem("column mapping", c, f"a column of the file: {', '.join(map(str, frame.columns))}")
+                                for c in missing])
+        frame = frame.rename(columns=columns)
+    return frame
+
+
+def note_import(store: Store, slug: str, framework: str, note: dict) -> None:
+    """Append one import decision (file, rows kept, rows left out, choice) to the client's history.
+
+    Kept as JSON lines in ``.history/<framework>/imports.jsonl`` (not a snapshot).
+    """
+    path = store.client_dir(slug) / ".history" / _check_name("framework", framework) / "imports.jsonl"
+    line = json.dumps({"at": now_iso(), "session": store.session, **note}, ensure_ascii=False)
+    with store._lock(slug):
+        old = path.read_text("utf-8") if path.is_file() else ""
+        atomic_write(path, old + line + "\n")

@@ -50,6 +50,32 @@ MODERATE_AT = 3.0
 # tied form is reported so the consultant can decide.
 TIE_ORDER = FORMS
 
+#: What the room takes from the article (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "the three forms a community can take: pools (strong ties to a shared activity, goal or values, loose ties "
+    "among members), webs (strong one-to-one ties between people with similar or complementary needs) and hubs "
+    "(strong ties to a central figure, weaker ties among members)",
+    "the article's examples of each form",
+)
+
+from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("questionnaire", "Community questionnaire", "twelve statements of ours, four per form, each "
+                 "answered 1 (strongly disagree) to 5 (strongly agree); a form's score is its mean",
+                 "The article describes the forms but gives no way to measure which one a community takes."),
+    WorkbookRule("bands", "Strength of ties", f"strong from a mean of {STRONG_AT:.1f}, moderate from "
+                 f"{MODERATE_AT:.1f}, weak below", "4 is 'agree' and 3 'neither' on the answer scale."),
+    WorkbookRule("ties", "When forms tie", "the first in the order pool, web, hub is named dominant, and every "
+                 "tied form is reported", "The article gives no order; a fixed one keeps the result repeatable, "
+                 "and naming the others leaves the choice to the consultant."),
+    WorkbookRule("guidance", "Build, run and risk for each form", "the workbook's reading of what each form "
+                 "implies", "The article defines the forms; the practical guidance is ours."),
+    WorkbookRule("status", "Status colour", "red when nothing is answered or the top form is weak; green when one "
+                 "form is strong, untied, matches the target and every statement is answered; amber otherwise",
+                 "Green needs a clear, complete answer that fits what the client wants."),
+)
+
 
 @dataclass(frozen=True)
 class Form:
@@ -76,7 +102,7 @@ FORM_INFO: dict[str, Form] = {
         key_to_affiliation="what members do, pursue or believe in together",
         examples=("Apple enthusiasts", "Republicans or Democrats", "Ironman triathletes"),
         build=(
-            "Name the shared activity, goal or values plainly and give members frequent "
+            "Say plainly what members do, aim for or believe in together, and give them frequent "
             "chances to act on them; the brand serves the cause rather than being it."
         ),
         run=(

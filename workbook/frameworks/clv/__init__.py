@@ -59,3 +59,5 @@ __all__ = [
     "EQUITY_DRAWS", "EQUITY_SAMPLE", "PREDICTIVE_DRAWS", "PREDICTIVE_MONTHS", "SIMULATION_SEED", "VALUE_COLUMNS",
     "ValueModel", "monthly_discount_factor", "simulate_monthly_spend",
 ]
+from .centricity import FROM_SOURCE, WORKBOOK_RULES  # noqa: E402 - the methods part of a report reads these
+__all__ += ["FROM_SOURCE", "WORKBOOK_RULES"]

@@ -10,7 +10,7 @@ competitor beside its revenue growth in industries such as airlines, internet
 service providers and car rentals and found the two moving together; the peer
 table here repeats that comparison for a client's own competitors (the example
 peers that ship with the workbook are fictional). GE's adoption of the score is
-noted in the Cheap Marketing Shop blog (July 2006).
+noted in the Cheap Marketing Shop blog (the post's date is not given).
 
 The package is split by topic; every name is importable from here, and the
 registry reads ``Inputs``, ``TABLES``, ``evaluate``, ``headline`` and
@@ -46,3 +46,5 @@ __all__ = [
     "DETRACTOR_MAX", "NO_DATE", "NO_SEGMENT", "PROMOTER_MIN", "SCALE_MAX", "SCALE_MIN", "SCORE_ALLOWED", "ColumnMap",
     "quarter_label", "validate_responses",
 ]
+from .room import FROM_SOURCE, WORKBOOK_RULES  # noqa: E402 - the methods part of a report reads these
+__all__ += ["FROM_SOURCE", "WORKBOOK_RULES"]
