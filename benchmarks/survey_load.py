@@ -55,11 +55,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path, port: int, limit_s: int) -> subprocess.Popen:
+def start_server(data: Path, port: int, limit_s: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(["timeout", str(limit_s), sys.executable, "-m", "workbook", "survey", "serve",
-                             "--port", str(port), "--stop-after", str(limit_s - 5), "--data-dir", str(data)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(["timeout", str(limit_s), sys.executable, "-m", "workbook", "survey", "serve",
+                                 "--port", str(port), "--stop-after", str(limit_s - 5), "--data-dir", str(data)],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -71,43 +72,74 @@ def start_server(data: Path, port: int, limit_s: int) -> subprocess.Popen:
     raise SystemExit("the survey server did not start")
 
 
-async def respondent(base: str, token: str, answers: dict, go: asyncio.Event, ready: list, times: dict,
-                     refused: list) -> bool:
-    """Open the link, wait for the start signal, submit everything, open the thanks page."""
-    async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False) as http:
-        async def timed(kind: str, method: str, url: str, **kw) -> httpx.Response:
-            t0 = time.perf_counter()
+async def respondent(http: httpx.AsyncClient, token: str, answers: dict, go: asyncio.Event, ready: list,
+                     times: dict, refused: list) -> bool:
+    """Open the link, wait for the start signal, submit everything, open the thanks page.
+
+    Each respondent sends its own cookie (the shared client keeps none), and
+    the submission goes over a fresh connection when the idle one was closed,
+    as a browser does after a respondent spent minutes on the page.
+    """
+    async def timed(kind: str, method: str, url: str, **kw) -> httpx.Response | None:
+        t0 = time.perf_counter()
+        try:
             r = await http.request(method, url, **kw)
-            times.setdefault(kind, []).append(time.perf_counter() - t0)
-            return r
-        r = await timed("open", "GET", f"/s/{token}")
-        if r.status_code != 200:
-            refused.append(("open", r.status_code))
-            ready.append(False)
-            return False
-        csrf = CSRF.search(r.text).group(1)
-        ready.append(True)
-        await go.wait()
-        form = {"csrf": csrf, "page": "1", "action": "finish", **{f"q_{k}": str(v) for k, v in answers.items()}}
-        r = await timed("submit", "POST", f"/s/{token}", data=form, headers={"origin": base})
-        if r.status_code != 303:
-            refused.append(("submit", r.status_code))
-            return False
-        r = await timed("thanks", "GET", r.headers["location"])
-        if r.status_code != 200:
-            refused.append(("thanks", r.status_code))
-        return True
+        except httpx.HTTPError as exc:
+            refused.append((kind, type(exc).__name__))
+            return None
+        times.setdefault(kind, []).append(time.perf_counter() - t0)
+        if r.status_code not in (200, 303):
+            refused.append((kind, r.status_code))
+        return r
+
+    r = await timed("open", "GET", f"/s/{token}")
+    if r is None or r.status_code != 200:
+        ready.append(False)
+        return False
+    cookie = r.headers["set-cookie"].split(";")[0]
+    csrf = CSRF.search(r.text).group(1)
+    ready.append(True)
+    await go.wait()
+    form = {"csrf": csrf, "page": "1", "action": "finish", **{f"q_{k}": str(v) for k, v in answers.items()}}
+    r = await timed("submit", "POST", f"/s/{token}", data=form, headers={"origin": str(http.base_url).rstrip("/"), "cookie": cookie})
+    if r is None or r.status_code != 303:
+        return False
+    await timed("thanks", "GET", r.headers["location"], headers={"cookie": cookie})
+    return True
 
 
 async def run(base: str, jobs: list[tuple[str, dict]]) -> tuple[dict, list, list[bool], float]:
     go, ready, times, refused = asyncio.Event(), [], {}, []
-    tasks = [asyncio.create_task(respondent(base, t, a, go, ready, times, refused)) for t, a in jobs]
-    while len(ready) < len(jobs) and not all(t.done() for t in tasks):
-        await asyncio.sleep(0.05)
-    t0 = time.perf_counter()
-    go.set()
-    acks = await asyncio.gather(*tasks)
+
+    async def forget_cookies(response: httpx.Response) -> None:
+        http.cookies.clear()          # runs before any other task can build a request
+
+    limits = httpx.Limits(max_connections=len(jobs), max_keepalive_connections=len(jobs), keepalive_expiry=4)
+    async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False, limits=limits,
+                                 transport=httpx.AsyncHTTPTransport(retries=1, limits=limits),
+                                 event_hooks={"response": [forget_cookies]}) as http:
+        tasks = [asyncio.create_task(respondent(http, t, a, go, ready, times, refused)) for t, a in jobs]
+        while len(ready) < len(jobs) and not all(t.done() for t in tasks):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(5)        # idle connections from the first visit are closed by the server (5 s)
+        t0 = time.perf_counter()
+        go.set()
+        acks = await asyncio.gather(*tasks)
     return times, refused, acks, time.perf_counter() - t0
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """User + system CPU seconds of a process and its children (the server runs under ``timeout``)."""
+    total, todo = 0.0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            todo += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def pct(values: list[float], q: float) -> float:
@@ -132,9 +164,11 @@ def main() -> None:
     sent = {m.token: (m, a) for m, (_, a) in zip(sm_links + nps_links, jobs)}
     port = free_port()
     load_before = os.getloadavg()
-    server = start_server(data, port, 300)
+    server = start_server(data, port, 300, tmp / "server.log")
     try:
+        cpu0, me0 = cpu_seconds(server.pid), time.process_time()
         times, refused, acks, wall = asyncio.run(run(f"http://127.0.0.1:{port}", jobs))
+        server_cpu, client_cpu = cpu_seconds(server.pid) - cpu0, time.process_time() - me0
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
@@ -158,14 +192,17 @@ def main() -> None:
                    for x in load_links(Store(data), c).links)
     nps_ok = len(nps.validate_responses(table)) if table is not None else 0
     everything = [t for v in times.values() for t in v]
+    commits = (tmp / "server.log").read_text(errors="replace").count("in one update")
     print(f"respondents: {len(jobs)} ({len(sm_links)} Sales-Marketing on one client, {len(nps_links)} NPS); "
           f"cores: {os.cpu_count()}; load average before/after: {load_before[0]:.2f}/{load_after[0]:.2f}")
-    print(f"submissions acknowledged: {sum(acks)}; links marked finished: {finished}; NPS table rows: {nps_ok}")
+    print(f"submissions acknowledged: {sum(acks)} (saved in {commits} locked updates); links marked finished: {finished}; NPS table rows: {nps_ok}")
     print(f"answers lost: {lost} (goal 0)")
     print(f"requests refused wrongly: {len(refused)} (goal 0){'  ' + str(refused[:5]) if refused else ''}")
     sub = times.get("submit", [0.0])
     print(f"submissions: median {statistics.median(sub) * 1000:.0f} ms, p95 {pct(sub, 95):.0f} ms, "
           f"max {max(sub) * 1000:.0f} ms (goal p95 < 300 ms); all {len(jobs)} done in {wall:.2f} s")
+    print(f"server CPU time: {server_cpu:.2f} s for {len(everything)} requests "
+          f"({server_cpu / max(1, len(everything)) * 1000:.1f} ms a request); load generator CPU time: {client_cpu:.2f} s")
     print(f"all requests ({len(everything)}): median {statistics.median(everything) * 1000:.0f} ms, "
           f"p95 {pct(everything, 95):.0f} ms; form opening p95 {pct(times.get('open', [0.0]), 95):.0f} ms")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -13,10 +13,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import registry
 from ..errors import InvalidInput, WorkbookError
 from ..store import Store, doc_mtime, update_together
-from .links import LINKS_DOC, Link, LinkBook, now, questionnaire_for
+from .links import LINKS_DOC, Link, LinkBook, now, questionnaire_for, spec
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +74,15 @@ class AnswerStore:
         return self._cached(("links", client), doc_mtime(self.store, client, LINKS_DOC),
                             lambda: self.store.load(client, LINKS_DOC, LinkBook, LinkBook()))
 
+    def profile_name(self, client: str) -> str:
+        """The client's name from its profile, re-read only when the profile changed."""
+        return self._cached(("profile", client), doc_mtime(self.store, client, "profile"),
+                            lambda: self.store.load_profile(client).name)
+
     def saved_answers(self, client: str, link: Link) -> dict:
         """The answers this link has saved so far, ``{question id: value}`` (others left out)."""
         q = questionnaire_for(link.framework)
-        fw = registry.get(link.framework)
+        fw = spec(link.framework)
         if q.table:
             saved = self._cached(("table", client, link.framework), doc_mtime(self.store, client, link.framework, q.table),
                                  lambda: self.store.load_table(client, link.framework, q.table))
@@ -171,9 +175,9 @@ class AnswerStore:
                     link.finished_at = at
                 job.link = link.model_copy(deep=True)
 
-        spec = registry.get(framework)
-        room = (("table", framework, q.table, write_room, spec.tables[q.table]) if q.table
-                else ("doc", framework, spec.Inputs, write_room, None))
+        room_spec = spec(framework)
+        room = (("table", framework, q.table, write_room, room_spec.tables[q.table]) if q.table
+                else ("doc", framework, room_spec.Inputs, write_room, None))
         update_together(self.store, client, [room, ("doc", LINKS_DOC, LinkBook, mark_links, None)])
         self.commits += 1
         log.info("saved %d of %d survey answer(s) for %s/%s in one update", len(accepted), len(jobs), client, framework)

@@ -17,12 +17,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import registry
 from ..errors import InvalidInput
 from ..store import Store
 from .answers import AnswerStore, LinkClosed
 from .guard import CSRF_COOKIE, Csrf, Directory, Limits, RateLimiter, fingerprint, refuse, same_origin
-from .links import Link, questionnaire_for
+from .links import Link, questionnaire_for, spec
 
 log = logging.getLogger("workbook.survey")
 
@@ -140,8 +139,8 @@ def create_app(settings: Settings) -> "_Guarded":
 
     def context(client: str, link: Link) -> dict:
         q = questionnaire_for(link.framework)
-        return {"q": q, "link": link, "citation": registry.get(link.framework).citation,
-                "client_name": store.load_profile(client).name}
+        return {"q": q, "link": link, "citation": spec(link.framework).citation,
+                "client_name": answers.profile_name(client)}
 
     def form(request: Request, client: str, link: Link, number: int, errors: list[str] = (),
              posted: dict | None = None, status: int = 200, error_title: str = "Not saved yet") -> HTMLResponse:

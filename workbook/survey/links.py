@@ -9,6 +9,7 @@ expires or is revoked.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -92,6 +93,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=64)
+def spec(framework: str):
+    """The registered spec of ``framework`` (looked up once per process: the server asks on every request)."""
+    return registry.get(framework)
+
+
 def questionnaire_for(framework: str) -> Questionnaire:
     """The questionnaire a registered framework declares in its spec (read through the registry).
 
@@ -100,7 +107,7 @@ def questionnaire_for(framework: str) -> Questionnaire:
     InvalidInput
         When the framework asks no questions of respondents.
     """
-    found = getattr(registry.get(framework), "questionnaire", None)
+    found = getattr(spec(framework), "questionnaire", None)
     if not isinstance(found, Questionnaire):
         raise InvalidInput.one("framework", framework, "a framework with a questionnaire: " + ", ".join(with_questionnaire()))
     return found
@@ -188,7 +195,7 @@ def create_links(store: Store, client: str, framework: str, respondents: list[tu
 
     steps: list[tuple[Any, ...]] = [("doc", LINKS_DOC, LinkBook, add, None)]
     if q.table is None and any(m.link.respondent for m in made):
-        model = registry.get(framework).Inputs
+        model = spec(framework).Inputs
 
         def enrol(doc: Any) -> None:
             for m in made:
