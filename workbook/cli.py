@@ -17,6 +17,7 @@ import typer
 
 from . import registry
 from .errors import InvalidInput, WorkbookError
+from .survey.cli import survey_app
 
 #: Problems printed one by one before the rest are only counted (a million bad rows must not print a million lines).
 MAX_SHOWN = 50
@@ -26,6 +27,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Marketing strategy workbook: client data, framework reports and teaching notebooks.")
 clients_app = typer.Typer(no_args_is_help=True, help="List and add clients.")
 app.add_typer(clients_app, name="clients")
+app.add_typer(survey_app, name="survey")
 
 def _data_dir(value: Optional[str]) -> str:
     from .clients import resolve_data_dir

@@ -120,8 +120,8 @@ class Room:
 
     def section(self, name: str) -> Any:
         """One results section: live widget, or static figure/HTML for reports."""
-        if self.mode == "live":
-            return self.view.section(name)
+        if self.mode == "live":  # already on the session screen, or drawn there when opened
+            return None if self.view.on_screen else self.view.section(name)
         return render_static(render(self.framework.name, name, self.state.context))
 
     def changes(self) -> Html | None:

@@ -626,9 +626,10 @@ def test_a_bad_transactions_file_is_refused_and_nothing_changes(data_dir, tmp_pa
     bad.write_text("customer_id,date,amount\nA1,2024-01-05,12.50\nA1,2024-13-45,10\nA2,2024-02-01,-4\n")
     view._import(str(bad))
     status = view._status.value
-    assert "Not imported" in status
-    assert "row 3, date" in status and "2024-13-45" in status
-    assert "row 4, amount" in status and "positive amount" in status
+    assert "Not imported" in status and "Row 3, date" in status and "2024-13-45" in status
+    listed = view._import_panel.children[0].value
+    assert "<td>3</td><td>date</td><td>2024-13-45</td>" in listed
+    assert "<td>4</td><td>amount</td><td>-4</td>" in listed and "positive amount" in listed
     assert saved.read_bytes() == before and view.state.result.value.equity == equity
 
 
@@ -667,11 +668,13 @@ def test_a_new_client_opens_the_room_answers_the_audit_and_imports_transactions(
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson("clv")
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
-    assert lesson.answer(1) == 4
+    assert lesson.answer(1) == 3
+    assert lesson.answer(2) == round(lesson.context.result.value.equity * 0.52 / 0.42)
     sub = lesson.context.inputs.subscription
     d = 1.12 ** (1 / 12) - 1
-    assert lesson.answer(3) == round(sub.monthly_margin * sub.monthly_retention / (1 + d - sub.monthly_retention))
-    assert lesson.check(5, "first steps").correct is True
+    r = sub.monthly_retention + 0.02
+    assert lesson.answer(3) == round(sub.monthly_margin * r / (1 + d - r))
+    assert lesson.check(5, "building the customer view").correct is True
     text = lesson.worked_example()
     assert "Step 1" in text and "possible futures" in text  # the lesson shows both ranges of one customer's value
 

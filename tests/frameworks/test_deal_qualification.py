@@ -308,8 +308,8 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     bad = tmp_path / "bad.xlsx"
     _frame(_deal("X1", amount=-1), _deal("X2", probability=3)).to_excel(bad, index=False)
     view._import(str(bad))
-    assert "Not imported" in view._status.value and "row 2, amount" in view._status.value
-    assert "row 3, probability" in view._status.value
+    assert "Not imported" in view._status.value and "Row 2, amount" in view._status.value
+    assert "Row 3, probability" in view._status.value
     assert "AUR-101" in csv_path.read_text()  # nothing overwritten
 
     good = tmp_path / "good.xlsx"
@@ -322,7 +322,7 @@ def test_live_view_toggles_imports_and_settings(data_dir, tmp_path):
     view._statement1.value = "4.5"
     assert room.result.statement_one.status == "warning" and room.state.inputs.statement1_source == "typed"
     view._as_of.value = "next July"
-    assert_not_saved(view, "as_of_month")
+    assert_not_saved(view, "As of month")
     view.wait_for_charts()
 
 
@@ -341,7 +341,11 @@ def test_upload_imports_the_uploaded_bytes(data_dir):
 
 def test_lesson_answers_check():
     lesson = checked_lesson("deal_qualification")
-    assert lesson.answer(1) == pytest.approx(162_000) and lesson.answer(3) == "AUR-103"
+    # Qualified today: AUR-102, 106 and 108 = 51,000 + 40,500 + 57,000; AUR-104 adds 60,000 x 0.7.
+    assert lesson.answer(1) == pytest.approx(148_500 + 60_000 * 0.7)
+    assert lesson.answer(2) == round(100 * (600_500 - 190_500) / 600_500)
+    assert lesson.answer(3) == pytest.approx(210_000 * 0.2 / 2)
+    assert lesson.check(4, "warning").correct and not lesson.check(4, "consistent").correct
 
 
 def test_statement_one_is_taken_from_the_clients_diagnostic(data_dir):

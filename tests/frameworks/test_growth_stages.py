@@ -254,7 +254,7 @@ def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
     assert "Saved" in view._status.value and room.result.stage.name == "Navigation"
     assert "Navigation" in view._stage_label.value
     view._revenue.value = -1
-    assert_not_saved(view, "revenue_usd")
+    assert_not_saved(view, "Revenue (US$)")
     saved = json.loads((data_dir / "clients" / "aurora-software" / "growth_stages.json").read_text())
     assert saved["revenue_usd"] == 12_000_000
     view._answers[("people", 0)].value = 1
@@ -289,7 +289,7 @@ def test_revenue_history_is_a_table_keyed_by_year(data_dir):
     assert view._new_revenue.value == "" and view._new_year.value == 2026
     before = _saved_history(data_dir)
     _revenue_box(view, 2022).value = "lots"
-    assert_not_saved(view, "revenue for 2022", "lots", "7.5M")
+    assert_not_saved(view, "Revenue for 2022", "lots", "7.5M")
     assert _revenue_box(view, 2022).value == "3,800,000"  # the row shows the saved figure again
     view._new_year.value, view._new_revenue.value = 2021, "1M"
     view._add_year()
@@ -313,5 +313,7 @@ def test_parse_history_lists_every_bad_line():
 def test_lesson_answers_check_and_changes():
     lesson = checked_lesson("growth_stages")
     assert lesson.answer(1) == "Navigation" and lesson.answer(4) == 2023
+    # Product 2, 2, 3 -> 3, 3, 4 (3.33) leaves position (3, 3, 2: 2.67) weakest; raising both leaves 3.33.
+    assert lesson.answer(2) == "position" and lesson.answer(3) == "partly aligned"
     notes = gs.changes(gs.Inputs(revenue_usd=4e6), gs.Inputs(revenue_usd=6e6))
     assert notes == ["Revenue $4,000,000 \u2192 $6,000,000; stage Discovery \u2192 Map-Making."]

@@ -355,12 +355,41 @@ def test_a_bad_survey_file_is_refused_and_nothing_changes(data_dir, tmp_path):
     bad.write_text("score,segment,date\n10,Retail,2024-01-05\n11,Retail,2024-01-06\n7.5,Wealth,2024-01-07\n"
                    "seven,Retail,2024-02-01\n,Retail,2024-02-02\n")
     view._import(str(bad))
-    status = view._status.value
-    assert "Not imported" in status and "0 to 10" in status
-    for cell, value in (("row 3", "11"), ("row 4", "7.5"), ("row 5", "seven")):
-        assert f"{cell}, score: got &#x27;{value}&#x27;" in status or f"{cell}, score: got '{value}'" in status
-    assert "row 6" not in status  # a blank answer is not an error: it is counted and left out
+    assert "Not imported yet: 3 of 5 rows of bad.csv have problems" in view._status.value
+    listed = view._import_panel.children[0].value
+    assert "0 to 10" in listed
+    for row, value in (("3", "11"), ("4", "7.5"), ("5", "seven")):
+        assert f"<td>{row}</td><td>score</td><td>{value}</td>" in listed
+    assert "<td>6</td>" not in listed  # a blank answer is not an error: it is counted and left out
     assert saved.read_bytes() == before and view.state.result.overall.n == n
+    take, nothing = view._import_panel.children[1].children
+    assert take.description == "Import the 2 good rows"
+    nothing.click()  # import nothing: the choice is kept in the history, the table stays
+    assert saved.read_bytes() == before and "Nothing imported from bad.csv" in view._status.value
+    view._import(str(bad))
+    view._import_panel.children[1].children[0].click()  # now the good rows
+    assert "Imported 2 responses, 3 row(s) left out" in view._status.value
+    assert view.state.result.overall.n == 1  # row 6 is a blank answer: kept, counted as blank
+    history = data_dir / "clients" / "meridian-bank" / ".history" / "nps" / "imports.jsonl"
+    notes = [json.loads(line) for line in history.read_text().splitlines()]
+    assert [n["choice"] for n in notes] == ["nothing", "good rows"]
+    assert notes[1]["rows_left_out"] == [3, 4, 5] and notes[1]["rows_imported"] == 2
+
+
+def test_the_same_file_uploaded_again_after_a_fix_is_imported(data_dir):
+    from datetime import datetime
+
+    store, view = live_view("nps", "meridian-bank", data_dir)
+    bad = b"score,segment,date\n11,Retail,2024-01-05\n"
+    view._upload.value = ({"name": "answers.csv", "type": "text/csv", "size": len(bad), "content": memoryview(bad),
+                           "last_modified": datetime(2026, 1, 1)},)
+    assert "Not imported" in view._status.value and view._upload.value == ()
+    good = b"score,segment,date\n10,Retail,2024-01-05\n9,Retail,2024-01-06\n"
+    view._upload.value = ({"name": "answers.csv", "type": "text/csv", "size": len(good), "content": memoryview(good),
+                           "last_modified": datetime(2026, 1, 1)},)
+    assert "Imported 2 responses" in view._status.value
+    view._import_clicked()  # the Import button with an empty path uses the uploaded file
+    assert "Imported 2 responses" in view._status.value
 
 
 # -- the room: sections, live form, lesson ---------------------------------------------------
@@ -384,7 +413,7 @@ def test_view_pickers_peers_and_import_autosave(data_dir, tmp_path):
     assert "Wealth" in view._section_widgets["focus"].children[0].value
     # a bad competitor line is refused and nothing is saved
     view._peers.value = "Lakeshore Savings; lots; 4.2"
-    assert_not_saved(view, "peers line 1")
+    assert_not_saved(view, "Peers line 1")
     assert len(store.load("meridian-bank", "nps", nps.Inputs).peers) == 6
     view._peers.value = "A; 10; 1\nB; 20; 3\nC; 30; 4"
     assert [p.name for p in store.load("meridian-bank", "nps", nps.Inputs).peers] == ["A", "B", "C"]
@@ -421,11 +450,13 @@ def test_a_new_client_opens_the_room_and_imports_a_first_survey(empty_data, tmp_
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson("nps")
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
-    ten = lesson.module.first_ten(lesson.context)
+    ten = lesson.module.practice_ten(lesson.context)
     assert len(ten) == 10 and lesson.answer(1) == int((ten["score"] >= 9).sum())
-    assert lesson.check(3, round(lesson.context.result.overall.nps)).correct is True
-    assert lesson.check(5, "web SHOP").correct is True
-    assert lesson.check(6, "no").correct is False
+    o = lesson.context.result.overall
+    assert lesson.answer(3) == pytest.approx(100 * (o.n_promoters - o.n_detractors - 20) / (o.n + 20), abs=0.05)
+    assert lesson.check(3, round(o.nps, 1)).correct is False      # the score before the new answers
+    assert lesson.check(6, "no").correct is True                   # +20 to +30 on 50 answers each is noise
+    assert lesson.check(6, "yes").correct is False
     assert "Step 1" in lesson.worked_example()
 
 

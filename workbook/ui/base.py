@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import gc
 import logging
-import tempfile
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as widgets
@@ -31,10 +30,12 @@ from matplotlib.figure import Figure
 from pydantic import BaseModel
 
 from ..charts import png_bytes
-from ..errors import WorkbookError
+from ..errors import InvalidInput, WorkbookError
 from ..html import bullets, card, esc, no_math
 from ..room import Context, RoomState, figure_title, render_static  # noqa: F401  (moved; re-exported)
-from ..store import Store
+from ..store import Store, client_version
+from .imports import ImportMixin
+from .session import Conflict, Watcher, field_note, note_html, plain_error, session_screen
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,19 @@ def _freeze_heap_once() -> None:
         _HEAP_FROZEN = True
 
 
-class RoomView:
+def _same_tables(a: dict, b: dict) -> bool:
+    """Whether two ``tables`` dicts hold the same frames and related documents."""
+    if a.keys() != b.keys():
+        return False
+    for key, value in a.items():
+        other = b[key]
+        same = value.equals(other) if hasattr(value, "equals") else value == other
+        if not same:
+            return False
+    return True
+
+
+class RoomView(ImportMixin):
     """Base widget view: autosave with a visible state and live-updating sections.
 
     Subclasses set ``framework`` and ``sections`` and implement
@@ -89,7 +102,9 @@ class RoomView:
 
     framework: str = ""
     sections: dict[str, Callable[[Context], Figure | str | None]] = {}
-    #: The table the Import tab fills (rooms with an Import tab only).
+    #: Shown where a chart would be while there is nothing to draw.
+    empty_chart: str = "Nothing to draw yet: enter the answers or import the data in the form."
+    #: The table the Import tab fills (rooms with an Import tab only; see :mod:`workbook.ui.imports`).
     import_table: str = ""
     #: What one row of that table is, as in "Imported 400 transactions".
     import_noun: str = "rows"
@@ -110,16 +125,41 @@ class RoomView:
         self.last_refresh_s = 0.0
         #: Seconds from the last change to the last chart redrawn.
         self.last_chart_s = 0.0
+        self._lock = threading.RLock()  # one change at a time: the user's or another session's
+        self._version: tuple | None = None
+        self._notes: dict[str, widgets.HTML] = {}
+        self._noted: set[str] = set()
+        self._inputs_box: widgets.Box | None = None
+        self._sync_note: widgets.HTML | None = None
+        self._screen: widgets.Widget | None = None
 
     # -- public --------------------------------------------------------------
     def form(self) -> widgets.Widget:
-        """The input form with its save indicator (built on first call)."""
-        if self._form is None:
+        """The session screen: the input form beside the live results (built on first call).
+
+        From then on the view follows the client's files: a change saved by
+        another session shows here within a second (see :meth:`_check_external`).
+        """
+        if self._screen is None:
             _freeze_heap_once()
             self._status = widgets.HTML(self._status_html("Loaded", "muted"))
-            self._form = widgets.VBox([self._build_inputs(), self._status],
-                                      layout=widgets.Layout(width="100%"))
-        return self._form
+            self._sync_note = widgets.HTML("")
+            self._sync_note.add_class("wb-sync")
+            self._inputs_box = widgets.Box([self._build_inputs()], layout=widgets.Layout(width="100%"))
+            self._form = self._inputs_box
+            self._screen = session_screen(self, self._inputs_box, self._status, self._sync_note)
+            self._version = self._client_version()
+            Watcher.shared().add(self)
+        return self._screen
+
+    @property
+    def on_screen(self) -> bool:
+        """True once the session screen (with its results) has been built."""
+        return self._screen is not None
+
+    def close(self) -> None:
+        """Stop following the client's files (the widgets stay as they are)."""
+        Watcher.shared().discard(self)
 
     def section(self, name: str) -> widgets.Widget:
         """A live widget for one results section; redrawn on every change."""
@@ -147,26 +187,131 @@ class RoomView:
         if getattr(self, "_syncing", False):
             return False
         model = self.state.module.Inputs
-        return self._apply(lambda doc: model.model_validate({**doc.model_dump(), field: value}))
+        return self._apply(lambda doc: model.model_validate({**doc.model_dump(), field: value}), field=field)
 
-    def _apply(self, change: Callable[[BaseModel], BaseModel | None]) -> bool:
+    def _say_problems(self, exc: WorkbookError, field: str | None, text: str) -> None:
+        """Put each problem beside its own field when it has a slot, else beside ``field``."""
+        lines: dict[str, list[str]] = {}
+        for problem in getattr(exc, "problems", []):
+            parts = [p for p in problem.field.replace("[", ".[").split(".") if p]
+            key = next((k for k in (problem.field, parts[-1] if parts else "", parts[0] if parts else "")
+                        if k in self._notes), field)
+            if key is not None:
+                lines.setdefault(key, []).append(plain_error(InvalidInput([problem])))
+        if not lines and field is not None:
+            lines[field] = [text]
+        for key, said in lines.items():
+            self._say(key, "\n".join(said[:3]))
+            self._noted.add(key)
+
+    def _with_note(self, widget: widgets.Widget, key: str) -> widgets.HBox:
+        """``widget`` with the message slot of field ``key`` beside it."""
+        return widgets.HBox([widget, self._note(key)], layout=widgets.Layout(align_items="center"))
+
+    def _note(self, key: str) -> widgets.HTML:
+        """The message slot shown beside field ``key`` (pass ``key`` to :meth:`_apply`)."""
+        if key not in self._notes:
+            self._notes[key] = field_note()
+        return self._notes[key]
+
+    def _say(self, key: str | None, text: str) -> None:
+        """Show ``text`` beside field ``key`` (nothing when the field has no slot)."""
+        if key is not None:
+            self._note(key).value = note_html(text)
+
+    def _apply(self, change: Callable[[BaseModel], BaseModel | None], field: str | None = None) -> bool:
         """Save a change under the client's lock, recompute and redraw.
 
-        Returns False (and shows why, saving nothing) when the change is invalid.
+        Only the user's change is applied, to the latest saved document, so a
+        change another session saved meanwhile is kept (merged field by field).
+        When that other session changed the very value this change touches,
+        nothing is saved and the message says so (see :class:`Conflict`).
+        Returns False (and shows why, beside ``field`` and in the status line,
+        saving nothing) when the change is invalid.
         """
         start = time.perf_counter()
         model = self.state.module.Inputs
-        try:
-            saved = self._store.update(self._client, self.framework, model, change, default=model)
-        except WorkbookError as exc:
-            self._set_status(f"Not saved: {exc}", "bad")
-            log.info("change refused for %s/%s: %s", self._client, self.framework, exc)
-            return False
-        self.state.replace(inputs=saved)
-        self._refresh(start)
-        self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
-        self.last_refresh_s = time.perf_counter() - start
+        with self._lock:
+            seen = self.state.inputs
+            try:
+                saved = self._store.update(self._client, self.framework, model, Conflict.guard(change, seen),
+                                           default=model)
+            except WorkbookError as exc:
+                text = plain_error(exc)
+                self._say_problems(exc, field, text)
+                self._set_status(f"Not saved: {text}", "bad")
+                log.info("change refused for %s/%s: %s", self._client, self.framework, exc)
+                if isinstance(exc, Conflict):
+                    self._check_external(force=True)
+                return False
+            for key in self._noted:
+                self._say(key, "")
+            self._noted.clear()
+            merged = saved != Conflict.expected(change, seen, model)
+            self._version = self._client_version()
+            self.state.replace(inputs=saved)
+            if merged:  # another session's change came back with ours: show it in the form too
+                self._reload_quietly()
+            self._refresh(start)
+            note = " (with another session's changes merged in)" if merged else ""
+            self._set_status(f"Saved {datetime.now():%H:%M:%S}{note}", "good")
+            self.last_refresh_s = time.perf_counter() - start
         return True
+
+    # -- following other sessions ------------------------------------------------
+    def _client_version(self) -> tuple:
+        return client_version(self._store, self._client, self.framework,
+                              tuple(getattr(self.state.module, "RELATED", ())))
+
+    def _check_external(self, force: bool = False) -> bool:
+        """Reload and redraw when another session changed the client's files.
+
+        Called by the :class:`~workbook.ui.session.Watcher` thread a few
+        times a second; costs one ``os.stat`` per file when nothing changed.
+        Returns True when the view now shows another session's change.
+        """
+        if not force and self._client_version() == self._version:
+            return False
+        with self._lock:
+            version = self._client_version()
+            if not force and version == self._version:
+                return False
+            fresh = RoomState.load(self.framework, self._store, self._client)
+            self._version = version
+            state = self.state
+            if (fresh.inputs == state.inputs and fresh.profile == state.profile
+                    and _same_tables(fresh.tables, state.tables)):
+                return False
+            state.profile, state.inputs, state.tables, state.result = (fresh.profile, fresh.inputs, fresh.tables,
+                                                                       fresh.result)
+            self._reload_quietly()
+            self._refresh()
+            if self._sync_note is not None:
+                self._sync_note.value = f"&#8635; Updated from another session {datetime.now():%H:%M:%S}"
+        return True
+
+    def _reload_quietly(self) -> None:
+        previous = getattr(self, "_syncing", False)
+        self._syncing = True
+        try:
+            self._reload_inputs()
+        finally:
+            self._syncing = previous
+
+    def _reload_inputs(self) -> None:
+        """Hook: show ``self.state`` in the input widgets after another session's change.
+
+        The default builds the form again (keeping the open tab); rooms with
+        many widgets override it to set only the values that moved.
+        """
+        if self._inputs_box is None:
+            return
+        old = self._inputs_box.children[0] if self._inputs_box.children else None
+        tab = getattr(old, "selected_index", None) if isinstance(old, widgets.Tab) else None
+        new = self._build_inputs()
+        if tab is not None and isinstance(new, widgets.Tab) and tab < len(new.children):
+            new.selected_index = tab
+        self._inputs_box.children = (new,)
 
     def _refresh(self, start: float | None = None) -> None:
         """Redraw text sections now and charts off the click path (latest change wins)."""
@@ -198,75 +343,6 @@ class RoomView:
                 gc.enable()
         self.last_chart_s = time.perf_counter() - start
 
-    # -- importing a table (rooms with an Import tab) ---------------------------
-    def _import_controls(self, style: dict) -> tuple[widgets.HBox, widgets.FileUpload]:
-        """Build the Import tab's file widgets, wired to :meth:`_import`.
-
-        Parameters
-        ----------
-        style : dict
-            The ``style`` of the file-path box (its description width).
-
-        Returns
-        -------
-        row : ipywidgets.HBox
-            A box for the path of a ``.csv`` or ``.xlsx`` export and its Import button.
-        upload : ipywidgets.FileUpload
-            Imports the chosen file as soon as it is uploaded.
-        """
-        self._path = widgets.Text(placeholder="path to a .csv or .xlsx export", description="File", style=style,
-                                  layout=widgets.Layout(width="520px"))
-        load = widgets.Button(description="Import", icon="upload")
-        load.on_click(lambda _: self._import(self._path.value.strip()))
-        self._upload = widgets.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, description="Upload")
-        self._upload.observe(lambda _: self._import_upload(), names="value")
-        return widgets.HBox([self._path, load]), self._upload
-
-    def _import(self, source: str) -> None:
-        """Import a ``.csv`` or ``.xlsx`` file as the room's ``import_table``.
-
-        The file goes through the store with the framework's validator and the
-        column renames of :meth:`_import_columns`. When it cannot be read or does
-        not validate, nothing is saved and the status says why; otherwise the
-        table is swapped into the state, :meth:`_after_import` runs, the sections
-        are redrawn and the status says how many rows came in.
-
-        Parameters
-        ----------
-        source : str
-            Path of the file.
-        """
-        try:
-            columns = self._import_columns()
-            clean = self._store.import_table(self._client, self.framework, self.import_table, source,
-                                             columns=columns or None,
-                                             validator=self.state.module.TABLES[self.import_table])
-        except (WorkbookError, ValueError, OSError) as exc:  # unreadable files too
-            self._set_status(f"Not imported: {exc}", "bad")
-            return
-        self.state.replace(tables={**self.state.tables, self.import_table: clean})
-        self._after_import()
-        self._refresh()
-        self._set_status(f"Imported {len(clean):,} {self.import_noun} {datetime.now():%H:%M:%S}", "good")
-
-    def _import_upload(self) -> None:
-        """Import the file just uploaded, from a temporary copy under its own name."""
-        files = self._upload.value
-        if not files:
-            return
-        item = files[0]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(item["name"]).name
-            path.write_bytes(bytes(item["content"]))
-            self._import(str(path))
-
-    def _import_columns(self) -> dict[str, str] | None:
-        """Hook: renames ``{column in the file: column the framework expects}`` from the form."""
-        return None
-
-    def _after_import(self) -> None:
-        """Hook: runs after an imported table is swapped in, before the redraw."""
-
     # -- internals -------------------------------------------------------------
     def _draw(self, name: str, ctx: Context) -> None:
         renderer = self.sections[name]
@@ -291,6 +367,8 @@ class RoomView:
                 box.children = (widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")),)
         else:
             text = no_math(rendered) if isinstance(rendered, str) and rendered else ""
+            if not text and getattr(renderer, "is_chart", False):  # an empty chart says what would fill it
+                text = f'<p class="wb-empty" style="color:#52606d"><i>{esc(self.empty_chart)}</i></p>'
             current = box.children[0] if box.children else None
             if isinstance(current, widgets.HTML):
                 current.value = text

@@ -10,6 +10,7 @@ from ..errors import WorkbookError
 from ..formatting import money
 from ..frameworks import clv
 from ..html import badge, bullets, card, esc, para, progress, table
+from ..methods import marker
 from .base import Context, RoomView, advice_section
 
 STAGE_STATUS = ("red", "amber", "amber", "green")
@@ -51,7 +52,8 @@ def headline_section(ctx: Context) -> str:
         rows.append(para(f"Subscription: {s.subscribers:,} subscribers worth about {_money(ctx, s.clv_horizon)} "
                          f"each over the horizon ({_money(ctx, s.equity_horizon)} in all)."))
     if res.audit.stage is not None:
-        rows.append(f"<p>Customer-centricity: {badge(res.audit.stage, STAGE_STATUS[res.audit.stage_index])}</p>")
+        rows.append(f"<p>Customer-centricity: {badge(res.audit.stage, STAGE_STATUS[res.audit.stage_index])}</p>"
+                    + marker(clv.WORKBOOK_RULES, "stages"))
     if not rows:
         rows.append(para("No transactions or audit answers yet: import transactions in the form."))
     return card("Summary", "".join(rows))
@@ -177,6 +179,9 @@ def customers_section(ctx: Context) -> str:
 def next_products_section(ctx: Context) -> str:
     """What customers most often buy next after each product."""
     t = ctx.result.transitions
+    if "transactions" not in ctx.tables:
+        return card("Next best product", para("Import the client's transactions (with a product column) in the "
+                                               "form to see what customers most often buy next."))
     if t.empty:
         return card("Next best product", para("The transactions have no product column, so there are no purchase "
                                               "sequences to learn from."))
@@ -240,7 +245,8 @@ def audit_section(ctx: Context) -> str:
     parts.append(progress(a.answered, len(clv.AUDIT), "Questions answered"))
     rows = "".join(f"<li><b>{esc(q.topic)}</b>: {esc(clv.AUDIT_SCALE.get(answers.get(q.id), 'not answered'))}</li>"
                    for q in clv.AUDIT)
-    parts += [f"<ul>{rows}</ul>", "<h4>Advice</h4>", bullets(a.advice)]
+    parts += [f"<ul>{rows}</ul>", "<h4>Advice</h4>", bullets(a.advice),
+              marker(clv.WORKBOOK_RULES, "audit", "stages", "weak_answer")]
     return card("Customer-centricity audit", "".join(parts))
 
 
@@ -264,6 +270,7 @@ class View(RoomView):
 
     framework = "clv"
     sections = SECTIONS
+    empty_chart = "No chart yet: import the client's transactions in the Import tab."
     import_table = "transactions"
     import_noun = "transactions"
 
@@ -301,16 +308,18 @@ class View(RoomView):
 
         sub = doc.subscription
         self._has_sub = widgets.Checkbox(sub is not None, description="The client sells a subscription", indent=False)
-        self._subscribers = widgets.BoundedIntText(sub.subscribers if sub else 0, min=0, max=10**9,
-                                                   description="Subscribers", style=wide)
-        self._sub_margin = widgets.BoundedFloatText(sub.monthly_margin if sub else 10.0, min=0.01, max=10**7,
-                                                    description="Margin per month", style=wide)
+        # Plain number boxes: a value outside the allowed range is refused beside the box, never changed.
+        self._subscribers = widgets.IntText(sub.subscribers if sub else 0, description="Subscribers", style=wide)
+        self._sub_margin = widgets.FloatText(sub.monthly_margin if sub else 10.0, description="Margin per month",
+                                             style=wide)
         self._retention = widgets.FloatSlider(sub.monthly_retention if sub else 0.9, min=0.5, max=0.99, step=0.01,
                                               description="Monthly retention", readout_format=".0%",
                                               continuous_update=False, style=wide, layout=lay)
         for w in (self._has_sub, self._subscribers, self._sub_margin, self._retention):
             w.observe(lambda _: self._set_subscription(), names="value")
-        subscription = widgets.VBox([self._has_sub, self._subscribers, self._sub_margin, self._retention])
+        subscription = widgets.VBox([self._has_sub, self._with_note(self._subscribers, "subscribers"),
+                                     self._with_note(self._sub_margin, "monthly_margin"),
+                                     self._with_note(self._retention, "monthly_retention"), self._note("subscription")])
 
         self._who = widgets.Text(placeholder="customer id, e.g. BB-00042", description="Customer", style=wide)
         ask = widgets.Button(description="Suggest", icon="lightbulb-o")

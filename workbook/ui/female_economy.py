@@ -9,6 +9,8 @@ from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
 from ..frameworks import female_economy as fe
 from ..formatting import money as _money
 from ..html import badge, bullets, card, esc, para, table
+from ..errors import InvalidInput
+from ..methods import marker
 from .base import Context, RoomView
 
 COVERAGE_COLOURS = {"served": PALETTE["good"], "partly served": PALETTE["warn"], "unserved": PALETTE["bad"]}
@@ -33,7 +35,9 @@ def headline_section(ctx: Context) -> str:
         rows.append(f'<p style="font-size:120%">At stake: <b>{_money(res.total_at_stake_usd)}</b> a year; most in '
                     f"<b>{esc(top['segment'])}</b> ({_money(top['at_stake_usd'])}), "
                     f"{badge(top['coverage'], COVERAGE_STATUS[top['coverage']])}</p>")
+    rows.append(para(fe.GROWTH_FORECAST_NOTE))
     rows.append(para("Segments no offer serves: " + (", ".join(res.unserved) if res.unserved else "none") + "."))
+    rows.append(marker(fe.WORKBOOK_RULES, "coverage", "status"))
     return card("Summary", "".join(rows))
 
 
@@ -46,6 +50,8 @@ def _opportunity_key(ctx: Context):
 def opportunity_section(ctx: Context):
     """Revenue at stake per segment, ranked, coloured by how well the offers serve it."""
     opp = ctx.result.opportunity
+    if opp.empty or not (opp["current_usd"].abs().sum() + opp["at_stake_usd"].abs().sum()):
+        return None  # no market size or shares yet: nothing to rank (the live view says what to enter)
     labels = opp["segment"].tolist()
     fig = new_figure(7.0, 2.9, left=label_margin(labels), right=1.1, top=0.55, bottom=0.5)
     ax = fig.add_subplot()
@@ -112,7 +118,7 @@ def table_section(ctx: Context) -> str:
     notes = bullets([
         "Women / income: the segment's share of women, its share of women's earned income, and the difference "
         "in percentage points (positive: it earns more than its size).", *ctx.result.notes])
-    return card("Opportunity by segment", table(view) + notes)
+    return card("Opportunity by segment", table(view) + notes + marker(fe.WORKBOOK_RULES, "fit", "coverage"))
 
 
 def _fit_key(ctx: Context):
@@ -159,6 +165,7 @@ def segments_section(ctx: Context) -> str:
             f"<h4>{esc(s.name)}: {s.population_share:.0%} of women, {s.income_share:.0%} of earned income</h4>"
             + bullets(s.traits) + (f"<ul>{subs}</ul>" if subs else "") + para(f"Needs scored by the tool: {needs}."))
     parts.append(para(fe.ROUNDING_NOTE))
+    parts.append(marker(fe.WORKBOOK_RULES, "needs"))
     return card("The six segments", "".join(parts))
 
 
@@ -187,6 +194,7 @@ class View(RoomView):
 
     framework = "female_economy"
     sections = SECTIONS
+    empty_chart = "No chart yet: enter the market size and, for each segment, the share now and the target share."
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
@@ -203,22 +211,24 @@ class View(RoomView):
                                        value=doc.allocation_basis, description="Split market by", style=wide,
                                        layout=widgets.Layout(width="400px"))
         self._basis.observe(lambda ch: self._set("allocation_basis", ch["new"]), names="value")
-        market = widgets.VBox([self._market_name, self._market_size, self._basis])
+        market = widgets.VBox([self._with_note(self._market_name, "market_name"),
+                               self._with_note(self._market_size, "market_size_usd"), self._basis])
 
         positions = {p.segment: p for p in doc.positions}
-        self._shares: dict[tuple[str, str], widgets.BoundedFloatText] = {}
+        self._shares: dict[tuple[str, str], widgets.FloatText] = {}
         rows = [widgets.HTML("<i>Shares in percent of the segment's spending in this market.</i>")]
         for s in fe.SEGMENTS:
             pos = positions.get(s.key)
             cells = [widgets.HTML(f"<b>{esc(s.name)}</b>", layout=widgets.Layout(width="190px"))]
             for field in ("current_share", "target_share"):
-                box = widgets.BoundedFloatText(value=round((getattr(pos, field) if pos else 0.0) * 100, 4),
-                                               min=0, max=100, step=0.5,
-                                               description="now %" if field == "current_share" else "target %",
-                                               layout=widgets.Layout(width="170px"))
+                # A plain number box: 150 % is refused beside the row, never changed to 100 %.
+                box = widgets.FloatText(value=round((getattr(pos, field) if pos else 0.0) * 100, 4), step=0.5,
+                                        description="now %" if field == "current_share" else "target %",
+                                        layout=widgets.Layout(width="170px"))
                 box.observe(lambda ch, k=s.key, f=field: self._set_share(k, f, ch["new"]), names="value")
                 self._shares[(s.key, field)] = box
                 cells.append(box)
+            cells.append(self._note(f"share-{s.key}"))
             rows.append(widgets.HBox(cells))
         shares = widgets.VBox(rows)
 
@@ -239,7 +249,8 @@ class View(RoomView):
             buttons.observe(lambda ch, k=key: self._score(k, ch["new"]), names="value")
             self._needs[key] = buttons
             need_rows.append(widgets.HBox([widgets.HTML(esc(text), layout=widgets.Layout(width="55%")), buttons]))
-        offers = widgets.VBox([widgets.HBox([self._offer, remove]), widgets.HBox([self._new_offer, add]),
+        offers = widgets.VBox([widgets.HBox([self._offer, remove]),
+                               widgets.HBox([self._new_offer, add, self._note("new-offer")]),
                                *need_rows])
         tabs = widgets.Tab([market, shares, offers])
         for i, title in enumerate(("Market", "Shares by segment", "Offers and needs")):
@@ -253,12 +264,16 @@ class View(RoomView):
             return
 
         def change(doc: fe.Inputs) -> None:
+            if percent is None or not 0 <= percent <= 100:
+                segment = next(s.name for s in fe.SEGMENTS if s.key == key)
+                when = "share now" if field == "current_share" else "target share"
+                raise InvalidInput.one(f"{segment} {when}", percent, "a percent from 0 to 100")
             pos = next((p for p in doc.positions if p.segment == key), None)
             if pos is None:
                 pos = fe.SegmentPosition(segment=key)
                 doc.positions.append(pos)
             setattr(pos, field, round(percent / 100, 6))
-        self._apply(change)
+        self._apply(change, field=f"share-{key}")
 
     def _score(self, need: str, value: int | None) -> None:
         if self._syncing or value is None or self._offer.value is None:
@@ -279,7 +294,7 @@ class View(RoomView):
         def change(doc: fe.Inputs) -> fe.Inputs:
             return fe.Inputs.model_validate({**doc.model_dump(), "offers": [*doc.model_dump()["offers"],
                                                                             {"name": name}]})
-        if self._apply(change):
+        if self._apply(change, field="new-offer"):
             self._new_offer.value = ""
             self._offer.options = [o.name for o in self.state.inputs.offers]
             self._offer.value = name

@@ -9,6 +9,7 @@ from ..errors import InvalidInput, Problem
 from ..frameworks import growth_stages as gs
 from ..formatting import amount as _money_text
 from ..html import badge, bullets, card, esc, para, table
+from ..methods import marker
 from .base import Context, RoomView
 
 BAND_STATUS = {"aligned": "green", "partly aligned": "amber", "misaligned": "red"}
@@ -27,7 +28,7 @@ def headline_section(ctx: Context) -> str:
         f"<b>${res.revenue_usd:,.0f}</b> ({esc(res.stage.range_label)}).{nxt}</p>"
         f"<p>Alignment: {badge(res.band, BAND_STATUS[res.band])} &nbsp; the weakest link is "
         f"<b>{esc(res.weakest)}</b> at <b>{res.alignment:.1f}</b> of 5.</p>"
-    )
+    ) + marker(gs.WORKBOOK_RULES, "bands", "status")
     return card("Summary", body)
 
 
@@ -41,6 +42,8 @@ def path_section(ctx: Context):
     """Revenue by year placed on the five stages (log scale)."""
     res = ctx.result
     t = res.trajectory
+    if t.empty and not res.revenue_usd:
+        return None  # no revenue yet: the live view asks for it
     fig = new_figure(7.0, 3.4, left=0.9, right=1.35, top=0.4, bottom=0.5)
     ax = fig.add_subplot()
     lo, hi = 1e5, 2e8
@@ -119,7 +122,8 @@ def advice_section(ctx: Context) -> str:
                           "fail (see above): deal with it first.")
     parts = [para(stage.description), f"<h4>{esc(failure_title)}</h4>", para(stage.failure_cause),
              "<h4>Advice</h4>", para(stage.advice), "<h4>Moving on</h4>", para(stage.next_step),
-             "<h4>For this client</h4>", bullets(for_client)]
+             "<h4>For this client</h4>", bullets(for_client),
+             marker(gs.WORKBOOK_RULES, "ties", *(() if stage.failure_in_source else ("suspicion",)))]
     return card(f"The {stage.name} stage", "".join(parts))
 
 
@@ -131,14 +135,15 @@ def answers_section(ctx: Context) -> str:
             rows.append({"Dimension": dim, "Statement": text, "Answer (1-5)": answer})
     import pandas as pd
 
-    return card("The answers", table(pd.DataFrame(rows), "{:.0f}"))
+    return card("The answers", table(pd.DataFrame(rows), "{:.0f}") + marker(gs.WORKBOOK_RULES, "questions"))
 
 
 def stages_section(ctx: Context) -> str:
     """The five stages for reference."""
     return card("The five stages at a glance", table(ctx.result.stage_table) + para(
         "The revenue ranges describe a typical technology start-up; the article holds that other businesses "
-        "and single product lines follow the same path, so outside technology read them as a rough guide."))
+        "and single product lines follow the same path, so outside technology read them as a rough guide.")
+        + marker(gs.WORKBOOK_RULES, "boundaries"))
 
 
 SECTIONS = {
@@ -227,6 +232,7 @@ class View(RoomView):
 
     framework = "growth_stages"
     sections = SECTIONS
+    empty_chart = "No chart yet: enter the revenue (and earlier years) or answer the alignment statements."
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False
@@ -241,9 +247,9 @@ class View(RoomView):
                                      layout=widgets.Layout(width="190px"))
         use_profile.on_click(lambda _: self._use_profile())
         self._history = widgets.VBox()
-        self._new_year = widgets.BoundedIntText(value=self._next_year(), min=gs.YEAR_MIN, max=gs.YEAR_MAX,
-                                                description="Year", style={"description_width": "40px"},
-                                                layout=widgets.Layout(width="130px"))
+        # A plain number box: a year out of range is refused beside the row, never changed.
+        self._new_year = widgets.IntText(value=self._next_year(), description="Year",
+                                         style={"description_width": "40px"}, layout=widgets.Layout(width="130px"))
         self._new_revenue = widgets.Text(placeholder="revenue, e.g. 7.5M", layout=widgets.Layout(width="150px"))
         add_year = widgets.Button(description="Add year", icon="plus")
         add_year.on_click(lambda _: self._add_year())
@@ -261,10 +267,10 @@ class View(RoomView):
                 rows.append(widgets.HBox([widgets.HTML(esc(text), layout=widgets.Layout(width="62%")), buttons]))
             groups.append(widgets.VBox(rows))
         revenue_box = widgets.VBox([
-            widgets.HBox([self._revenue, use_profile]), self._stage_label,
+            widgets.HBox([self._revenue, use_profile, self._note("revenue_usd")]), self._stage_label,
             widgets.HTML("<b>Revenue by year</b> (for the path chart; each figure is saved when you leave "
                          "its box; 7500000, 7,500,000, 7.5M and 900k are all understood)"),
-            self._history, widgets.HBox([self._new_year, self._new_revenue, add_year])])
+            self._history, widgets.HBox([self._new_year, self._new_revenue, add_year, self._note("new-year")])])
         questions = widgets.VBox([widgets.HTML("<i>Nine statements, three per dimension: 1 = strongly disagree "
                                                "\u2026 5 = strongly agree</i>"), *groups])
         tabs = widgets.Tab([revenue_box, questions])
@@ -333,7 +339,7 @@ class View(RoomView):
                                        + "); change that year's figure in its row")
             doc.history.append(gs.YearRevenue(year=year, revenue_usd=parse_money(text, f"revenue for {year}")))
             doc.history.sort(key=lambda h: h.year)
-        if self._apply(change):
+        if self._apply(change, field="new-year"):
             self._new_revenue.value = ""
         self._rebuild_history()
 

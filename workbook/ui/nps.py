@@ -12,6 +12,8 @@ from ..errors import InvalidInput, Problem
 from ..frameworks import nps
 from ..formatting import percent as _pct, points
 from ..html import badge, card, esc, para, table
+from ..methods import marker
+from .session import plain_error
 from .base import Context, RoomView, advice_section
 
 GROUP_COLOURS = {"detractors": PALETTE["bad"], "passives": PALETTE["warn"], "promoters": PALETTE["good"]}
@@ -40,6 +42,7 @@ def headline_section(ctx: Context) -> str:
         "blank and are not counted.</p>")
     if res.trend is not None:
         body += para(res.trend.summary)
+    body += marker(nps.WORKBOOK_RULES, "bands", "intervals")
     return card("Summary", body)
 
 
@@ -230,7 +233,9 @@ def peers_table_section(ctx: Context) -> str:
             f"annual revenue growth (least-squares line, R\u00b2 = {p.r_squared:.2f}).")
     if p.predicted_growth_pct is not None:
         text += f" At its score the line puts {ctx.profile.name} at {p.predicted_growth_pct:.1f}% growth."
-    note = " The peers in this example are invented." if all(p.table.loc[~p.table["is_client"], "fictional"]) else ""
+    # Only an example client's invented peers are labelled so; a real client's competitors are its data.
+    invented = ctx.profile.fictional and all(p.table.loc[~p.table["is_client"], "fictional"])
+    note = " The peers in this example are invented." if invented else ""
     industry = ctx.inputs.peer_industry or "Competitors"
     return card(industry, para(text + note) + table(shown, "{:.1f}"))
 
@@ -297,6 +302,7 @@ class View(RoomView):
 
     framework = "nps"
     sections = SECTIONS
+    empty_chart = "No chart yet: import the survey answers in the Import tab (competitors go in their own tab)."
     import_table = "responses"
     import_noun = "responses"
 
@@ -331,16 +337,16 @@ class View(RoomView):
                                     description="Own growth (%)", style=wide, continuous_update=False)
         self._growth.observe(lambda ch: self._set_growth(ch["new"]), names="value")
         peers = widgets.VBox([widgets.HTML("One competitor per line: <code>name; NPS; revenue growth %</code>."),
-                              self._industry, self._peers, self._growth])
+                              self._industry, self._with_note(self._peers, "peers"), self._growth])
 
         self._confidence = widgets.Dropdown(options=[("90%", 0.90), ("95%", 0.95), ("99%", 0.99)],
                                             value=doc.confidence if doc.confidence in (0.9, 0.95, 0.99) else 0.95,
                                             description="Confidence", style=wide)
         self._confidence.observe(lambda ch: self._set("confidence", ch["new"]), names="value")
-        self._min_n = widgets.BoundedIntText(doc.min_responses, min=1, max=10_000, description="Fewest answers",
-                                             style=wide)
+        # A plain number box: a value out of range is refused beside it, never changed.
+        self._min_n = widgets.IntText(doc.min_responses, description="Fewest answers", style=wide)
         self._min_n.observe(lambda ch: self._set("min_responses", ch["new"]), names="value")
-        settings = widgets.VBox([self._confidence, self._min_n])
+        settings = widgets.VBox([self._confidence, self._with_note(self._min_n, "min_responses")])
 
         tabs = widgets.Tab([look, importer, peers, settings])
         for i, title in enumerate(("Look closer", "Import answers", "Competitors", "Settings")):
@@ -358,7 +364,10 @@ class View(RoomView):
         try:
             peers = parse_peers(text)
         except InvalidInput as exc:
-            self._set_status(f"Not saved: {exc}", "bad")
+            text = plain_error(exc)
+            self._say("peers", text)
+            self._noted.add("peers")
+            self._set_status(f"Not saved: {text}", "bad")
             return
         self._set("peers", peers)
 

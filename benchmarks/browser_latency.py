@@ -1,0 +1,254 @@
+"""How fast every room answers in a real browser: JupyterLab in headless Chromium.
+
+For each framework notebook (on the example client its parameters cell names)
+this opens the notebook in a private JupyterLab, runs it, then makes the same
+real edit through the widgets many times (a click in a button group, another
+option in a dropdown, a slider moved with the keyboard) and times, in the
+page, from the user's input event to
+
+- the first updated result text (an HTML widget other than the save line), and
+- the first updated chart (a new picture in a chart image).
+
+It also times Run All to a usable form and opening the notebook (kernel start
+included) to a usable form. Prints a table; ``--json PATH`` also writes
+``{"rooms": {framework: {"median_text_ms", "p95_text_ms", "median_chart_ms",
+"p95_chart_ms", ...}}, "run_all_ms": ..., "open_ms": ...}``.
+
+Run: ``PYTHONPATH=$PWD .venv/bin/python benchmarks/browser_latency.py [--json out.json]
+[--repeats 20] [--rooms sales_marketing,clv] [--repo PATH]`` (``--repo`` measures
+another checkout's notebooks and package, e.g. a copy of ``main`` for a baseline).
+The machine's load average is printed with the results: they depend on it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import conftest as lab  # noqa: E402  (server and browser helpers)
+from tests.browser.test_every_notebook import EDITS, Edit  # noqa: E402
+
+#: Edits that move each room's main chart as well as its text (the browser test's edits otherwise).
+BENCH_EDITS = {
+    **EDITS,
+    "value_proposition": Edit("select", "Customer"),
+    "clv": Edit("slider", "Gross margin"),
+    "deal_qualification": Edit("button", tab="Deals"),
+}
+
+GOALS = {"text_ms": 100.0, "chart_ms": 150.0, "sales_marketing_chart_ms": 100.0,
+         "run_all_ms": 1500.0, "open_ms": 3000.0}
+
+#: Installed once per page: records the input event and the first text and chart updates after it.
+_PROBE_JS = """() => {
+  if (window.__wbProbe) return;
+  const probe = window.__wbProbe = {armed: false, t0: null, text: null, chart: null};
+  const start = () => { if (probe.armed && probe.t0 === null) probe.t0 = performance.now(); };
+  for (const ev of ['pointerdown', 'keydown', 'change', 'input']) document.addEventListener(ev, start, true);
+  const quiet = el => el && el.closest && el.closest('.wb-save-state, .wb-sync, .wb-field-note, .widget-readout');
+  const isChart = n => n.nodeType === 1 && (n.matches('img.widget-image') || n.querySelector('img.widget-image'));
+  new MutationObserver(records => {
+    if (probe.t0 === null) return;
+    const now = performance.now();
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (!el || !el.closest('.jp-OutputArea-output')) continue;
+      if (r.type === 'attributes' && r.attributeName === 'src' && el.matches('img.widget-image')) {
+        if (probe.chart === null) probe.chart = now - probe.t0;
+        continue;
+      }
+      if (r.type === 'childList' && [...r.addedNodes].some(isChart)) {
+        if (probe.chart === null) probe.chart = now - probe.t0;
+        continue;
+      }
+      const isText = n => n.nodeType === 1 && !quiet(n) && (n.matches('.widget-html')
+                                                            || n.querySelector('.widget-html-content'));
+      if (r.type === 'childList' && [...r.addedNodes].some(isText)) {
+        if (probe.text === null) probe.text = now - probe.t0;
+        continue;
+      }
+      const html = el.closest('.widget-html-content, .widget-html');
+      if (html && !quiet(el) && !html.querySelector('.wb-save-state, .wb-sync, .wb-field-error')
+          && probe.text === null) probe.text = now - probe.t0;
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                             attributeFilter: ['src']});
+}"""
+
+_ARM_JS = "() => { const p = window.__wbProbe; p.armed = true; p.t0 = null; p.text = null; p.chart = null; }"
+_READ_JS = "() => { const p = window.__wbProbe; return {t0: p.t0, text: p.text, chart: p.chart}; }"
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _client_of(nb: Path) -> str:
+    for cell in json.loads(nb.read_text())["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            found = re.search(r'^client\s*=\s*"([^"]+)"', "".join(cell["source"]), re.M)
+            if found:
+                return found.group(1)
+    return "?"
+
+
+def _form(page):
+    outputs = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output")
+    return outputs.filter(has=page.locator(".wb-save-state")).first
+
+
+def _run_all(page) -> None:
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+
+
+def _wait_usable(page, timeout_ms: float = 60_000) -> None:
+    """Until the form's save line says Loaded and an input of the form is on screen."""
+    page.wait_for_function("""() => {
+        const s = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .wb-save-state')];
+        if (!s.length) return false;
+        const out = s[0].closest('.jp-OutputArea-output');
+        return !!out.querySelector('button:not([disabled]), select, input');
+    }""", timeout=timeout_ms, polling="raf")
+
+
+def _edit_once(page, form, edit: Edit, step: int) -> None:
+    """One real edit; alternates so that every edit changes something."""
+    if edit.kind == "toggle":
+        group = form.locator(".widget-toggle-buttons").filter(visible=True).first
+        index = group.locator("button").evaluate_all("""bs => {
+            const on = bs.findIndex(b => b.classList.contains('mod-active'));
+            const i = on < 0 ? 0 : (on + 1 < bs.length ? on + 1 : on - 1);
+            return bs[i] && !bs[i].disabled ? i : -1; }""")
+        group.locator("button").nth(max(index, 0)).click()
+    elif edit.kind == "select":
+        select = form.get_by_label(edit.label, exact=True).first
+        labels = select.evaluate("s => [...s.options].map(o => o.label)")
+        current = select.evaluate("s => s.selectedIndex")
+        select.select_option(index=(current + 1) % len(labels) if step % 2 == 0 else (current - 1) % len(labels))
+    elif edit.kind == "button":  # a yes/no toggle button (deal qualification's criteria)
+        form.locator(".widget-toggle-button").filter(visible=True).first.click()
+    elif edit.kind == "slider":
+        slider = form.locator(".widget-slider", has=page.get_by_text(edit.label, exact=True))
+        slider.locator(".noUi-handle").focus()
+        page.keyboard.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+
+
+def _measure_room(page, server, nb: Path, framework: str, repeats: int) -> dict:
+    rel = f"notebooks/{nb.name}"
+    t_open = time.perf_counter()
+    lab.open_notebook(page, server, rel)
+    t_idle = time.perf_counter()
+    _run_all(page)
+    _wait_usable(page)
+    t_usable = time.perf_counter()
+    page.evaluate(_PROBE_JS)
+    form = _form(page)
+    edit = BENCH_EDITS[framework]
+    if edit.tab:
+        form.locator(".lm-TabBar-tab", has_text=edit.tab).first.click()
+    form.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # let the first charts arrive before timing
+    texts, charts, missed = [], [], 0
+    for step in range(repeats):
+        page.evaluate(_ARM_JS)
+        _edit_once(page, form, edit, step)
+        deadline = time.monotonic() + 3.0
+        probe = page.evaluate(_READ_JS)
+        while time.monotonic() < deadline and (probe["text"] is None or probe["chart"] is None):
+            page.wait_for_timeout(20)
+            probe = page.evaluate(_READ_JS)
+        if probe["text"] is not None:
+            texts.append(probe["text"])
+        else:
+            missed += 1
+        if probe["chart"] is not None:
+            charts.append(probe["chart"])
+        page.wait_for_timeout(250)  # the next edit starts from a quiet page
+    row = {
+        "client": _client_of(nb), "edits": repeats, "edits_without_text_update": missed,
+        "median_text_ms": statistics.median(texts) if texts else None, "p95_text_ms": _pct(texts, 0.95),
+        "median_chart_ms": statistics.median(charts) if charts else None, "p95_chart_ms": _pct(charts, 0.95),
+        "charts_measured": len(charts),
+        "run_all_ms": (t_usable - t_idle) * 1000, "open_ms": (t_usable - t_open) * 1000,
+    }
+    for session in server.api("api/sessions") or []:
+        server.api(f"api/sessions/{session['id']}", method="DELETE", timeout=10)
+    return row
+
+
+def _fmt(value: float | None) -> str:
+    return "   -  " if value is None else f"{value:6.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--repeats", type=int, default=20, help="edits per room (default 20)")
+    parser.add_argument("--rooms", default="", help="comma-separated frameworks (default: all)")
+    parser.add_argument("--repo", type=Path, default=ROOT, help="checkout whose notebooks and package to measure")
+    args = parser.parse_args(argv)
+    from workbook import registry
+
+    repo = args.repo.resolve()
+    wanted = [r for r in args.rooms.split(",") if r] or [fw.name for fw in registry.REGISTRY]
+    load_before = os.getloadavg()
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        root = tmp / "workbook"
+        ignore = shutil.ignore_patterns(".ipynb_checkpoints", "*.lock", "__pycache__")
+        for name in ("notebooks", "data"):
+            shutil.copytree(repo / name, root / name, ignore=ignore)
+        os.environ["PYTHONPATH"] = str(repo)  # the kernels import the measured checkout's package
+        with lab._running_lab(root, tmp, 1800) as server, lab._chromium_context(server) as context:
+            for fw in registry.REGISTRY:
+                if fw.name not in wanted:
+                    continue
+                page = context.new_page()
+                page.set_viewport_size({"width": 1440, "height": 900})
+                try:
+                    results[fw.name] = _measure_room(page, server, root / "notebooks" / fw.notebook, fw.name,
+                                                     args.repeats)
+                except Exception as exc:  # noqa: BLE001 - report the room and go on
+                    results[fw.name] = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
+                finally:
+                    page.close()
+    load_after = os.getloadavg()
+    print(f"browser latency, {args.repeats} edits per room; load average before {load_before[0]:.2f} "
+          f"after {load_after[0]:.2f} on {os.cpu_count()} cores")
+    print(f"{'room':20} {'text med':>8} {'p95':>6} {'chart med':>9} {'p95':>6} {'run all':>8} {'open':>6}")
+    for name, row in results.items():
+        if "error" in row:
+            print(f"{name:20} failed: {row['error']}")
+            continue
+        print(f"{name:20} {_fmt(row['median_text_ms']):>8} {_fmt(row['p95_text_ms']):>6} "
+              f"{_fmt(row['median_chart_ms']):>9} {_fmt(row['p95_chart_ms']):>6} "
+              f"{_fmt(row['run_all_ms']):>8} {_fmt(row['open_ms']):>6}")
+    print(f"goals: p95 text < {GOALS['text_ms']:.0f} ms, p95 chart < {GOALS['chart_ms']:.0f} ms "
+          f"(sales_marketing < {GOALS['sales_marketing_chart_ms']:.0f}), run all < {GOALS['run_all_ms']:.0f} ms, "
+          f"open < {GOALS['open_ms']:.0f} ms")
+    if args.json:
+        ok = [r for r in results.values() if "error" not in r]
+        payload = {"rooms": results, "load_average": [load_before[0], load_after[0]],
+                   "run_all_ms": max((r["run_all_ms"] for r in ok), default=None),
+                   "open_ms": max((r["open_ms"] for r in ok), default=None), "goals": GOALS}
+        args.json.write_text(json.dumps(payload, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
