@@ -140,7 +140,8 @@ def test_pending_room_opens_in_place_once_a_client_is_picked(choice):
     assert [slug for _, slug in picker.listing.options] == ["aurora-software"]
     picker.listing.value = "aurora-software"
     assert room.room.client == "aurora-software"
-    assert form.children and section.children and isinstance(changes.children, tuple)
+    assert form.children and room.room.client == "aurora-software"
+    assert isinstance(section.children, tuple) and isinstance(changes.children, tuple)
     assert json.loads(choice.read_text())["client"] == "aurora-software"
 
 

@@ -94,6 +94,9 @@ _TRACEBACK_JS = """() => [...document.querySelectorAll(
 
 def _run_all_cells(page, rel: str, n_code: int) -> list[str]:
     """Run > Run All Cells; wait until every code cell has run or one failed. Returns the prompts."""
+    # Code hidden for the session shows no prompt: View > Expand All Code first, so every prompt can be read.
+    page.get_by_role("menuitem", name="View", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Expand All Code")).click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
     deadline = time.monotonic() + RUN_TIMEOUT_S

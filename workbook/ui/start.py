@@ -329,5 +329,6 @@ class PendingRoom:
             elif kind == "changes":
                 changed = room.changes()
                 box.children = (_rendered(str(changed)),) if changed is not None else ()
-            else:
-                box.children = (room.section(kind.split(":", 1)[1]),)
+            else:  # None when the section already shows on the room's session screen
+                shown = room.section(kind.split(":", 1)[1])
+                box.children = (shown,) if shown is not None else ()
