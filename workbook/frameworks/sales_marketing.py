@@ -721,7 +721,7 @@ def headline(result: Result) -> dict:
     if a is None:
         return {"status": "grey", "summary": "No complete diagnostic yet.", "metrics": {}}
     biggest = a.disagreements.iloc[0] if len(a.disagreements) else None
-    summary = f"The relationship is {a.relationship_type} (team average {a.team_total:.0f} of 100)"
+    summary = f"The relationship is {a.relationship_type} (team average {a.team_total:.1f} of 100)"
     summary += (f"; Sales and Marketing disagree most on {statement_label(int(biggest['statement']))}."
                 if biggest is not None else ".")
     c = result.conditions

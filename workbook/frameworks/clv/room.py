@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...checks import evaluation_tables
 from ...errors import InvalidInput, validated
+from ...formatting import money
 from ...spec import BrowserEdit, FrameworkSpec, PlanAction
 from .centricity import AUDIT, AUDIT_ALLOWED, AUDIT_IDS, AUDIT_MAX, AUDIT_MIN, AUDIT_SCALE, STAGES, AuditResult, audit
 from .equity import BaseValue, _base_value, _with_outcome
@@ -119,10 +120,10 @@ def _recommend(value: BaseValue | None, aud: AuditResult, transitions: pd.DataFr
                     f"({top['share']:.0%} of those who moved on): offer {top['to_product']} to buyers of "
                     f"{top['from_product']} who have not taken it yet.")
     if sub is not None:
-        recs.append(f"A subscriber is worth about {currency} {sub.clv_unlimited:,.0f} with no time limit and stays "
+        recs.append(f"A subscriber is worth about {money(sub.clv_unlimited, currency)} with no time limit and stays "
                     f"{sub.expected_lifetime_months:.0f} months on average; one more point of monthly retention "
-                    f"(to {sub.monthly_retention + 0.01:.0%}) would make each subscriber worth about {currency} "
-                    f"{sub.clv_unlimited_plus_point:,.0f}: work on churn before acquisition.")
+                    f"(to {sub.monthly_retention + 0.01:.0%}) would make each subscriber worth about "
+                    f"{money(sub.clv_unlimited_plus_point, currency)}: work on churn before acquisition.")
     recs.extend(aud.advice[:3])
     return recs
 
@@ -269,7 +270,7 @@ def headline(result: Result) -> dict:
     cur = result.currency
     if result.value is not None:
         v = result.value
-        parts.append(f"Customer equity is about {cur} {v.equity:,.0f} over {v.horizon_months} months "
+        parts.append(f"Customer equity is about {money(v.equity, cur)} over {v.horizon_months} months "
                      f"({len(v.customers):,} customers); the top 10% hold {v.top_10_share:.0%} of it")
         metrics.update({"customer_equity": _r(v.equity, 0), "equity_low": _r(v.equity_low, 0),
                         "equity_high": _r(v.equity_high, 0), "equity_outcome_low": _r(v.outcome_low, 0),
@@ -279,7 +280,7 @@ def headline(result: Result) -> dict:
                         "share_active": _r(float(v.customers["p_alive"].mean()), 3)})
     if result.subscription is not None:
         s = result.subscription
-        parts.append(f"a subscriber is worth about {cur} {s.clv_horizon:,.0f} over the horizon")
+        parts.append(f"a subscriber is worth about {money(s.clv_horizon, cur)} over the horizon")
         metrics["subscriber_clv"] = _r(s.clv_horizon)
     if result.audit.stage is not None:
         parts.append(f"customer-centricity stage: {result.audit.stage}")
