@@ -16,7 +16,7 @@ WORKERS ?= 2
 help:
 	@echo "make demo   set up, then build the example clients' reports into reports/"
 	@echo "make test   set up, then run every test"
-	@echo "make lab    open JupyterLab on the notebooks (after setup)"
+	@echo "make lab    open JupyterLab on the start page: pick or create a client (after setup)"
 	@echo "make bench  run the speed benchmarks in benchmarks/"
 
 setup: $(STAMP) $(SYSTEM_STAMP)
@@ -53,8 +53,9 @@ test: setup
 bench: setup
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# JupyterLab on 127.0.0.1 at the start page, as root or not; saved notebooks stay clean.
 lab: setup
-	@$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks
+	@$(BIN)/workbook lab
 
 clean:
 	rm -rf $(VENV) reports $(LOG)

@@ -47,6 +47,15 @@ DIAGNOSTICS = {
                              ("Eva Stone", "Other", 0.0)], {4: -2, 12: 1.5}),
 }
 CHECKLIST_DONE = {"aurora-software": 4, "northwind-tools": 14, "bluebird-coffee": 1, "meridian-bank": 9}
+# The article's conditions as each consultant recorded them (true: holds; false: does not hold).
+# Bluebird is small, its two people get on well informally and nothing is in conflict; Aurora
+# still duplicates work after defining roles and customises its platform during the sale.
+CONDITIONS = {
+    "bluebird-coffee": {"undefined-stay-1": True, "undefined-stay-2": True, "undefined-tighten-1": False,
+                        "undefined-tighten-2": False, "undefined-tighten-3": False},
+    "aurora-software": {"defined-stay-1": False, "defined-stay-3": False, "defined-tighten-1": True,
+                        "defined-tighten-3": True},
+}
 
 
 def answers(rng: random.Random, mean: float, bias: float, role: str, splits: dict[int, float]) -> list[int]:
@@ -64,7 +73,7 @@ def inputs_for(slug: str, shift: float = 0.0) -> sm.Inputs:
     rng = random.Random(f"{slug}-{shift}")
     respondents = [sm.Respondent(name=n, role=r, answers=answers(rng, mean + shift, b, r, splits)) for n, r, b in people]
     ticks = {item: k < CHECKLIST_DONE[slug] + (2 * shift) for k, item in enumerate(sm.CHECKLIST_IDS)}
-    return sm.Inputs(respondents=respondents, checklist=ticks)
+    return sm.Inputs(respondents=respondents, checklist=ticks, conditions=dict(CONDITIONS.get(slug, {})))
 
 
 def write(data_dir: Path) -> list[Path]:

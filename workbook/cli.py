@@ -17,6 +17,7 @@ import typer
 
 from . import registry
 from .errors import InvalidInput, WorkbookError
+from .survey.cli import survey_app
 
 #: Problems printed one by one before the rest are only counted (a million bad rows must not print a million lines).
 MAX_SHOWN = 50
@@ -26,8 +27,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Marketing strategy workbook: client data, framework reports and teaching notebooks.")
 clients_app = typer.Typer(no_args_is_help=True, help="List and add clients.")
 app.add_typer(clients_app, name="clients")
+app.add_typer(survey_app, name="survey")
 
-DATA_OPT = typer.Option("data", "--data-dir", envvar="WORKBOOK_DATA_DIR", help="Data folder holding clients/.")
+def _data_dir(value: Optional[str]) -> str:
+    from .clients import resolve_data_dir
+
+    return str(resolve_data_dir(value))
+
+
+DATA_OPT = typer.Option(None, "--data-dir", callback=_data_dir, show_default=False,
+                        help="Data folder holding clients/ (default: $WORKBOOK_DATA_DIR, else ./data).")
 REPORTS_OPT = typer.Option("reports", "--reports-dir", envvar="WORKBOOK_REPORTS_DIR", help="Where reports go.")
 ERRORS_OPT = typer.Option(None, "--errors-file", help="Also write every problem found to this file (one per line).")
 
@@ -300,6 +309,35 @@ def demo_cmd(data_dir: str = DATA_OPT, reports_dir: str = REPORTS_OPT,
     store = _store(data_dir)
     examples = [s for s in store.list_clients() if store.load_profile(s).fictional]
     raise typer.Exit(_run_batch(data_dir, reports_dir, clients=examples, pdf=pdf))
+
+
+@app.command("lab")
+def lab_cmd(client: Optional[str] = typer.Argument(None, help="A client to have chosen on the start page."),
+            data_dir: str = DATA_OPT,
+            port: int = typer.Option(8888, "--port", min=1, max=65535, help="Port on 127.0.0.1."),
+            browser: bool = typer.Option(True, "--browser/--no-browser", help="Open a web browser."),
+            notebooks: Optional[Path] = typer.Option(None, "--notebooks", help="Notebook folder (default: the workbook's)."),
+            stop_after: Optional[float] = typer.Option(None, "--stop-after", min=1, help="Stop after this many seconds.")
+            ) -> None:
+    """Open JupyterLab on 127.0.0.1 at the start page (as root too), saving notebooks clean."""
+    from .launch import lab
+    from .registry import NOTEBOOK_DIR
+
+    raise typer.Exit(lab(Path(data_dir), client, port, browser, notebooks or NOTEBOOK_DIR, stop_after, typer.echo))
+
+
+@app.command("present")
+def present_cmd(client: str = typer.Argument(..., help="The client's folder name."),
+                framework: Optional[str] = typer.Argument(None, help="One framework (default: all of them)."),
+                data_dir: str = DATA_OPT,
+                port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, help="Port (default: a free one)."),
+                browser: bool = typer.Option(True, "--browser/--no-browser", help="Open a web browser."),
+                stop_after: Optional[float] = typer.Option(None, "--stop-after", min=1,
+                                                           help="Stop after this many seconds.")) -> None:
+    """Show the client a code-free session screen (Voila on 127.0.0.1 with a token); answers are saved."""
+    from .launch import present
+
+    raise typer.Exit(present(client, Path(data_dir), framework, port, browser, stop_after, echo=typer.echo))
 
 
 def main() -> None:

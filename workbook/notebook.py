@@ -14,11 +14,13 @@ The same calls serve a consultant (``mode="live"``), papermill
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
 from . import registry
-from .errors import InvalidInput
+from .clients import EXAMPLE_DATA_DIR, START_NOTEBOOK, find_client, locate_data_dir, resolve_data_dir
+from .errors import InvalidInput, UnknownClient, WorkbookError
 from .formatting import money
 from .html import Html, card, bullets, esc, para
 from .store import Store
@@ -26,6 +28,8 @@ from .teaching import Lesson
 from .room import RoomState, render, render_static
 
 MODES = ("live", "report")
+#: Set (by ``workbook present``) when the notebook is shown on the client's screen.
+PRESENT_ENV = "WORKBOOK_PRESENT"
 HEADLINE_MIME = "application/vnd.workbook.headline+json"
 
 
@@ -53,15 +57,17 @@ class Room:
     mode : {"live", "report"}
     """
 
-    def __init__(self, framework: str, client: str, data_dir: str = "../data", mode: str = "live") -> None:
+    def __init__(self, framework: str, client: str, data_dir: str | None = None, mode: str = "live") -> None:
         if mode not in MODES:
             raise InvalidInput.one("mode", mode, " or ".join(repr(m) for m in MODES))
         self.framework = registry.get(framework)
         self.client = client
         self.mode = mode
-        self.store = Store(data_dir)
+        self.store = Store(resolve_data_dir(data_dir))
         self.state = RoomState.load(framework, self.store, client)
         self._view = None
+        #: Whether the client came from the start page's choice (said in the live header).
+        self.from_start_page = False
 
     @property
     def view(self):
@@ -89,11 +95,28 @@ class Room:
             f'<header class="wb-header"><div class="wb-kicker">{esc(self.framework.title)}</div>'
             f'<h2 class="wb-client">{esc(p.name)}</h2>'
             f'<p class="wb-meta">{esc(meta)}</p>'
-            f'{note}<p class="wb-source">Source: {esc(self.framework.citation)}</p></header>')
+            f'{note}{self._session_line()}<p class="wb-source">Source: {esc(self.framework.citation)}</p></header>')
+
+    def _session_line(self) -> str:
+        """Live mode in JupyterLab: which client folder is open, where, and the way back to the start page.
+
+        Left out of reports and of the client's screen (``workbook present``): the folder may be confidential.
+        """
+        if self.mode != "live" or os.environ.get(PRESENT_ENV):
+            return ""
+        how = ", chosen on the start page" if self.from_start_page else ""
+        return (f'<p class="wb-session">Open: <b class="wb-open-client">{esc(self.state.profile.name)}</b> '
+                f"(folder <code>{esc(self.client)}</code>{esc(how)}) in <code>{esc(self.store.root)}</code>"
+                f' \u00b7 <a class="wb-start-link" href="{esc(START_NOTEBOOK)}">Start page: '
+                "another client or framework</a></p>")
 
     def form(self) -> Any:
-        """The widget form in live mode; nothing in report mode."""
-        return self.view.form() if self.mode == "live" else None
+        """The widget form in live mode, under a line naming the client; nothing in report mode."""
+        if self.mode != "live":
+            return None
+        from .ui.start import client_banner
+
+        return client_banner(self.state.profile.name, self.framework.title, self.view.form())
 
     def section(self, name: str) -> Any:
         """One results section: live widget, or static figure/HTML for reports."""
@@ -140,11 +163,92 @@ def catalogue() -> Html:
                 f"{rows}</table>")
 
 
-def open_room(framework: str, client: str, data_dir: str = "../data", mode: str = "live") -> Room:
-    """Open ``framework`` for ``client``; see :class:`Room`."""
-    return Room(framework, client, data_dir, mode)
+def open_room(framework: str, client: str, data_dir: str | None = None, mode: str = "live") -> Any:
+    """Open ``framework`` for ``client``; see :class:`Room`.
+
+    ``client`` may be ``"@start-page"``: the client chosen on the start page.
+    ``data_dir`` blank or None means ``$WORKBOOK_DATA_DIR``, else the default
+    ``data/`` folder (:func:`workbook.clients.resolve_data_dir`, as the CLI).
+    In live mode an unknown or missing client gives a room that shows one
+    plain line and a client picker, and opens itself in place once a client
+    is picked; in report mode it is an error.
+    """
+    registry.get(framework)
+    folder = locate_data_dir(data_dir)
+    found = find_client(client, folder.path)
+    if found.slug is None:
+        if mode == "report":
+            raise UnknownClient(found.problem)
+        from .ui.start import PendingRoom
+
+        return PendingRoom(framework, folder, found.problem, mode)
+    try:
+        room = Room(framework, found.slug, str(folder.path), mode)
+    except WorkbookError as exc:  # e.g. a damaged file: say so plainly in a session, fail a report
+        if mode == "report":
+            raise
+        from .ui.start import PendingRoom
+
+        first = str(exc).splitlines()[0]
+        return PendingRoom(framework, folder, f"{found.slug} could not be opened ({first}).", mode)
+    room.from_start_page = found.from_start_page
+    return room
 
 
-def lesson(framework: str, data_dir: str = "../data") -> Lesson:
-    """Open the teaching material of ``framework`` on its example client."""
-    return Lesson(framework, data_dir)
+def data_folder(data_dir: str | None = None) -> str:
+    """The data folder a notebook uses: ``data_dir`` if given, else as the CLI finds it."""
+    return str(resolve_data_dir(data_dir))
+
+
+def lesson(framework: str, data_dir: str | None = None) -> Lesson:
+    """Open the teaching material of ``framework`` on its example client.
+
+    The example client is read from the session's data folder when it is
+    there, else from the examples shipped with the workbook (a confidential
+    share named by ``$WORKBOOK_DATA_DIR`` need not hold them).
+    """
+    folder = resolve_data_dir(data_dir)
+    example = registry.get(framework).lesson.EXAMPLE_CLIENT
+    if not find_client(example, folder).slug and find_client(example, EXAMPLE_DATA_DIR).slug:
+        folder = EXAMPLE_DATA_DIR
+    return Lesson(framework, str(folder))
+
+
+class NoClient(UnknownClient):
+    """A notebook has no usable client; shows as its one plain line, without a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+def session_client(client: str, data_dir: str | None = None, mode: str = "live") -> tuple[str, str]:
+    """Resolve a notebook's ``client`` and ``data_dir`` parameters to a client folder name and data folder.
+
+    For notebooks that do not open a framework room (the executive summary).
+    When there is no usable client, live mode shows the plain line and a
+    picker (pick, then run the cells again) and stops the run with that line.
+
+    Raises
+    ------
+    NoClient
+        The one plain line (never naming other clients).
+    """
+    folder = locate_data_dir(data_dir)
+    found = find_client(client, folder.path)
+    if found.slug is not None:
+        return found.slug, str(folder.path)
+    if mode == "live":
+        from IPython.display import display
+
+        from .clients import record_choice
+        from .ui.start import ClientPicker
+
+        def chosen(row) -> None:
+            record_choice(row.slug, folder.path)
+            note.value = f"<p>Chosen: <b>{esc(row.name)}</b>. Now run all cells again (Run \u25b8 Run All Cells).</p>"
+
+        import ipywidgets as widgets
+
+        note = widgets.HTML()
+        display(widgets.VBox([ClientPicker(Store(folder.path), chosen, list_all=False).widget, note]))
+    raise NoClient(found.problem)

@@ -177,9 +177,17 @@ def render_page(profile: Profile, parts: Sequence[Part], title: str, generated: 
                       f'<p class="wb-meta">{esc(when)}</p><h2>Contents</h2><ol class="wb-toc">{toc}</ol></section>')
     for p in parts:
         blocks.append(f'<article class="wb-part" id="{esc(p.framework)}">{p.html}</article>')
+    blocks.append(methods_part([p.framework for p in parts]))  # every client report ends with its methods
     foot = (f'<footer class="wb-footer">Prepared for {esc(profile.name)} on {esc(when)} with the marketing strategy '
             f'workbook {esc(__version__)}.</footer></body></html>')
     return head + "".join(blocks) + foot
+
+
+def methods_part(frameworks: Sequence[str]) -> str:
+    """The "Methods and assumptions" part for the frameworks of a page (empty when none has one)."""
+    from . import methods
+
+    return methods.methods_html(frameworks)
 
 
 def pdf_options(footer: str) -> dict:

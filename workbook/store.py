@@ -562,6 +562,87 @@ def _iso(when: str) -> str:
         return when
 
 
+# -- helpers for the survey server (workbook.survey) -------------------------------
+
+
+def doc_mtime(store: Store, slug: str, name: str, table: str | None = None) -> int | None:
+    """Return when a client's document (or, with ``table``, a framework table) last changed, in ns; None if absent."""
+    path = store.table_path(slug, name, table) if table else store.doc_path(slug, name)
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
+    """Read, change, validate and save several documents and tables of one client in one locked step.
+
+    Parameters
+    ----------
+    steps : list of tuple
+        Applied in order (a later change may use what an earlier one decided):
+        ``("doc", name, model, change, default)`` as for :meth:`Store.update`
+        (``change`` gets the freshly read document itself, not a copy), or
+        ``("table", framework, table, change, validator)`` where
+        ``change(frame or None)`` returns the new table and ``validator``
+        (or None) checks it.
+
+    Returns
+    -------
+    list
+        Per step, the document or table as saved. Nothing is written unless
+        every change validates; like :meth:`Store.update` it never conflicts,
+        and each file's previous version is archived once per session.
+    """
+    with store._lock(slug):
+        done = []
+        for kind, name, second, change, last in steps:
+            if kind == "doc":
+                path, context = store.doc_path(slug, name), f"{name} inputs of '{slug}'"
+                current = store._read_doc(slug, name, path, second, context) if path.is_file() else None
+                base = current if current is not None else (last or second)()
+                try:
+                    changed = change(base)
+                except ValidationError as exc:
+                    raise from_pydantic(exc, context) from None
+                done.append((kind, name, second, path, store._validate(
+                    second, changed if isinstance(changed, second) else base, context)))
+            else:
+                path = store.table_path(slug, name, second)
+                data = _read_bytes(path)
+                frame = change(read_csv(io.BytesIO(data)) if data is not None else None)
+                if last is not None:
+                    last(frame)
+                done.append((kind, name, second, path, frame))
+        for kind, name, second, path, new in done:
+            if kind == "doc":
+                store._archive_doc(slug, name, path, second)
+                store._write_doc(slug, path, name, new)
+                continue
+            store._sweep(slug, name)
+            key = (slug, name, second)
+            old = _read_bytes(path)
+            if old is not None and key not in store._archived:
+                atomic_write(store._history_dir(slug, name) / f"{second}-{stamp()}--{_safe(store.session)}.csv", old)
+                store._archived.add(key)
+            body = new.to_csv(index=False).encode("utf-8")
+            atomic_write(path, body)
+            store._seen[key] = _digest(body)
+    return [new for *_, new in done]
+
+
+def read_text(path: str | os.PathLike) -> str | None:
+    """Return the UTF-8 text of ``path``, or None when there is no such file.
+
+    For small files outside client folders (the start page's session record,
+    notebooks copied for present mode).
+    """
+    try:
+        return Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        return None
+
+
 # -- helpers for live sessions (added by the session screen; kept apart from the Store class) --
 
 def client_version(store: Store, slug: str, framework: str, related: tuple[str, ...] = ()) -> tuple:

@@ -35,6 +35,8 @@ from typing import Iterator
 
 import pytest
 
+from workbook.labserver import CONFIG_FILE
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,6 +68,14 @@ class LabServer:
     root: Path
     proc: subprocess.Popen
     log_path: Path
+    #: This server's record of the client chosen on the start page.
+    choice_path: Path | None = None
+
+    def choose(self, client: str) -> None:
+        """Record ``client`` as chosen on the start page (what a click in its list does)."""
+        from workbook.clients import record_choice
+
+        record_choice(client, self.root / "data", self.choice_path)
 
     def url(self, path: str) -> str:
         """``path`` on this server with the token appended."""
@@ -206,11 +216,11 @@ def module_lab_server(module_workbook_copy: Path, module_tmp: Path) -> Iterator[
         yield server
 
 
-@contextmanager
-def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> Iterator[LabServer]:
-    """Start JupyterLab rooted at ``workbook_copy``, yield it, always stop it."""
-    token = secrets.token_hex(24)
-    home = tmp_path / "jupyter-home"
+def jupyter_env(home: Path, token: str, data_dir: Path) -> dict[str, str]:
+    """The environment of a test's Jupyter or Voila server: private folders under ``home``, no proxy.
+
+    Its kernels read ``data_dir`` and keep their start-page record under ``home``.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
     env.update(
         JUPYTER_TOKEN=token,
@@ -222,13 +232,25 @@ def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> It
         IPYTHONDIR=str(home / "ipython"),
         MPLCONFIGDIR=str(home / "matplotlib"),
         PYTHONUNBUFFERED="1",
+        WORKBOOK_DATA_DIR=str(data_dir),
+        WORKBOOK_CHOICE_FILE=str(home / "choice.json"),
     )
+    env.pop("WORKBOOK_PRESENT", None)
     for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         env.pop(key, None)
     # No "get Jupyter news?" toast and no update check: the page makes no outside requests.
     notification = home / "lab-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    notification.parent.mkdir(parents=True)
+    notification.parent.mkdir(parents=True, exist_ok=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    return env
+
+
+@contextmanager
+def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> Iterator[LabServer]:
+    """Start JupyterLab rooted at ``workbook_copy``, yield it, always stop it."""
+    token = secrets.token_hex(24)
+    home = tmp_path / "jupyter-home"
+    env = jupyter_env(home, token, workbook_copy / "data")
     log_path = tmp_path / "jupyterlab.log"
     last_error = ""
     for _attempt in range(3):  # a free port can be taken between probe and bind
@@ -236,6 +258,7 @@ def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> It
         cmd = [
             "timeout", "--kill-after=5", str(hard_timeout_s),
             sys.executable, "-m", "jupyterlab",
+            f"--config={CONFIG_FILE}",  # the project's: clean saves, 127.0.0.1 only
             "--no-browser",
             "--ServerApp.open_browser=False",
             "--ServerApp.ip=127.0.0.1",
@@ -256,7 +279,8 @@ def _running_lab(workbook_copy: Path, tmp_path: Path, hard_timeout_s: int) -> It
                                 stderr=subprocess.STDOUT, start_new_session=True,
                                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         log.close()
-        server = LabServer(f"http://127.0.0.1:{port}", token, workbook_copy, proc, log_path)
+        server = LabServer(f"http://127.0.0.1:{port}", token, workbook_copy, proc, log_path,
+                           Path(env["WORKBOOK_CHOICE_FILE"]))
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while time.monotonic() < deadline and proc.poll() is None:
             try:

@@ -56,6 +56,7 @@ def test_live_session_answers_are_saved(lab_server, browser_page, tmp_path: Path
     before = sm.score(start[RESPONDENT])  # the respondent starts complete
     assert before.total < 100 and before.relationship_type != "Integrated"
 
+    lab_server.choose(CLIENT)  # as a click in the start page's list does
     open_notebook(page, lab_server, NOTEBOOK)
     _run_all_cells(page)
 

@@ -268,10 +268,12 @@ def test_fresh_client_view_and_sections(copy_data):
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson(bc.NAME)
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
-    assert lesson.check(1, 4).correct is True
-    assert lesson.check(2, "Hub").correct is True
-    assert lesson.check(3, "web").correct is True
-    assert lesson.check(4, "hub").correct is False
+    # Hub answers 5, 4, 4, 3: lowering the first to 2 gives (2 + 4 + 4 + 3) / 4 = 3.25, level with the pool.
+    assert lesson.check(1, 3.25).correct is True
+    assert lesson.check(2, "Pool").correct is True
+    assert lesson.check(2, "hub").correct is False      # the form that led before is the usual slip
+    assert lesson.check(3, "hub").correct is True       # members tied to one central figure
+    assert lesson.check(4, "amber").correct is True
     shown = lesson.worked_example()
     assert "Step 1" in shown
     for names in bc.SEED_EXAMPLES.values():  # the teaching part names the article's examples of each form

@@ -668,11 +668,13 @@ def test_a_new_client_opens_the_room_answers_the_audit_and_imports_transactions(
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson("clv")
     assert lesson.client == "bluebird-coffee" and len(lesson.module.EXERCISES) >= 3
-    assert lesson.answer(1) == 4
+    assert lesson.answer(1) == 3
+    assert lesson.answer(2) == round(lesson.context.result.value.equity * 0.52 / 0.42)
     sub = lesson.context.inputs.subscription
     d = 1.12 ** (1 / 12) - 1
-    assert lesson.answer(3) == round(sub.monthly_margin * sub.monthly_retention / (1 + d - sub.monthly_retention))
-    assert lesson.check(5, "first steps").correct is True
+    r = sub.monthly_retention + 0.02
+    assert lesson.answer(3) == round(sub.monthly_margin * r / (1 + d - r))
+    assert lesson.check(5, "building the customer view").correct is True
     text = lesson.worked_example()
     assert "Step 1" in text and "possible futures" in text  # the lesson shows both ranges of one customer's value
 

@@ -341,7 +341,11 @@ def test_upload_imports_the_uploaded_bytes(data_dir):
 
 def test_lesson_answers_check():
     lesson = checked_lesson("deal_qualification")
-    assert lesson.answer(1) == pytest.approx(162_000) and lesson.answer(3) == "AUR-103"
+    # Qualified today: AUR-102, 106 and 108 = 51,000 + 40,500 + 57,000; AUR-104 adds 60,000 x 0.7.
+    assert lesson.answer(1) == pytest.approx(148_500 + 60_000 * 0.7)
+    assert lesson.answer(2) == round(100 * (600_500 - 190_500) / 600_500)
+    assert lesson.answer(3) == pytest.approx(210_000 * 0.2 / 2)
+    assert lesson.check(4, "warning").correct and not lesson.check(4, "consistent").correct
 
 
 def test_statement_one_is_taken_from_the_clients_diagnostic(data_dir):

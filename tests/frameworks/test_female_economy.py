@@ -281,5 +281,6 @@ def test_live_view_saves_valid_changes_and_refuses_bad_ones(data_dir):
 
 def test_lesson_answers_check():
     lesson = checked_lesson("female_economy")
-    assert lesson.answer(1) == 10 and lesson.answer(2) == 99
-    assert lesson.answer(3) == pytest.approx(180_000_000 * 0.34 * 0.03)
+    assert lesson.answer(1) == 9 - 12 and lesson.answer(2) == pytest.approx(180_000_000 * 0.01)
+    assert lesson.answer(3) == pytest.approx(180_000_000 * 0.24 * 0.03)
+    assert lesson.answer(4) == pytest.approx(0.5) and lesson.answer(5) == pytest.approx(8 / 9, abs=0.001)

@@ -313,5 +313,7 @@ def test_parse_history_lists_every_bad_line():
 def test_lesson_answers_check_and_changes():
     lesson = checked_lesson("growth_stages")
     assert lesson.answer(1) == "Navigation" and lesson.answer(4) == 2023
+    # Product 2, 2, 3 -> 3, 3, 4 (3.33) leaves position (3, 3, 2: 2.67) weakest; raising both leaves 3.33.
+    assert lesson.answer(2) == "position" and lesson.answer(3) == "partly aligned"
     notes = gs.changes(gs.Inputs(revenue_usd=4e6), gs.Inputs(revenue_usd=6e6))
     assert notes == ["Revenue $4,000,000 \u2192 $6,000,000; stage Discovery \u2192 Map-Making."]

@@ -66,12 +66,15 @@ def test_path_order_and_advice():
 
 def test_seed_examples_carry_over():
     assert pb.SEED_EXAMPLES[pb.MANY_PRODUCTS_ONE_JOB] == ("Sony Walkman",)
-    assert pb.SEED_EXAMPLES[pb.MANY_JOBS_ONE_BRAND] == ("Marriott", "Milwaukee")
+    # Marriott and Milwaukee are the article's remedy (endorser over new purpose brands), not stretched brands.
+    assert pb.SEED_EXAMPLES[pb.ENDORSER] == ("Marriott", "Milwaukee")
+    assert pb.MANY_JOBS_ONE_BRAND not in pb.SEED_EXAMPLES
     assert pb.SEED_ENDORSED == {"Marriott": ("Courtyard", "Residence Inn"),
                                 "Milwaukee": ("Sawzall", "Hole Hawg")}
     assert pb.PATH[pb.MANY_PRODUCTS_ONE_JOB].examples == ("Sony Walkman",)
-    assert pb.PATH[pb.MANY_JOBS_ONE_BRAND].examples == (
-        "Marriott: Courtyard; Residence Inn", "Milwaukee: Sawzall; Hole Hawg")
+    assert pb.PATH[pb.MANY_JOBS_ONE_BRAND].examples == ()
+    assert pb.PATH[pb.ENDORSER].examples == ("Marriott: Courtyard; Residence Inn", "Milwaukee: Sawzall; Hole Hawg")
+    assert "remedy" in pb.PATH[pb.MANY_JOBS_ONE_BRAND].advice
 
 
 def test_walkman_shape_is_many_products_one_job():
@@ -229,10 +232,11 @@ def test_view_edits_the_portfolio(copy_data):
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson(pb.NAME)
     assert lesson.client == "northwind-tools" and len(lesson.module.EXERCISES) >= 3
-    assert lesson.answer(1) == 4
-    assert lesson.check(2, "riptide").correct is True
-    assert lesson.check(3, "Northwind").correct is True
-    assert lesson.check(4, ["Hole Hawg", "Sawzall"]).correct is True
+    assert lesson.check(1, "many products, one job").correct is True
+    assert lesson.answer(2) == pytest.approx(100 * 5 / 8)
+    assert lesson.check(3, "green").correct is True
+    assert lesson.check(4, "Endorser brand").correct is True
+    assert lesson.check(4, "Many jobs, one brand").correct is False
     assert "Step 1" in lesson.worked_example()
 
 

@@ -178,8 +178,11 @@ def test_lesson_exercises_check_right_and_wrong():
     from .rooms import checked_lesson
 
     lesson = checked_lesson("sales_marketing")
-    assert lesson.check(2, "Aligned").correct and lesson.check(2, "Defined").correct is False
+    assert lesson.check(2, "Aligned").correct and lesson.check(2, "Defined").correct is False   # 59.5 rounds up
     assert lesson.check(1, None).correct is None
+    assert lesson.answer(1) == 58                       # Priya Nair, the first Marketing respondent
+    assert lesson.check(3, "Aligned").correct          # (44 + 46 + 58 + 56 + 100) / 5 = 60.8
+    assert lesson.check(4, "tighten").correct and lesson.check(4, "keep").correct is False
 
 
 def test_live_chart_is_the_report_chart(copy_data):

@@ -144,7 +144,7 @@ def test_report_page_escapes_the_profile():
                     reason="needs Debian chromium and poppler-utils")
 def test_pdf_shows_client_markup_as_text(data_dir, tmp_path):
     """One PDF of every framework's sections with hostile text: the payloads print as the characters typed."""
-    from workbook.batch.pdf import print_pdfs
+    from workbook.batch.pdf import PdfJob, print_pdfs
 
     store = Store(data_dir)
     parts = []
@@ -157,7 +157,7 @@ def test_pdf_shows_client_markup_as_text(data_dir, tmp_path):
     page = tmp_path / "hostile.html"
     page.write_text(render_page(Profile(name=PAYLOADS[0], industry=PAYLOADS[2]), parts, "Hostile text"), "utf-8")
     pdf = tmp_path / "hostile.pdf"
-    assert print_pdfs([(page, pdf, PAYLOADS[1])]) == []
+    assert print_pdfs([PdfJob("hostile", page, pdf, PAYLOADS[1])]) == []
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     for payload in PAYLOADS[:4]:

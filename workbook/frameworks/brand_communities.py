@@ -25,6 +25,7 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from workbook.errors import not_allowed, not_allowed_at, validated
+from ..questionnaire import Question, Questionnaire, Scale
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,32 @@ MODERATE_AT = 3.0
 # is the first of them in the order the article presents the forms, and every
 # tied form is reported so the consultant can decide.
 TIE_ORDER = FORMS
+
+#: What the room takes from the article (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "the three forms a community can take: pools (strong ties to a shared activity, goal or values, loose ties "
+    "among members), webs (strong one-to-one ties between people with similar or complementary needs) and hubs "
+    "(strong ties to a central figure, weaker ties among members)",
+    "the article's examples of each form",
+)
+
+from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("questionnaire", "Community questionnaire", "twelve statements of ours, four per form, each "
+                 "answered 1 (strongly disagree) to 5 (strongly agree); a form's score is its mean",
+                 "The article describes the forms but gives no way to measure which one a community takes."),
+    WorkbookRule("bands", "Strength of ties", f"strong from a mean of {STRONG_AT:.1f}, moderate from "
+                 f"{MODERATE_AT:.1f}, weak below", "4 is 'agree' and 3 'neither' on the answer scale."),
+    WorkbookRule("ties", "When forms tie", "the first in the order pool, web, hub is named dominant, and every "
+                 "tied form is reported", "The article gives no order; a fixed one keeps the result repeatable, "
+                 "and naming the others leaves the choice to the consultant."),
+    WorkbookRule("guidance", "Build, run and risk for each form", "the workbook's reading of what each form "
+                 "implies", "The article defines the forms; the practical guidance is ours."),
+    WorkbookRule("status", "Status colour", "red when nothing is answered or the top form is weak; green when one "
+                 "form is strong, untied, matches the target and every statement is answered; amber otherwise",
+                 "Green needs a clear, complete answer that fits what the client wants."),
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +102,7 @@ FORM_INFO: dict[str, Form] = {
         key_to_affiliation="what members do, pursue or believe in together",
         examples=("Apple enthusiasts", "Republicans or Democrats", "Ironman triathletes"),
         build=(
-            "Name the shared activity, goal or values plainly and give members frequent "
+            "Say plainly what members do, aim for or believe in together, and give them frequent "
             "chances to act on them; the brand serves the cause rather than being it."
         ),
         run=(
@@ -407,6 +434,38 @@ def headline(result: Result) -> dict:
     return {"status": status, "summary": summary + ".", "metrics": metrics}
 
 
+# -- questionnaire (survey link) -----------------------------------------------------
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put the respondent's answers (``{"pool_1": 4, ...}``) into ``doc``; ``None`` clears one."""
+    for qid, value in answers.items():
+        if value is None:
+            doc.answers.pop(qid, None)
+        else:
+            doc.answers[qid] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """The saved answers, ``{statement id: answer or None}``."""
+    return {qid: doc.answers.get(qid) for qid in STATEMENT_IDS}
+
+
+# The room keeps one set of answers per client, so one person answers through one link.
+QUESTIONNAIRE = Questionnaire(
+    framework=NAME,
+    title="How your brand community holds together",
+    intro=("Think of the community around the brand as it is today. Say how far each statement is true of "
+           "most of its members."),
+    questions=tuple(Question(s.id, s.text, Scale.from_labels({k: v.capitalize() for k, v in SCALE_LABELS.items()}))
+                    for s in STATEMENTS),
+    write=survey_write,
+    read=survey_read,
+    one_respondent=True,
+    page_size=4,
+)
+
+
 # -- the room contract (workbook.spec; the registry reads it) ---------------------
 
 SPEC = FrameworkSpec(
@@ -424,4 +483,5 @@ SPEC = FrameworkSpec(
                            "Community manager", "Next 6 months"),
     headline_metrics=("dominant_form", "pool_score", "web_score", "hub_score"),
     browser_edit=BrowserEdit("toggle"),  # the first statement
+    questionnaire=QUESTIONNAIRE,
 )

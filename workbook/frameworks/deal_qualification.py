@@ -1,7 +1,8 @@
 """Deal qualification: ready, willing and able.
 
 Source: the blog post "To close, a purchaser must be ready, willing and able"
-(Cheap Marketing Shop, July 2006; teaser in seed ``002_*``). The post asks why
+(Cheap Marketing Shop blog; the date is not given in the source, which shows
+only its teaser in seed ``002_*``). The post asks why
 so many sales that were forecast never close, and answers that usually at
 least one of three conditions was not met: the buyer was not ready, not
 willing or not able to buy.
@@ -41,21 +42,21 @@ from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 log = logging.getLogger(__name__)
 
 #: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
-SOURCE = '"To close, a purchaser must be ready, willing and able", Cheap Marketing Shop blog, July 2006'
+SOURCE = '"To close, a purchaser must be ready, willing and able" (Cheap Marketing Shop blog; date not given)'
 
 # The three conditions a purchaser must meet (seed 002_*); the explanations
 # are our working definitions.
 CRITERIA = ("ready", "willing", "able")
 CRITERION_MEANING = {
     "ready": "the buyer needs it now, with an urgent problem and a decision due in the forecast month",
-    "willing": "the buyer wants to buy from us, with the people who decide preferring our offer and next steps agreed",
+    "willing": "the buyer wants to buy, with the people who decide keen to go ahead and next steps agreed",
     "able": "the buyer can buy, with the budget in place and a signer who has the authority",
 }
 
 # What to establish when a condition is missing (our wording, one short action each).
 CRITERION_CHECK = {
     "ready": "confirm the need is pressing and the decision falls in the forecast month",
-    "willing": "confirm the people who decide prefer our offer and have agreed next steps",
+    "willing": "confirm the people who decide want to make the purchase and have agreed next steps",
     "able": "confirm the budget is there and the person signing has the authority",
 }
 
@@ -87,6 +88,34 @@ STATEMENT1_AGREE_FROM = 3.5
 STATEMENT1_DISAGREE_TO = 2.5
 
 STATEMENT1_ALLOWED = "a mean answer from 1 to 5 (e.g. 3.4), or blank when not known"
+
+#: What the room takes from the post (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "a forecast sale closes only when the purchaser is ready, willing and able; when a forecast deal does not "
+    "close, usually at least one of the three was missing",
+    "forecast accuracy as statement 1 of the sales-marketing diagnostic (Kotler, Rackham and Krishnaswamy, 2006)",
+)
+
+from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("definitions", "What ready, willing and able mean",
+                 "ready: the need is pressing and the decision falls in the forecast month; willing: the people who "
+                 "decide want to buy and have agreed next steps; able: the budget is there and the signer has the "
+                 "authority", "The post names the three conditions without defining them; each needs a test a "
+                 "salesperson can answer with evidence."),
+    WorkbookRule("gap", "Status from the forecast gap",
+                 f"green below {GAP_GREEN_BELOW:.0%} of the weighted forecast resting on unqualified buyers, amber "
+                 f"below {GAP_AMBER_BELOW:.0%}, red from there",
+                 "Under a seventh of the forecast is within the usual slack of a monthly forecast; over a third "
+                 "means the forecast cannot be planned on."),
+    WorkbookRule("statement_one", "Reading statement 1", f"a mean answer of {STATEMENT1_AGREE_FROM} or more leans to "
+                 f"agree, {STATEMENT1_DISAGREE_TO} or less leans to disagree, in between is divided",
+                 "Half a point either side of the scale's middle (3) separates a lean from an undecided team."),
+    WorkbookRule("priority", "Which deals to work on first", "weighted amount divided by the number of conditions "
+                 "still missing; ties to the earlier close month",
+                 "A large, likely deal one condition short repays the effort soonest."),
+)
 PRIORITY_COUNT_ALLOWED = "a whole number of deals from 1 to 50"
 
 PRIORITY_RULE = (

@@ -37,6 +37,14 @@ log = logging.getLogger(__name__)
 #: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
 SOURCE = 'Michael J. Silverstein and Kate Sayre, "The Female Economy", Harvard Business Review, September 2009'
 
+# The article's exhibit "The world's largest opportunity" (seed 000_*): a growth forecast of
+# US$5.9 trillion. It frames the size of the opportunity a client's own market is a part of.
+GROWTH_FORECAST_USD = 5.9e12
+GROWTH_FORECAST_NOTE = (
+    "For scale: the article's exhibit \u201cThe world's largest opportunity\u201d forecasts growth of "
+    "US$5.9 trillion; the sums below are the client's own part of it, sized from its market."
+)
+
 # Needs a segment can have. The list is our reading of the segment traits in
 # the article's exhibit (seed 000_*); each need is tied to a trait below.
 NEEDS: dict[str, str] = {
@@ -62,6 +70,33 @@ NEED_SCORE_MAX = 3
 # thresholds, documented so a consultant can explain them.
 SERVED_FROM = 0.5
 PARTLY_SERVED_FROM = 0.25
+
+#: What the room takes from the article (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "the six segments and four subsegments with their shares of population and of earned income "
+    "(population shares add to 99% by rounding, kept as published)",
+    "each segment's traits",
+    "the growth forecast of US$5.9 trillion (exhibit \u201cThe world's largest opportunity\u201d)",
+    "the financial-services map: unmet needs, potential US value, goals and life events to target",
+    "the Curves example of a focused offer to an overlooked group",
+)
+
+from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("needs", "Needs per segment", "two or three needs read from each segment's traits (for example "
+                 "time saving, respect and stability for the Pressure cooker)",
+                 "The article lists traits, not needs; naming needs lets an offer be scored against them."),
+    WorkbookRule("fit", "Offer fit", f"an offer's mean score (0 to {NEED_SCORE_MAX}) on a segment's needs, divided "
+                 f"by {NEED_SCORE_MAX}", "A 0 to 1 scale reads the same for segments with two needs or three."),
+    WorkbookRule("coverage", "Served, partly served, unserved",
+                 f"a segment's best fit of {SERVED_FROM:.2f} or more is served, from {PARTLY_SERVED_FROM:.2f} "
+                 "partly served, below that unserved",
+                 "Half the maximum means the needs are met well on average; a quarter means met only in part."),
+    WorkbookRule("status", "Status colour", "red when the segment with the most at stake is unserved, amber when "
+                 "any segment with money at stake is not fully served, green otherwise",
+                 "The largest opportunity going unserved is the gap the article warns about."),
+)
 # Workbook limit (ours): an offer's name fits a table cell and a chart label.
 MAX_OFFER_CHARS = 60
 
@@ -185,7 +220,7 @@ FINANCIAL_SERVICES: tuple[FinancialServiceArea, ...] = (
         "Investments & financial advice",
         ("Teaching about money and investing", "Advisers who know and plan around women's life events",
          "Being treated the same as men"),
-        "about $2.1 trillion of wealth held by high-net-worth women who are divorced or widowed",
+        "about $2.1 trillion of wealth belonging to divorced or widowed women of high net worth",
         2.1e12,
         ("Win market share", "Grow the market"),
         ("Divorce", "Death of a spouse"),
@@ -193,7 +228,7 @@ FINANCIAL_SERVICES: tuple[FinancialServiceArea, ...] = (
     FinancialServiceArea(
         "Life insurance",
         ("Explaining why to insure the whole household, not only the main earner",
-         "Equal cover for working women and men", "Putting a value on work done at home"),
+         "Equitable coverage for women and men who both work", "Putting a value on work done at home"),
         "about $2 trillion of additional coverage",
         2.0e12,
         ("Grow the market", "Create a new market"),
@@ -479,7 +514,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     unserved = tuple(opportunity.loc[opportunity["coverage"] == "unserved", "segment"])
     total_share = POPULATION_TOTAL if attr == "population_share" else INCOME_TOTAL
     unallocated = round(1 - total_share, 4)
-    notes = [ROUNDING_NOTE]
+    notes = [GROWTH_FORECAST_NOTE, ROUNDING_NOTE]
     if unallocated > 0:
         notes.append(
             f"Split by population share, {unallocated:.0%} of the market "

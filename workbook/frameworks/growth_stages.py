@@ -1,7 +1,8 @@
 """Five stages of growth: position, product and people alignment.
 
 Source: "The Path to Growth: Five Stages of Position-Product-People
-Alignment" (seed ``001_*``). The article holds that a business grows when its
+Alignment" (seed ``001_*``; a blog article whose author and date the source
+does not give). The article holds that a business grows when its
 product and its people are aligned to its position, meaning what the market it
 serves needs and wants, and that most businesses pass through five stages of
 alignment whose typical revenue ranges are fixed below.
@@ -30,6 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from workbook.checks import latest_date
 from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
+from ..questionnaire import Question, Questionnaire, Scale
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,37 @@ ANSWER_ALLOWED = f"a whole number from {ANSWER_MIN} (strongly disagree) to {ANSW
 # 4.0 aligned, at least 3.0 partly aligned, below 3.0 misaligned.
 ALIGNED_FROM = 4.0
 PARTLY_ALIGNED_FROM = 3.0
+
+#: What the room takes from the article (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "a business grows when its product and its people are lined up behind its position (what the chosen market "
+    "needs and wants)",
+    "the five stages and their typical revenue: Suspicion under $1M, Discovery $1M-$5M, Map-Making $5M-$10M, "
+    "Navigation $10M-$50M, Acceleration over $50M",
+    "what each stage looks like and, for Discovery to Acceleration, its most common cause of failure",
+)
+
+from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("questions", "Alignment questions", "nine statements of ours, three each for position, product "
+                 "and people, answered 1 (strongly disagree) to 5 (strongly agree)",
+                 "The article describes alignment but gives no way to measure it."),
+    WorkbookRule("bands", "Alignment bands", f"on the weakest dimension's mean: aligned from {ALIGNED_FROM:.1f}, "
+                 f"partly aligned from {PARTLY_ALIGNED_FROM:.1f}, misaligned below",
+                 "Alignment is only as strong as its weakest part; 4 is 'agree' and 3 'neither' on the scale."),
+    WorkbookRule("boundaries", "Stage boundaries", "exactly $1M, $5M or $10M opens the higher stage; exactly $50M "
+                 "is still Navigation", "The article gives ranges that touch; it puts Acceleration above $50M."),
+    WorkbookRule("ties", "Weakest link when scores tie", "the dimension the stage's typical failure is about, "
+                 "otherwise position, then product, then people",
+                 "Where scores tie, the stage's known failure is the likelier cause."),
+    WorkbookRule("suspicion", "Suspicion stage", "no risk is assumed: the article names no typical failure for "
+                 "it, so the status follows the alignment band alone",
+                 "Naming a risk the source does not give would present the workbook's guess as the article's."),
+    WorkbookRule("status", "Status colour", "green when aligned; red when misaligned, or when a partly aligned "
+                 "weakest link is the stage's typical cause of failure; amber otherwise",
+                 "A weak link where companies at this stage usually fail calls for action first."),
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +178,8 @@ STAGES: tuple[Stage, ...] = (
             "Treat the founding idea as a hypothesis: put the product in front of more "
             "potential customers and learn which needs it really meets."
         ),
-        risk_dimensions=("position",),
+        # The article names no risk for Suspicion, so none is assumed here.
+        risk_dimensions=(),
         next_step=(
             "Win paying customers beyond the first few and learn the range of needs the "
             "product meets for them."
@@ -599,12 +633,47 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     return notes
 
 
+# -- questionnaire (survey link) -----------------------------------------------------
+
+#: The answer scale of :data:`QUESTIONS` (the same words as :data:`ANSWER_ALLOWED`).
+SURVEY_SCALE = Scale(ANSWER_MIN, ANSWER_MAX, {ANSWER_MIN: "Strongly disagree", ANSWER_MAX: "Strongly agree"})
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put the respondent's answers (``{"position_1": 4, ...}``) into ``doc``; a blank keeps the saved answer."""
+    for qid, value in answers.items():
+        dim, number = qid.rsplit("_", 1)
+        if value is not None:
+            getattr(doc, dim)[int(number) - 1] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """The saved answers, ``{"position_1": 4, ...}``."""
+    return {f"{dim}_{i}": a for dim in DIMENSIONS for i, a in enumerate(getattr(doc, dim), start=1)}
+
+
+# The room keeps one set of answers per client, so one person answers through one link.
+QUESTIONNAIRE = Questionnaire(
+    framework="growth_stages",
+    title="Position, product and people",
+    intro=("Nine statements about how well your market position, your product and your people fit together. "
+           "Say how far each is true of the company today."),
+    questions=tuple(Question(f"{dim}_{i}", text, SURVEY_SCALE, group=DIMENSION_LABELS[dim])
+                    for dim in DIMENSIONS for i, text in enumerate(QUESTIONS[dim], start=1)),
+    write=survey_write,
+    read=survey_read,
+    one_respondent=True,
+    page_size=3,
+)
+
+
 # -- the room contract (workbook.spec; the registry reads it) ---------------------
 
 SPEC = FrameworkSpec(
     name="growth_stages",
     title="Five stages of growth",
-    citation='"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article)',
+    citation=('"The Path to Growth: Five Stages of Position-Product-People Alignment" (blog article; '
+              'author and date not given in the source)'),
     notebook="growth_stages.ipynb",
     Inputs=Inputs,
     evaluate=evaluate,
@@ -616,4 +685,5 @@ SPEC = FrameworkSpec(
                            "Chief executive", "Next 6 months"),
     headline_metrics=("stage", "weakest", "position", "product", "people"),
     browser_edit=BrowserEdit("toggle", tab="Alignment"),
+    questionnaire=QUESTIONNAIRE,
 )

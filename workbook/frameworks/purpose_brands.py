@@ -84,9 +84,10 @@ PATH: dict[str, Place] = {
         shape="one brand stretched over products hired for different jobs",
         advice=(
             "Turn the brand into an endorser brand and create a new purpose brand "
-            "for each job, so the name no longer has to mean everything."
+            "for each job, so the name no longer has to mean everything (the remedy "
+            "Marriott and Milwaukee applied)."
         ),
-        examples=("Marriott: Courtyard; Residence Inn", "Milwaukee: Sawzall; Hole Hawg"),
+        examples=(),
     ),
     ENDORSER: Place(
         key=ENDORSER,
@@ -101,10 +102,12 @@ PATH: dict[str, Place] = {
 }
 PATH_ORDER = (ONE_PRODUCT_ONE_JOB, MANY_PRODUCTS_ONE_JOB, MANY_JOBS_ONE_BRAND, ENDORSER)
 
-# The seed figures, as named data for the teaching part.
+# The seed figures, as named data for the teaching part. Marriott and Milwaukee are the
+# article's remedy for a stretched brand (an endorser over new purpose brands), not
+# examples of the stretched brand itself.
 SEED_EXAMPLES: dict[str, tuple[str, ...]] = {
     MANY_PRODUCTS_ONE_JOB: ("Sony Walkman",),
-    MANY_JOBS_ONE_BRAND: ("Marriott", "Milwaukee"),
+    ENDORSER: ("Marriott", "Milwaukee"),
 }
 SEED_ENDORSED: dict[str, tuple[str, ...]] = {
     "Marriott": ("Courtyard", "Residence Inn"),
@@ -114,6 +117,30 @@ SEED_ENDORSED: dict[str, tuple[str, ...]] = {
 # Workbook thresholds (ours, not the article's).
 # Red when at least this share of all products sits under brands stretched over jobs.
 RED_STRETCHED_PRODUCT_SHARE = 0.5
+
+#: What the room takes from the article (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "customers hire products to get jobs done; a purpose brand stands for one job",
+    "the path: one product for one job (where strong brands start), many products for one job (Sony Walkman), "
+    "and for one brand stretched over many jobs the remedy of an endorser brand with new purpose brands under "
+    "it (Courtyard and Residence Inn under Marriott; Sawzall and Hole Hawg under Milwaukee)",
+)
+
+from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("endorser_place", "Endorser brand as a place", "a brand with no products of its own that purpose "
+                 "brands name as their endorser is placed as an endorser brand",
+                 "The article shows the endorser as the remedy for a stretched brand; giving it a place lets the "
+                 "map show a portfolio after the remedy."),
+    WorkbookRule("same_job", "Two products share a job", "when their job is worded the same (ignoring case, "
+                 "spaces and a final full stop)", "The consultant words each job from the customer's side; "
+                 "matching the wording keeps the count checkable."),
+    WorkbookRule("status", "Status colour", f"red when at least {RED_STRETCHED_PRODUCT_SHARE:.0%} of all products "
+                 "sit under stretched brands, amber when any brand is stretched, green when none is",
+                 "Half the portfolio under brands that mean several things is where the confusion for customers "
+                 "is widespread enough to act first."),
+)
 MAX_BRANDS = 30
 MAX_PRODUCTS_PER_BRAND = 40
 MAX_NAME_CHARS = 80

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..checks import evaluation_tables
 from ..errors import InvalidInput, Problem, not_allowed, validated
+from ..questionnaire import Question, Questionnaire, Scale
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
 # -- constants from the source ------------------------------------------------
@@ -50,21 +51,21 @@ STATEMENTS: tuple[str, ...] = (
     "Salespeople find the material Marketing gives them genuinely useful for winning more business.",
     "When Marketing asks the sales force for feedback, it gets it willingly.",
     "Sales and Marketing share much of the same vocabulary.",
-    "The heads of Sales and Marketing talk regularly about early-stage questions: new ideas, "
+    "The leaders of both functions often talk together about early-stage questions: new ideas, "
     "reading the market and product development strategy.",
     "The two functions work closely together to describe how each segment buys.",
     "Meetings between Sales and Marketing need little time for settling disputes or handling crises.",
     "The heads of both functions plan together for products and services that are two or more years from launch.",
-    "We judge the success of Sales and Marketing by shared metrics that we discuss and actually use.",
-    "Marketing helps shape and carry out the sales strategy for individual key accounts.",
+    "Shared metrics, which we talk about and actually use, tell us how well Sales and Marketing are doing.",
+    "Marketing takes an active part in shaping and carrying out how each key account is sold to.",
     "The two functions run their work through funnels, processes or pipelines they built together, "
     "covering the whole chain from first reading the market to serving the customer.",
-    "Marketing does a large share of the analysis of sales-funnel data and uses it to make the funnel "
+    "Marketing contributes significantly to analysing sales-funnel data and uses that data to make the funnel "
     "more predictable and more effective.",
     "There is a strong shared belief that Sales and Marketing succeed or fail together.",
     "Both functions report to one C-level executive, such as a chief customer officer or chief revenue officer.",
     "People move between jobs in Sales and jobs in Marketing a good deal.",
-    "The two functions design and run training, events and learning opportunities for their staff together.",
+    "The two functions jointly design and run training programmes, events and other learning for the staff of both.",
     "Each function takes an active part in preparing and presenting the other's plans to top executives.",
 )
 
@@ -85,7 +86,7 @@ TYPE_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
         "They plan and train together.",
     ),
     "Integrated": (
-        "They share systems, performance metrics and rewards.",
+        "Systems, performance measures and rewards are common to both.",
         "They act as though they will rise or fall together.",
     ),
 }
@@ -98,14 +99,14 @@ STAY_IF: dict[str, tuple[str, ...]] = {
         "Marketing is still mainly a support service for Sales.",
     ),
     "Defined": (
-        "the company's products and services are fairly straightforward;",
+        "what the company sells is fairly simple and standard;",
         "the traditional split of sales and marketing roles works in this market;",
         "there is no clear, compelling reason to change.",
     ),
     "Aligned": (
         "the company has no culture of shared responsibility;",
         "Sales and Marketing report to different executives;",
-        "the sales cycle is fairly short.",
+        "deals close within a fairly short sales cycle.",
     ),
 }
 
@@ -114,7 +115,7 @@ TIGHTEN_IF: dict[str, tuple[str, ...]] = {
     "Undefined": (
         "the two functions are visibly in conflict;",
         "work is done twice by both functions, or falls between them;",
-        "the functions compete for resources or budget.",
+        "the two functions fight over resources or money.",
     ),
     "Defined": (
         "work is still duplicated or dropped even though roles have been carefully defined;",
@@ -123,9 +124,48 @@ TIGHTEN_IF: dict[str, tuple[str, ...]] = {
         "product life cycles are getting shorter and technology is turning over faster.",
     ),
     "Aligned": (
-        "a common process or business funnel can be built to manage and measure the activities that generate revenue.",
+        "one shared process or business funnel could be set up to run and measure the work that brings in revenue.",
     ),
 }
+
+#: One id per condition of the article's second table: ``<type>-stay-<n>`` and ``<type>-tighten-<n>``.
+CONDITIONS: dict[str, tuple[str, str, str]] = {
+    f"{rel.lower()}-{kind}-{i}": (rel, kind, text)
+    for kind, table in (("stay", STAY_IF), ("tighten", TIGHTEN_IF))
+    for rel, texts in table.items()
+    for i, text in enumerate(texts, start=1)
+}
+CONDITION_IDS: tuple[str, ...] = tuple(CONDITIONS)
+CONDITION_CHOICES: tuple[str, ...] = ("not recorded", "holds", "does not hold")
+
+#: Where the article sets out each part (shown in the methods part of a report).
+FROM_SOURCE: tuple[str, ...] = (
+    "the 20 statements, each answered 1 (strongly disagree) to 5 (strongly agree)",
+    "the score bands: 20-39 Undefined, 40-59 Defined, 60-79 Aligned, 80-100 Integrated",
+    "what each relationship type looks like",
+    "when to leave the relationship as it is and when to tighten it, for Undefined, Defined and Aligned",
+    "how to move one step up, and the integration checklist of 5, 6, 4 and 2 tasks",
+    "the product-team roles (blog post of 6 July 2006)",
+)
+
+# The workbook's own rules (the article is silent on these), shown wherever their result shows.
+from ..methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("team_type", "Team type", "the average of the complete respondents' totals, rounded half up, "
+                 "placed in the article's bands",
+                 "The article scores one person; a team needs one number, and rounding keeps the bands whole."),
+    WorkbookRule("disagreement", "Where the sides differ", "a gap of 1 scale point or more between the average "
+                 "Sales and the average Marketing answer to a statement",
+                 "One full point is one step on the answer scale, enough to be more than noise."),
+    WorkbookRule("both_hold", "When conditions to stay and to tighten both hold", "tightening wins",
+                 "The conditions for tightening are costs (conflict, duplicated or dropped work) that staying put "
+                 "does not remove."),
+    WorkbookRule("status", "Status colour", "keep as it is: green; tighten: red for Undefined, amber for Defined "
+                 "and Aligned; conditions not recorded: red Undefined, amber Defined, green Aligned and Integrated",
+                 "The colour follows the article's advice once the conditions are recorded; before that it "
+                 "can only follow the type."),
+)
 
 
 @dataclass(frozen=True)
@@ -142,8 +182,8 @@ STEP_UP: dict[str, StepUp] = {
     "Undefined": StepUp(
         "Undefined", "Defined",
         ("Sales and Marketing clash often and compete for resources.",
-         "Work is duplicated, or tasks fall between the two functions."),
-        ("Set clear rules of engagement, including the hand-off points for important tasks such as following up leads.",),
+         "Effort is spent twice, or some tasks are done by neither function."),
+        ("Agree clear rules of engagement, with set hand-off points for key tasks (following up leads, for example).",),
     ),
     "Defined": StepUp(
         "Defined", "Aligned",
@@ -159,8 +199,8 @@ STEP_UP: dict[str, StepUp] = {
         "Aligned", "Integrated",
         ("The business environment is complex and changes fast.",
          "Marketing has split into upstream (strategic) and downstream (tactical) groups."),
-        ("Have downstream marketers build sales tools, help salespeople qualify leads, and use what Sales "
-         "learns to sell existing offerings into new segments.",
+        ("Let downstream marketers create sales tools, support salespeople in qualifying leads, and take what "
+         "Sales hears from customers to sell existing offerings into new segments.",
          "Judge and reward both teams on the same important metrics: for instance, a sales goal both teams "
          "commit to, and key sales measures such as new customers won and deals closed, for salespeople "
          "and downstream marketers alike."),
@@ -182,7 +222,7 @@ CHECKLIST: dict[str, tuple[tuple[str, str], ...]] = {
         ("processes-3", "Set common metrics for judging how well Sales and Marketing are doing overall."),
         ("processes-4", "Set up rewards that recognise successes of Sales and Marketing together."),
         ("processes-5", "Require teams from both functions to meet at set intervals to review and improve how they work together."),
-        ("processes-6", "Require the heads of Sales and Marketing to sit in on each other's budget reviews with the CEO."),
+        ("processes-6", "Have the leader of each function attend the other's budget reviews with the chief executive."),
     ),
     "Enable the culture": (
         ("culture-1", "Stress that the divisions share responsibility for results."),
@@ -204,10 +244,10 @@ PRODUCT_TEAM_ROLES: dict[str, str] = {
               "so the product is installed as a reference for later sales."),
     "Marketing": ("Combines what Sales hears from prospects with data on the wider market to build and keep "
                   "up to date the product roadmap."),
-    "Development": ("Takes requirements from Marketing and Sales, proposes a suitable architecture, says which "
+    "Development": ("Works from what Marketing and Sales ask for, proposes a suitable architecture, says which "
                     "features are harder or easier to build, then builds and tests the product to specification."),
-    "Service management": ("Turns the input of Sales and Marketing into service requirements and makes sure they "
-                           "are built into the product, or into the service around it."),
+    "Service management": ("Turns the input of Sales and Marketing into service requirements and sees that the "
+                           "product, or the service around it, delivers them."),
 }
 PRODUCT_TEAM_NOTE = ("At its best this group works as one team under a single executive until the product is ready "
                      "for a wide launch, and product management is the job of all of them together.")
@@ -253,6 +293,33 @@ class Inputs(BaseModel):
     schema_version: int = 1
     respondents: list[Respondent] = Field(default_factory=list)
     checklist: dict[str, bool] = Field(default_factory=dict)
+    #: The article's conditions the consultant has recorded (true: holds; false: does not hold);
+    #: a condition left out is not recorded.
+    conditions: dict[str, bool] = Field(default_factory=dict)
+
+    @field_validator("conditions")
+    @classmethod
+    def _known_conditions(cls, value: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(value) - set(CONDITION_IDS))
+        if unknown:
+            raise ValueError(f"conditions must be among {', '.join(CONDITION_IDS)}; unknown: {', '.join(unknown)}")
+        return value
+
+    def set_condition(self, condition_id: str, choice: str) -> None:
+        """Record one condition as one of :data:`CONDITION_CHOICES` ("not recorded" removes it)."""
+        if condition_id not in CONDITIONS:
+            raise InvalidInput.one("condition", condition_id, ", ".join(CONDITION_IDS))
+        if choice not in CONDITION_CHOICES:
+            raise InvalidInput.one(f"condition {condition_id}", choice, ", ".join(CONDITION_CHOICES))
+        if choice == "not recorded":
+            self.conditions.pop(condition_id, None)
+        else:
+            self.conditions[condition_id] = choice == "holds"
+
+    def condition_choice(self, condition_id: str) -> str:
+        """How a condition is recorded: one of :data:`CONDITION_CHOICES`."""
+        value = self.conditions.get(condition_id)
+        return "not recorded" if value is None else ("holds" if value else "does not hold")
 
     @field_validator("respondents")
     @classmethod
@@ -509,6 +576,77 @@ def checklist_progress(ticks: dict[str, bool]) -> ChecklistProgress:
     return ChecklistProgress(groups, sum(d for d, _ in groups.values()), len(CHECKLIST_IDS))
 
 
+@dataclass(frozen=True)
+class ConditionReading:
+    """Which of the article's conditions hold for the current type, and the advice they give.
+
+    Attributes
+    ----------
+    relationship_type : str
+    stay_held, tighten_held : tuple of str
+        The conditions recorded as holding, in the article's order.
+    recorded, total : int
+        How many of the type's conditions are recorded, out of how many.
+    verdict : {"keep", "tighten", "review", "not recorded", "top"}
+        ``keep``: a reason to leave it as it is holds and none to tighten;
+        ``tighten``: a reason to tighten holds (it wins over staying, a workbook
+        rule); ``review``: conditions recorded but none holds; ``not recorded``:
+        none recorded; ``top``: Integrated, where the article gives no conditions.
+    advice : str
+        The advice in plain words.
+    """
+
+    relationship_type: str
+    stay_held: tuple[str, ...]
+    tighten_held: tuple[str, ...]
+    recorded: int
+    total: int
+    verdict: str
+    advice: str
+
+
+def _clause(items: Sequence[str]) -> str:
+    return "; ".join(t.rstrip(";.") for t in items)
+
+
+def read_conditions(rel_type: str, recorded: dict[str, bool]) -> ConditionReading:
+    """Read the recorded conditions for ``rel_type`` against the article's second table."""
+    if rel_type not in RELATIONSHIP_TYPES:
+        raise InvalidInput.one("relationship_type", rel_type, ", ".join(RELATIONSHIP_TYPES))
+    mine = {cid: (kind, text) for cid, (rel, kind, text) in CONDITIONS.items() if rel == rel_type}
+    stay = tuple(text for cid, (kind, text) in mine.items() if kind == "stay" and recorded.get(cid) is True)
+    tight = tuple(text for cid, (kind, text) in mine.items() if kind == "tighten" and recorded.get(cid) is True)
+    n = sum(cid in recorded for cid in mine)
+    step = STEP_UP.get(rel_type)
+    if not mine:
+        verdict, advice = "top", ("Integrated is the closest relationship the article describes: keep the shared "
+                                  "systems, metrics and rewards working.")
+    elif tight:
+        verdict = "tighten"
+        advice = (f"The article's reasons to bring the functions closer hold ({_clause(tight)}): move towards "
+                  f"{_a(step.target)} relationship.")
+        if stay:
+            advice += f" Reasons to leave it as it is hold too ({_clause(stay)}), but tightening wins (workbook rule)."
+    elif stay:
+        verdict = "keep"
+        advice = (f"The article advises leaving {_a(rel_type)} relationship as it is here ({_clause(stay)}), and no "
+                  "reason to tighten it is recorded: keep things as they are and check the conditions again "
+                  "when the business changes.")
+    elif n:
+        verdict = "review"
+        advice = (f"None of the recorded conditions holds ({n} of {len(mine)} recorded): the article gives no clear "
+                  "reason either to change or to stay; record the rest before deciding.")
+    else:
+        verdict = "not recorded"
+        advice = (f"The article's conditions for {_a(rel_type)} relationship are not recorded yet, so this advice "
+                  "follows the type alone; record which conditions hold before recommending a change.")
+    return ConditionReading(rel_type, stay, tight, n, len(mine), verdict, advice)
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 # -- whole-client evaluation ------------------------------------------------------
 
 
@@ -520,6 +658,7 @@ class Result:
     incomplete: list[tuple[str, int]] = field(default_factory=list)
     guidance: Guidance | None = None
     checklist: ChecklistProgress = field(default_factory=lambda: checklist_progress({}))
+    conditions: ConditionReading | None = None
 
 
 def evaluate(inputs: Inputs | dict, tables: dict | None = None) -> Result:
@@ -536,10 +675,33 @@ def evaluate(inputs: Inputs | dict, tables: dict | None = None) -> Result:
     incomplete = [(r.name, r.answered) for r in inputs.respondents if not r.complete]
     assessment = assess(complete) if complete else None
     guide = guidance(assessment.relationship_type) if assessment else None
-    return Result(assessment, incomplete, guide, checklist_progress(inputs.checklist))
+    reading = read_conditions(assessment.relationship_type, inputs.conditions) if assessment else None
+    return Result(assessment, incomplete, guide, checklist_progress(inputs.checklist), reading)
 
 
+#: Status before the conditions are recorded (workbook rule "status").
 STATUS_BY_TYPE = {"Undefined": "red", "Defined": "amber", "Aligned": "green", "Integrated": "green"}
+#: Status once they are: keep is green; tighten is red for Undefined, amber above it (workbook rule "status").
+STATUS_TIGHTEN = {"Undefined": "red", "Defined": "amber", "Aligned": "amber"}
+
+
+def status(result: Result) -> str:
+    """The traffic light, following the recorded conditions (see the workbook rule "status")."""
+    a, c = result.assessment, result.conditions
+    if a is None:
+        return "grey"
+    if c is None or c.verdict in ("not recorded", "top"):
+        return STATUS_BY_TYPE[a.relationship_type]
+    if c.verdict == "keep":
+        return "green"
+    if c.verdict == "tighten":
+        return STATUS_TIGHTEN[a.relationship_type]
+    return "amber" if a.relationship_type in ("Undefined", "Defined") else "green"
+
+
+def statement_label(number: int) -> str:
+    """A statement named by its number and its text, for summaries read without the table."""
+    return f"statement {number} (\u201c{STATEMENTS[number - 1].rstrip('.')}\u201d)"
 
 
 def headline(result: Result) -> dict:
@@ -549,10 +711,16 @@ def headline(result: Result) -> dict:
         return {"status": "grey", "summary": "No complete diagnostic yet.", "metrics": {}}
     biggest = a.disagreements.iloc[0] if len(a.disagreements) else None
     summary = f"The relationship is {a.relationship_type} (team average {a.team_total:.0f} of 100)"
-    summary += (f"; Sales and Marketing disagree most on statement {int(biggest['statement'])}."
+    summary += (f"; Sales and Marketing disagree most on {statement_label(int(biggest['statement']))}."
                 if biggest is not None else ".")
+    c = result.conditions
+    summary += {"keep": " The article's conditions say to keep it as it is.",
+                "tighten": " The article's conditions say to bring the two functions closer.",
+                "review": " None of the recorded conditions for changing or staying holds.",
+                "not recorded": " Whether to change it is open: the article's conditions are not recorded."
+                }.get(c.verdict if c else "", "")
     return {
-        "status": STATUS_BY_TYPE[a.relationship_type],
+        "status": status(result),
         "summary": summary,
         "metrics": {
             "team_total": round(a.team_total, 1),
@@ -561,6 +729,7 @@ def headline(result: Result) -> dict:
             "disagreements": int(len(a.disagreements)),
             "checklist_done": f"{result.checklist.done}/{result.checklist.total}",
             "forecast_statement_mean": round(float(a.by_statement.loc[0, "all"]), 2),
+            "advice": c.verdict if c else "not recorded",
         },
     }
 
@@ -590,7 +759,48 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     ticked = sum(current.checklist.get(i, False) for i in CHECKLIST_IDS) - sum(previous.checklist.get(i, False) for i in CHECKLIST_IDS)
     if ticked:
         notes.append(f"Checklist: {ticked:+d} task(s) done.")
+    for cid in CONDITION_IDS:
+        was, now = previous.condition_choice(cid), current.condition_choice(cid)
+        if was != now:
+            rel, kind, text = CONDITIONS[cid]
+            notes.append(f"{rel} condition to {'stay' if kind == 'stay' else 'tighten'} "
+                         f"\u201c{text.rstrip(';.')}\u201d: {was} \u2192 {now}.")
     return notes
+
+
+# -- questionnaire (personal survey links) -------------------------------------------
+
+
+def _survey_person(doc: Inputs, name: str) -> Respondent | None:
+    key = name.strip().lower()
+    return next((r for r in doc.respondents if r.name.strip().lower() == key), None)
+
+
+def survey_write(doc: Inputs, who: Any, answers: dict) -> None:
+    """Put one respondent's answers (``{"s1": 4, ...}``) into ``doc``, adding the respondent when new."""
+    person = _survey_person(doc, who.name) or doc.add_respondent(who.name, who.role or "Other")
+    for qid, value in answers.items():
+        person.answers[int(qid[1:]) - 1] = value
+
+
+def survey_read(doc: Inputs, who: Any) -> dict:
+    """One respondent's saved answers, ``{"s1": 4 or None, ...}`` ({} when not in ``doc``)."""
+    person = _survey_person(doc, who.name)
+    return {} if person is None else {f"s{i}": a for i, a in enumerate(person.answers, start=1)}
+
+
+QUESTIONNAIRE = Questionnaire(
+    framework="sales_marketing",
+    title="How Sales and Marketing work together",
+    intro=("Each statement describes how Sales and Marketing work together. Say how far it is true of your "
+           "company today; there are no right answers, and your answers stay with your consultant's team."),
+    questions=tuple(Question(f"s{i}", text, Scale.from_labels(ANSWER_LABELS))
+                    for i, text in enumerate(STATEMENTS, start=1)),
+    write=survey_write,
+    read=survey_read,
+    roles=ROLES,
+    page_size=5,
+)
 
 
 # -- the room contract (workbook.spec; the registry reads it) ---------------------
@@ -612,4 +822,5 @@ SPEC = FrameworkSpec(
                            "Heads of Sales and Marketing", "Next 90 days"),
     headline_metrics=("team_total", "relationship_type", "respondents", "checklist_done"),
     browser_edit=BrowserEdit("toggle"),  # statement 1 of the first respondent
+    questionnaire=QUESTIONNAIRE,
 )

@@ -273,7 +273,9 @@ def _a(word: Any) -> str:
 
 
 def _weak_relationship(h) -> bool:
-    return _metric(h, "sales_marketing", "relationship_type") in ("Undefined", "Defined")
+    # Not weak where the consultant recorded the article's conditions for leaving it as it is.
+    return (_metric(h, "sales_marketing", "relationship_type") in ("Undefined", "Defined")
+            and _metric(h, "sales_marketing", "advice") != "keep")
 
 
 def _nps_falling(h) -> bool:

@@ -145,6 +145,37 @@ PROPOSITION_TYPES: dict[str, PropositionType] = {
 }
 
 
+#: What the room takes from the article (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "the three kinds of value proposition, the customer question each answers, what each requires and its pitfall "
+    "(benefit assertion, value presumption, the need for customer value research)",
+    "comparing each element with the next best alternative: points of parity, favorable and unfavorable "
+    "differences, points of contention",
+    "value word equations that put a money value on a difference",
+    "the resonating focus: the one or two differences, sometimes with a point of parity, that would give the "
+    "customer most value if improved, looking as far ahead as can be foreseen",
+)
+
+from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("unknown_view", "Customer's view not known", "the supplier's view stands in until the customer's "
+                 "is recorded, and a warning names the element",
+                 "The comparison can start before customer research is done, without hiding that it is unconfirmed."),
+    WorkbookRule("contention_value", "Points of contention in the totals", "left out of the net value until the two "
+                 "views agree", "A value the customer disputes cannot be counted as theirs."),
+    WorkbookRule("focus_stand_in", "Focus before improvement values are recorded", "the one or two favorable "
+                 "differences worth most today stand in, with a warning",
+                 "Today's value is the best available guide until the customer's view of future improvement is "
+                 "researched; the article's test replaces it as soon as one value is recorded."),
+    WorkbookRule("focus_parity", "Point of parity in the focus", "the first point of parity marked essential",
+                 "The article allows perhaps one; the consultant's order decides which."),
+    WorkbookRule("status", "Status colour", "red when no favorable difference has a value or the net is not "
+                 "positive; green only for a resonating-focus pitch with no warning; amber otherwise",
+                 "Red means there is no case to pitch yet; green needs the focus and the research behind it."),
+)
+
+
 class Element(BaseModel):
     """One element of the offering compared with the next best alternative.
 
@@ -165,6 +196,10 @@ class Element(BaseModel):
         What the quantity counts, e.g. "hours of downtime avoided a year".
     assumption : str
         Where the figures come from and what they take for granted.
+    improvement_value_usd : float, optional
+        For a favorable difference: what improving it further would be worth to
+        the customer over the foreseeable future (the article's test for the
+        resonating focus), in money for the same period as the equations.
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -177,8 +212,9 @@ class Element(BaseModel):
     unit: str = Field(default="", max_length=MAX_NAME_CHARS)
     unit_value_usd: float | None = None
     assumption: str = Field(default="", max_length=400)
+    improvement_value_usd: float | None = None
 
-    @field_validator("quantity", "unit_value_usd", mode="before")
+    @field_validator("quantity", "unit_value_usd", "improvement_value_usd", mode="before")
     @classmethod
     def _number(cls, value: Any) -> Any:
         if value is None:
@@ -285,6 +321,10 @@ class Result:
         The value the supplier claims for points of contention (not counted in the net).
     focus : tuple of str
         The favorable differences of the resonating focus, largest first.
+    focus_basis : {"improvement", "today"}
+        What the focus was ranked by: the value of improving each difference
+        over the foreseeable future (the article's test), or, while no such
+        value is recorded, today's value as a stand-in (a workbook rule).
     focus_parity : str or None
         The essential point of parity in the focus, if one is marked.
     warnings : tuple of str
@@ -306,6 +346,7 @@ class Result:
     focus: tuple[str, ...]
     focus_parity: str | None
     warnings: tuple[str, ...]
+    focus_basis: str
     pitch: PropositionType
     recommendations: tuple[str, ...]
     counts: dict[str, int]
@@ -402,13 +443,15 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = Non
                 "claimed_usd": claimed,
                 "equation": equation_text(el, inputs.value_period),
                 "assumption": el.assumption,
+                "improvement_usd": el.improvement_value_usd,
             }
         )
     columns = ["element", "supplier_view", "customer_view", "kind", "essential",
-               "value_usd", "claimed_usd", "equation", "assumption"]
+               "value_usd", "claimed_usd", "equation", "assumption", "improvement_usd"]
     table = pd.DataFrame(rows, columns=columns)
     table["claimed_usd"] = table["claimed_usd"].astype("float64")
     table["value_usd"] = table["value_usd"].astype("float64")
+    table["improvement_usd"] = table["improvement_usd"].astype("float64")
 
     fav = table[table["kind"] == "favorable"]
     unfav = table[table["kind"] == "unfavorable"]
@@ -417,13 +460,28 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = Non
     total_unfav = float(unfav["claimed_usd"].fillna(0).sum())
     disputed = float(table.loc[table["kind"] == "contention", "claimed_usd"].fillna(0).sum())
 
-    ranked = valued_fav.sort_values("claimed_usd", ascending=False, kind="stable")
+    # The article's test: the differences whose improvement is worth most for the foreseeable future.
+    improvable = fav[fav["improvement_usd"].notna() & (fav["improvement_usd"] > 0)]
+    if len(improvable):
+        basis = "improvement"
+        ranked = improvable.sort_values("improvement_usd", ascending=False, kind="stable")
+    else:  # workbook rule "focus_stand_in": today's value until improvement values are recorded
+        basis = "today"
+        ranked = valued_fav.sort_values("claimed_usd", ascending=False, kind="stable")
     focus = tuple(ranked["element"].head(FOCUS_MAX_DIFFERENCES))
     essential = table[table["essential"]]
     focus_parity = str(essential["element"].iloc[0]) if len(essential) else None
     table["in_focus"] = table["element"].isin(focus) | (table["element"] == focus_parity)
 
     warnings = _warnings(table, fav, unfav, essential)
+    if focus and basis == "today":
+        warnings.append("No favorable difference has a recorded value of improving it, so the focus is ranked by "
+                        "today's value as a stand-in (workbook rule); the article's test is which differences would "
+                        "be worth most to the customer to improve for the foreseeable future.")
+    unrated = fav[fav["improvement_usd"].isna()] if basis == "improvement" else fav.iloc[0:0]
+    if len(unrated):
+        warnings.append(f"No value of improving {_names(unrated)} is recorded, so "
+                        f"{'it is' if len(unrated) == 1 else 'they are'} left out of the focus for now.")
     pitch = PROPOSITION_TYPES[inputs.current_pitch]
     recs = _recommendations(inputs, pitch, focus, focus_parity, total_fav, total_unfav, table)
 
@@ -445,6 +503,7 @@ def evaluate(inputs: Inputs | dict, tables: dict[str, pd.DataFrame] | None = Non
         focus=focus,
         focus_parity=focus_parity,
         warnings=tuple(warnings),
+        focus_basis=basis,
         pitch=pitch,
         recommendations=tuple(recs),
         counts=counts,
@@ -501,7 +560,10 @@ def _recommendations(inputs: Inputs, pitch: PropositionType, focus: tuple[str, .
     elif focus:
         lead = " and ".join(focus)
         tail = f", while showing parity on {focus_parity}" if focus_parity else ""
-        recs.append(f"Lead the pitch with {lead}{tail}.")
+        why = (" (the differences the customer would gain most from seeing improved)"
+               if table["element"].isin(focus).any() and table.loc[table["element"].isin(focus), "improvement_usd"].notna().all()
+               else "")
+        recs.append(f"Lead the pitch with {lead}{why}{tail}.")
     else:
         recs.append(
             "No favorable difference has a money value yet: value at least one "

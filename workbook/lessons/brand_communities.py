@@ -45,18 +45,28 @@ def worked_example(ctx: Context) -> list:
     ]
 
 
+def _after_change(ctx: Context):
+    doc = ctx.inputs.model_copy(deep=True)
+    doc.answers["hub_1"] = 2
+    return bc.evaluate(doc)
+
+
 EXERCISES = (
-    Exercise(1, "What is Bluebird's hub score (the mean of the four hub answers)?",
-             lambda ctx: float(ctx.result.scores.set_index("form").loc["hub", "score"]),
-             "Add the four answers under 'Ties to a central figure' and divide by four.", kind="number",
-             tolerance=0.005),
-    Exercise(2, "Which form does Bluebird's community take today: pool, web or hub?",
-             lambda ctx: ctx.result.dominant,
-             "Pick the form with the highest mean score.", kind="text"),
-    Exercise(3, "The article gives the Hash House Harriers as an example of which form?",
-             lambda ctx: next(f for f, names in bc.SEED_EXAMPLES.items() if "Hash House Harriers" in names),
-             "The running club's members are held together by personal friendships.", kind="text"),
-    Exercise(4, "If a community scored 4.0 as a web and 4.0 as a hub, which form would the workbook call dominant?",
-             lambda ctx: bc.dominant_form({"pool": 2.0, "web": 4.0, "hub": 4.0})[0],
-             "Ties go to the form that comes first in the order pool, web, hub.", kind="text"),
+    Exercise(1, "Suppose Bluebird's founder lowered the first hub answer from 5 to 2. What would the hub score be?",
+             lambda ctx: float(_after_change(ctx).scores.set_index("form").loc["hub", "score"]),
+             "Only one answer changes: add the four hub answers again and divide by four, not by twelve.",
+             kind="number", tolerance=0.005),
+    Exercise(2, "After that change, which form would the workbook call dominant: pool, web or hub?",
+             lambda ctx: _after_change(ctx).dominant,
+             "It is not simply the form that led before: check whether two forms now share the top mean; a tie "
+             "goes to the first in the order pool, web, hub (a workbook rule).", kind="text"),
+    Exercise(3, "A brand builds its community around a celebrity chef whom members follow closely but who seldom "
+                "brings members together. Which form is that: pool, web or hub?",
+             lambda ctx: next(f for f in bc.FORMS if "central figure" in bc.FORM_INFO[f].tie),
+             "Ask what members are tied to: not a shared pursuit (pool), not each other (web), but one person.",
+             kind="text"),
+    Exercise(4, "After the change of exercise 1, what would Bluebird's status colour be: red, amber or green?",
+             lambda ctx: bc.headline(_after_change(ctx))["status"],
+             "A tie at a moderate level is not red, which is only for weak ties or an unanswered questionnaire, "
+             "nor green, which needs one strong, untied form matching the target (workbook rule).", kind="text"),
 )

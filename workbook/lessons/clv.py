@@ -18,6 +18,13 @@ def example_customer(ctx: Context) -> str:
     return str(sorted(s.index[ok])[0])
 
 
+def practice_customer(ctx: Context) -> str:
+    """The first customer (by id) with three repeat purchases over at least 40 weeks (for the exercises)."""
+    s = ctx.result.summary
+    ok = (s["frequency"] == 3) & (s["T"] >= 40)
+    return str(sorted(s.index[ok])[0])
+
+
 def _prepared(ctx: Context) -> clv.Prepared:
     return clv.prepare(ctx.tables["transactions"], ctx.inputs.columns, ctx.inputs.observation_end)
 
@@ -84,24 +91,55 @@ def worked_example(ctx: Context) -> list:
             f"month, retention r = {inp.subscription.monthly_retention:.2f} and a monthly discount rate "
             f"d = {sub.monthly_discount_rate:.4f}, a subscriber is worth m \u00d7 r / (1 + d \u2212 r) = "
             f"${sub.clv_unlimited:,.2f}.")) if sub is not None else "",
+        card("Practice material: another customer", para(
+            f"Customer {practice_customer(ctx)} bought on these days, for the exercises below:")
+            + table(pd.DataFrame({"Date": tx[tx["customer_id"] == practice_customer(ctx)]["date"].dt.strftime("%Y-%m-%d"),
+                                  "Product": tx[tx["customer_id"] == practice_customer(ctx)]["product"],
+                                  "Amount": tx[tx["customer_id"] == practice_customer(ctx)]["amount"]}), "{:.2f}")),
     ]
 
 
+def _equity_at_margin(ctx: Context, extra: float) -> float:
+    inp = ctx.inputs
+    frame, _, _ = ctx.result.model.value(inp.margin + extra, inp.annual_discount_rate, inp.horizon_months,
+                                         inp.confidence)
+    return float(frame["clv"].sum())
+
+
+def _subscriber_with_retention(ctx: Context, extra: float) -> float:
+    sub = ctx.inputs.subscription
+    d = ctx.result.subscription.monthly_discount_rate
+    return clv.retention_clv(sub.monthly_margin, sub.monthly_retention + extra, d)
+
+
+def _next_for(ctx: Context, cid: str) -> str:
+    return str(clv.next_best_product(_prepared(ctx).transactions, cid, transitions=ctx.result.transitions)
+               .iloc[0]["product"])
+
+
 EXERCISES = (
-    Exercise(1, "How many repeat purchases (the frequency) has the customer of Step 1 made?",
-             lambda ctx: int(ctx.result.summary.loc[example_customer(ctx), "frequency"]),
-             "Count the purchase days after the first one in the Step 1 table.", kind="number"),
-    Exercise(2, "What share of Bluebird's customer equity do the top 10% of customers hold? Give a whole percentage.",
-             lambda ctx: round(100 * ctx.result.value.top_10_share),
-             "Rank customers by lifetime value, add up the top tenth and divide by the total.", kind="number",
-             tolerance=0.5),
-    Exercise(3, "With the figures of Step 5, what is one subscriber worth with no time limit? Whole dollars.",
-             lambda ctx: round(_subscriber_value(ctx)),
-             "m \u00d7 r / (1 + d \u2212 r), all per month.", kind="number", tolerance=1.0),
-    Exercise(4, "After buying the Pour-over kit, which product do Bluebird customers most often buy next?",
-             lambda ctx: _most_common_after(ctx, "Pour-over kit"),
-             "Look at the Next best product table: the row for the Pour-over kit.", kind="text"),
-    Exercise(5, "At which stage of customer-centricity does the audit place Bluebird?",
-             lambda ctx: ctx.result.audit.stage,
-             "The audit card shows the stage; it comes from the share of the possible score.", kind="text"),
+    Exercise(1, "How many repeat purchases (the frequency) has the customer in the practice table made?",
+             lambda ctx: int(ctx.result.summary.loc[practice_customer(ctx), "frequency"]),
+             "The first purchase starts the clock and is not a repeat: count the purchase days after it.",
+             kind="number"),
+    Exercise(2, "If Bluebird's margin were 10 percentage points higher, what would its customer equity be? "
+                "Whole dollars.",
+             lambda ctx: round(_equity_at_margin(ctx, 0.10)),
+             "Lifetime value is proportional to the margin, so equity scales by the new margin over the old; "
+             "adding 10% of today's equity is the usual slip.", kind="number", tolerance=1.0),
+    Exercise(3, "With the figures of Step 5 but a monthly retention two points higher, what would one subscriber "
+                "be worth with no time limit? Whole dollars.",
+             lambda ctx: round(_subscriber_with_retention(ctx, 0.02)),
+             "Retention appears twice in m \u00d7 r / (1 + d \u2212 r): raising it in the numerator only is the "
+             "usual mistake; the denominator shrinks too, which is why a small gain is worth so much.",
+             kind="number", tolerance=1.0),
+    Exercise(4, "Which product is the next best one to offer the customer in the practice table?",
+             lambda ctx: _next_for(ctx, practice_customer(ctx)),
+             "Look at what customers who bought the same products most often bought next, and skip anything this "
+             "customer already owns; the best seller overall is not the answer.", kind="text"),
+    Exercise(5, "If Bluebird's audit reached 60% of the possible score, at which stage of customer-centricity "
+                "would it be?",
+             lambda ctx: clv.audit_stage(60.0)[1],
+             "The stages start at 25%, 50% and 75% of the maximum (a workbook rule); do not round 60% up to the "
+             "next stage: it is past the second cut-off but short of the third.", kind="text"),
 )

@@ -35,21 +35,38 @@ def worked_example(ctx: Context) -> list:
     ]
 
 
+def _with(ctx: Context, deal: str, **met: bool) -> dq.Result:
+    """The pipeline re-qualified after some conditions of one deal change."""
+    frame = ctx.tables["pipeline"].copy()
+    for condition, value in met.items():
+        frame.loc[frame["deal"] == deal, condition] = value
+    return dq.evaluate(ctx.inputs, {**ctx.tables, "pipeline": frame})
+
+
+def _priority_of(result: dq.Result, deal: str) -> float:
+    return float(result.deals.set_index("deal").loc[deal, "priority_score"])
+
+
 EXERCISES = (
-    Exercise(1, "What is Aurora's raw weighted forecast for deals closing in 2025-08, in dollars?",
-             lambda ctx: float(ctx.result.by_month.set_index("month").loc["2025-08", "raw"]),
-             "Multiply each 2025-08 deal's amount by its probability and add them up.", kind="number",
-             tolerance=1.0),
-    Exercise(2, "What is Aurora's qualified forecast over all months, in dollars?",
-             lambda ctx: ctx.result.qualified_total,
-             "Only deals marked ready, willing and able count; weight each by its probability.", kind="number",
-             tolerance=1.0),
-    Exercise(3, "Which deal should Aurora work on first (give its deal code)?",
-             lambda ctx: str(ctx.result.priorities.iloc[0]["deal"]),
-             "Divide each unqualified deal's weighted amount by the number of conditions it still lacks.",
-             kind="text"),
-    Exercise(4, "What percentage of Aurora's weighted forecast lacks a buyer who is ready, willing and able? "
-                "Round to a whole number.",
-             lambda ctx: round(ctx.result.gap_share * 100),
-             "Gap divided by raw forecast, times 100.", kind="number", tolerance=0.5),
+    Exercise(1, "The buyer of AUR-104 agrees next steps, so the deal is now willing as well. What does Aurora's "
+                "qualified forecast become, in dollars?",
+             lambda ctx: _with(ctx, "AUR-104", willing=True).qualified_total,
+             "The deal enters the qualified forecast at its weighted amount (amount \u00d7 probability), not at "
+             "its full amount.", kind="number", tolerance=1.0),
+    Exercise(2, "After that change, what percentage of the weighted forecast still rests on buyers who are not "
+                "ready, willing and able? Round to a whole number.",
+             lambda ctx: round(_with(ctx, "AUR-104", willing=True).gap_share * 100),
+             "The raw forecast does not change when a deal is qualified: divide the new gap by the same raw "
+             "total.", kind="number", tolerance=0.5),
+    Exercise(3, "AUR-110 lacks all three conditions. If its buyer became ready, what priority score would the "
+                "deal get, in dollars?",
+             lambda ctx: _priority_of(_with(ctx, "AUR-110", ready=True), "AUR-110"),
+             "Divide the weighted amount (amount \u00d7 probability), not the full amount, by the number of "
+             "conditions still missing, which is now two.", kind="number", tolerance=1.0),
+    Exercise(4, "A sales team answers statement 1 ('actual sales usually come in close to the forecast') with a "
+                "mean of 3.8, while 40% of its weighted forecast lacks a qualified buyer. How does the workbook "
+                "read the two together: consistent, warning, unexplained or mixed?",
+             lambda ctx: dq.read_with_statement_one(3.8, 0.40).status,
+             "3.8 leans to agree (3.5 or more, a workbook rule) while the pipeline says much of the forecast is "
+             "shaky: the team's confidence and the evidence disagree, so it is not 'consistent'.", kind="text"),
 )

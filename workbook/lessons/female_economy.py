@@ -39,7 +39,9 @@ def worked_example(ctx: Context) -> list:
         card("Step 3: do the offers meet the needs?", para(
             "Each offer is scored 0 to 3 on the needs we read from each segment's traits. An offer's fit to a "
             "segment is its average score over that segment's needs divided by 3; a segment counts as served "
-            f"when its best offer reaches {fe.SERVED_FROM:.2f}, partly served from {fe.PARTLY_SERVED_FROM:.2f}.")
+            f"when its best offer reaches {fe.SERVED_FROM:.2f}, partly served from {fe.PARTLY_SERVED_FROM:.2f}. "
+            "The needs and these cut-offs are the workbook's own rules: the article describes the segments' "
+            "traits, not a scoring scale.")
             + para("Segments no offer serves: " + ", ".join(res.unserved) + ".")),
         render("female_economy", "fit", ctx),
         card("The article's example: Curves", para(fe.CURVES_EXAMPLE) + para(
@@ -49,24 +51,54 @@ def worked_example(ctx: Context) -> list:
     ]
 
 
+def _at_stake_by_population(ctx: Context, segment: str) -> float:
+    doc = ctx.inputs.model_copy(deep=True)
+    doc.allocation_basis = "population"
+    opp = fe.evaluate(doc).opportunity
+    return float(opp.loc[opp["segment"] == segment, "at_stake_usd"].iloc[0])
+
+
+def _unassigned_by_population(ctx: Context) -> float:
+    doc = ctx.inputs.model_copy(deep=True)
+    doc.allocation_basis = "population"
+    res = fe.evaluate(doc)
+    return res.market_size_usd * res.unallocated_share
+
+
+#: A new offer that helps only through divorce or the death of a spouse, strongly.
+LIFE_CHANGE_OFFER = {"life_change": 3}
+
+
+def _curves_with_respect(ctx: Context) -> float:
+    return fe.offer_fit({**fe.CURVES_OFFER_NEEDS, "respect": 3}, fe.segment("fulfilled_empty_nester"))
+
+
 EXERCISES = (
-    Exercise(1, "By how many percentage points does the Fast-tracker segment's share of earned income exceed "
-                "its share of the population?",
-             lambda ctx: round(fe.segment("fast_tracker").income_gap * 100),
-             "Subtract the population share from the income share, both in percent.", kind="number"),
-    Exercise(2, "Add up the six segments' shares of the population as published. What total do you get, in percent?",
-             lambda ctx: round(sum(s.population_share for s in fe.SEGMENTS) * 100),
-             "Use the six main segments only; the subsegments are already inside them.", kind="number"),
-    Exercise(3, "How many dollars a year are at stake for Meridian in the Fast-tracker segment?",
-             lambda ctx: float(_row(ctx, "Fast-tracker")["at_stake_usd"]),
-             "Market size \u00d7 the segment's income share \u00d7 (target share \u2212 current share).",
-             kind="number", tolerance=1.0),
-    Exercise(4, "Which segments does no Meridian offer serve, even in part? Give a list of names.",
-             lambda ctx: list(ctx.result.unserved),
-             "Look for segments whose best fit in the heat map is below 0.25.", kind="set"),
-    Exercise(5, "With our need scores for Curves, what is its fit to the Fulfilled empty nester segment "
-                "(to two decimals)?",
-             lambda ctx: fe.offer_fit(fe.CURVES_OFFER_NEEDS, fe.segment("fulfilled_empty_nester")),
-             "That segment's needs are health and ageing well, leisure, and respect: add Curves' three scores "
-             "and divide by 9.", kind="number", tolerance=0.01),
+    Exercise(1, "By how many percentage points does the 'Struggling for stability' subsegment's share of earned "
+                "income differ from its share of the population? Give the sign.",
+             lambda ctx: round(next(x for s in fe.SEGMENTS for x in s.subsegments
+                                    if x.key == "struggling_for_stability").income_gap * 100),
+             "Do not drop the minus sign: income share minus population share, both in percent, is negative for "
+             "a group that earns less than its size.", kind="number"),
+    Exercise(2, "If Meridian split its market by population share instead of income share, how many dollars a "
+                "year would no segment receive?",
+             lambda ctx: _unassigned_by_population(ctx),
+             "The published population shares add to 99%, not 100%; the workbook leaves the missing part "
+             "unassigned rather than scaling the shares up (its own rule).", kind="number", tolerance=1.0),
+    Exercise(3, "Split by population share, how many dollars a year would be at stake for Meridian in the "
+                "Fast-tracker segment?",
+             lambda ctx: _at_stake_by_population(ctx, "Fast-tracker"),
+             "Use the share of the population (24%), not of earned income (34%), then multiply by the target "
+             "share minus the current share.", kind="number", tolerance=1.0),
+    Exercise(4, "Meridian adds an offer that scores 3 on support through divorce or the death of a spouse and 0 "
+                "on every other need. What is its fit to the 'Managing on her own' segment, to two decimals?",
+             lambda ctx: fe.offer_fit(LIFE_CHANGE_OFFER, fe.segment("managing_on_her_own")),
+             "Average over all of the segment's needs (two here), not only the one the offer meets: the need it "
+             "ignores counts as 0.", kind="number", tolerance=0.01),
+    Exercise(5, "If Curves also scored 3 on being addressed as an individual (respect), what would its fit to the "
+                "'Fulfilled empty nester' segment be, to two decimals?",
+             _curves_with_respect,
+             "Only one of that segment's three needs changes; do not change the divisor, which stays three needs "
+             "times three points.",
+             kind="number", tolerance=0.01),
 )

@@ -34,23 +34,41 @@ def worked_example(ctx: Context) -> list:
              + table(placed)),
         render("purpose_brands", "matrix", ctx),
         card("Step 3: read the advice", bullets(res.recommendations) + para(
-            "Marriott and Milwaukee faced the same choice: Marriott put Courtyard and Residence Inn under its "
-            "name, and Milwaukee did the same with Sawzall and Hole Hawg.")),
+            "The article's remedy for a stretched brand is the one Marriott and Milwaukee applied: keep the old "
+            "name as an endorser and give each job a new purpose brand under it (Courtyard and Residence Inn "
+            "under Marriott, Sawzall and Hole Hawg under Milwaukee).")),
     ]
 
 
+def _after_move(ctx: Context) -> pb.Result:
+    """Northwind keeps its two drivers; every other Northwind product gets its own purpose brand under it."""
+    doc = ctx.inputs.model_copy(deep=True)
+    home = next(b for b in doc.brands if b.name == "Northwind")
+    keep = [p for p in home.products if pb.job_key(p.job) == pb.job_key(home.products[0].job)]
+    for p in home.products:
+        if p not in keep:
+            doc.brands.append(pb.Brand(name=f"New brand for {p.name}", endorsed_by="Northwind", products=[p]))
+    home.products = keep
+    return pb.evaluate(doc)
+
+
 EXERCISES = (
-    Exercise(1, "How many different jobs are Northwind-branded products hired for?",
-             lambda ctx: int(ctx.result.brands.set_index("brand").loc["Northwind", "jobs"]),
-             "Count the distinct jobs in the Northwind rows of the Step 1 table; the drill-driver and the impact "
-             "driver share one.", kind="number"),
-    Exercise(2, "Which of Northwind Tools' brands carries many products for one job, like the Sony Walkman?",
-             lambda ctx: _at(ctx, pb.MANY_PRODUCTS_ONE_JOB)[0],
-             "Look for the brand with two products and one job.", kind="text"),
-    Exercise(3, "Which Northwind Tools brand should become an endorser brand with new purpose brands under it?",
-             lambda ctx: ctx.result.stretched[0],
-             "A brand stretched over several jobs is the one to evolve.", kind="text"),
-    Exercise(4, "Name the two purpose brands Milwaukee developed under its name, as the article tells it.",
-             lambda ctx: list(pb.SEED_ENDORSED["Milwaukee"]),
-             "One is a reciprocating saw, the other a heavy-duty drill.", kind="set"),
+    Exercise(1, "Northwind keeps its two drivers under its own name and moves each of its other products to a new "
+                "purpose brand that it endorses. Where on the path would the Northwind brand sit then? Give the "
+                "place's label.",
+             lambda ctx: pb.PATH[_after_move(ctx).brands.set_index("brand").loc["Northwind", "place"]].label,
+             "Not an endorser brand: a brand is placed there only when it keeps no products of its own. Count "
+             "the products still sold under the Northwind name and the jobs they are hired for.", kind="text"),
+    Exercise(2, "What percentage of Northwind Tools' products sit under brands stretched over several jobs today?",
+             lambda ctx: 100 * ctx.result.stretched_product_share,
+             "Count products, not brands: divide the products under stretched brands by all of the company's "
+             "products, those of its purpose brands included.", kind="number", tolerance=0.5),
+    Exercise(3, "After the move of exercise 1, what would the portfolio's status colour be: red, amber or green?",
+             lambda ctx: pb.headline(_after_move(ctx))["status"],
+             "An endorser with several purpose brands under it is the article's remedy, not a stretched brand; "
+             "the colour looks only at brands still stretched over several jobs.", kind="text"),
+    Exercise(4, "Which place on the purpose-brand path do the article's Marriott (Courtyard, Residence Inn) and "
+                "Milwaukee (Sawzall, Hole Hawg) illustrate? Give the place's label.",
+             lambda ctx: pb.PATH[next(k for k, names in pb.SEED_EXAMPLES.items() if "Marriott" in names)].label,
+             "They are the remedy for a stretched brand, not examples of the stretched brand itself.", kind="text"),
 )

@@ -41,31 +41,65 @@ def worked_example(ctx: Context) -> list:
             f"({', '.join(_kind_of(ctx, 'contention')) or 'none here'}) stay out of the net until Aurora can show "
             "the customer evidence.")),
         card("Step 4: the resonating focus", para(
-            "The one or two favorable differences worth most become the heart of the pitch, with the essential "
-            f"point of parity alongside. Aurora's current pitch is {res.pitch.label.lower()}, whose pitfall is "
+            "The article's test for the focus looks ahead: the one or two favorable differences that the "
+            "customer would gain most from seeing improved in the years ahead, with the essential "
+            "point of parity alongside. So each favorable difference also gets a value of improving it. Until "
+            "those values are researched the workbook ranks by today's value as a stand-in (its own rule, with "
+            f"a warning). Aurora's current pitch is {res.pitch.label.lower()}, whose pitfall is "
             f"{res.pitch.pitfall}.")),
         render("value_proposition", "focus", ctx),
         render("value_proposition", "values", ctx),
     ]
 
 
+def _what_if(ctx: Context, change) -> vp.Result:
+    doc = ctx.inputs.model_copy(deep=True)
+    change(doc)
+    return vp.evaluate(doc)
+
+
+def _settle_contention(doc: vp.Inputs) -> None:
+    for el in doc.elements:
+        if el.customer_view not in ("unknown", el.supplier_view):
+            el.customer_view = el.supplier_view
+
+
+def _value_scheduler(doc: vp.Inputs) -> None:
+    el = doc.element("Scheduler time saved")
+    el.improvement_value_usd = 200_000
+
+
+def _cost_scheduler(doc: vp.Inputs) -> None:
+    el = doc.element("Scheduler time saved")
+    el.quantity, el.unit_value_usd = 800, 30
+
+
 EXERCISES = (
-    Exercise(1, "What is the net value per year of Aurora's offering to the hospital, in dollars "
-                "(favorable differences minus unfavorable ones)?",
-             lambda ctx: ctx.result.net_value_usd,
-             "Add the values of the favorable differences, then subtract the subscription price difference; "
-             "leave out the point of contention.", kind="number", tolerance=0.5),
-    Exercise(2, "Which element is a point of contention (the customer and Aurora see it differently)?",
-             lambda ctx: _kind_of(ctx, "contention")[0],
-             "Look for the element whose customer's view and supplier's view differ.", kind="text"),
-    Exercise(3, "Which two elements make up the resonating focus? Give both names as a list.",
-             lambda ctx: list(ctx.result.focus),
-             "Rank the favorable differences that have a money value and take the top two.", kind="set"),
-    Exercise(4, "Aurora pitches all benefits. What is the pitfall of that kind of proposition?",
-             lambda ctx: ctx.result.pitch.pitfall,
-             "It is two words: claiming benefits without checking them against the alternative.", kind="text"),
-    Exercise(5, "Which favorable difference triggers the value-presumption warning because it has no money value?",
-             lambda ctx: next(r.element for r in ctx.result.elements.itertuples()
-                              if r.kind == "favorable" and r.equation == ""),
-             "Find the favorable difference with an empty value word equation.", kind="text"),
+    Exercise(1, "Suppose the customer came round to Aurora's view of every point of contention. What would the "
+                "net value per year be then, in dollars?",
+             lambda ctx: _what_if(ctx, _settle_contention).net_value_usd,
+             "A settled point of contention is not left out any more: it becomes a favorable difference and its value "
+             "enters the net, while the unfavorable differences still come off.", kind="number", tolerance=0.5),
+    Exercise(2, "Aurora has not yet valued 'Scheduler time saved'. If it counted 800 hours a year at $30 an hour, "
+                "by how many dollars would the net value rise?",
+             lambda ctx: _what_if(ctx, _cost_scheduler).net_value_usd - ctx.result.net_value_usd,
+             "An unknown customer's view is not a dispute: the supplier's view stands in and the difference counts "
+             "in full (workbook rule); only a disputed element is left out of the net.", kind="number",
+             tolerance=0.5),
+    Exercise(3, "Research shows that improving 'Scheduler time saved' would be worth $200,000 a year to the "
+                "hospital. Which two elements would the resonating focus hold then? Give both names as a list.",
+             lambda ctx: list(_what_if(ctx, _value_scheduler).focus),
+             "Rank by the value of improving each difference, not by today's value: the largest equations "
+             "today are not necessarily where the customer gains most from here on.", kind="set"),
+    Exercise(4, "Northwind Tools pitches all the favorable points of difference of its drill kit. Which pitfall "
+                "does that kind of proposition risk?",
+             lambda ctx: vp.PROPOSITION_TYPES["favorable_points_of_difference"].pitfall,
+             "Not benefit assertion, which belongs to the all-benefits pitch: here the danger is taking for "
+             "granted that every difference matters to the customer.", kind="text"),
+    Exercise(5, "If the hospital's finance team cut the value of improving 'Overtime hours avoided' to $40,000 "
+                "a year, which favorable difference would lead the focus?",
+             lambda ctx: _what_if(ctx, lambda d: setattr(d.element("Overtime hours avoided"),
+                                                          "improvement_value_usd", 40_000)).focus[0],
+             "Do not rank by today's value: compare the values of improving each difference that has one "
+             "recorded; a difference without such a value is left out of the focus.", kind="text"),
 )

@@ -8,6 +8,7 @@ import pandas as pd
 from ..charts import BAND_FILLS, PALETTE, chart, new_figure, style_axes
 from ..frameworks import brand_communities as bc
 from ..html import badge, bullets, card, esc, para, table
+from ..methods import marker
 from .base import Context, RoomView
 
 FORM_COLOURS = {"pool": PALETTE["sales"], "web": PALETTE["good"], "hub": PALETTE["marketing"]}
@@ -37,6 +38,7 @@ def headline_section(ctx: Context) -> str:
     else:
         parts.append(para(h["summary"]))
     parts.append(para(f"{res.answered} of {res.total} statements answered."))
+    parts.append(marker(bc.WORKBOOK_RULES, "bands", *(("ties",) if len(res.tied) > 1 else ()), "status"))
     return card("Summary", "".join(parts))
 
 
@@ -89,7 +91,8 @@ def guidance_section(ctx: Context) -> str:
         return card("What it implies", para(res.recommendations[0]))
     g = res.guidance
     parts = [para(f"In a {g.label.lower()}, {g.tie}; what holds it together is {g.key_to_affiliation}."),
-             "<h4>Build</h4>", para(g.build), "<h4>Run</h4>", para(g.run), "<h4>Risk</h4>", para(g.risk)]
+             "<h4>Build</h4>", para(g.build), "<h4>Run</h4>", para(g.run), "<h4>Risk</h4>", para(g.risk),
+             marker(bc.WORKBOOK_RULES, "guidance")]
     extra = [r for r in res.recommendations if not r.startswith(("Build:", "Run:", "Watch:"))]
     if extra:
         parts += ["<h4>Also</h4>", bullets(extra)]
@@ -99,7 +102,7 @@ def guidance_section(ctx: Context) -> str:
 def forms_section(ctx: Context) -> str:
     """The three forms side by side, with the article's examples."""
     rows = [{"Form": f.label, "Members are tied": f.tie, "Held together by": f.key_to_affiliation,
-             "Examples from the article": ", ".join(f.examples), "Main risk": f.risk}
+             "Examples from the article": ", ".join(f.examples), "Main risk (workbook's reading)": f.risk}
             for f in bc.FORM_INFO.values()]
     return card("Pools, webs and hubs", table(pd.DataFrame(rows)))
 
@@ -108,7 +111,8 @@ def answers_section(ctx: Context) -> str:
     """The questionnaire as answered."""
     rows = [{"Form": bc.FORM_INFO[s.form].label, "Statement": s.text,
              "Answer": ctx.inputs.answers.get(s.id, "\u2013")} for s in bc.STATEMENTS]
-    return card("Questionnaire answers (1 strongly disagree \u2026 5 strongly agree)", table(pd.DataFrame(rows)))
+    return card("Questionnaire answers (1 strongly disagree \u2026 5 strongly agree)", table(pd.DataFrame(rows))
+                + marker(bc.WORKBOOK_RULES, "questionnaire"))
 
 
 SECTIONS = {

@@ -10,6 +10,7 @@ from ..errors import WorkbookError
 from ..formatting import money
 from ..frameworks import clv
 from ..html import badge, bullets, card, esc, para, progress, table
+from ..methods import marker
 from .base import Context, RoomView, advice_section
 
 STAGE_STATUS = ("red", "amber", "amber", "green")
@@ -51,7 +52,8 @@ def headline_section(ctx: Context) -> str:
         rows.append(para(f"Subscription: {s.subscribers:,} subscribers worth about {_money(ctx, s.clv_horizon)} "
                          f"each over the horizon ({_money(ctx, s.equity_horizon)} in all)."))
     if res.audit.stage is not None:
-        rows.append(f"<p>Customer-centricity: {badge(res.audit.stage, STAGE_STATUS[res.audit.stage_index])}</p>")
+        rows.append(f"<p>Customer-centricity: {badge(res.audit.stage, STAGE_STATUS[res.audit.stage_index])}</p>"
+                    + marker(clv.WORKBOOK_RULES, "stages"))
     if not rows:
         rows.append(para("No transactions or audit answers yet: import transactions in the form."))
     return card("Summary", "".join(rows))
@@ -243,7 +245,8 @@ def audit_section(ctx: Context) -> str:
     parts.append(progress(a.answered, len(clv.AUDIT), "Questions answered"))
     rows = "".join(f"<li><b>{esc(q.topic)}</b>: {esc(clv.AUDIT_SCALE.get(answers.get(q.id), 'not answered'))}</li>"
                    for q in clv.AUDIT)
-    parts += [f"<ul>{rows}</ul>", "<h4>Advice</h4>", bullets(a.advice)]
+    parts += [f"<ul>{rows}</ul>", "<h4>Advice</h4>", bullets(a.advice),
+              marker(clv.WORKBOOK_RULES, "audit", "stages", "weak_answer")]
     return card("Customer-centricity audit", "".join(parts))
 
 

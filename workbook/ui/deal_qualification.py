@@ -12,6 +12,7 @@ from ..errors import InvalidInput, WorkbookError
 from ..frameworks import deal_qualification as dq
 from ..formatting import money as _money
 from ..html import badge, bullets, card, esc, para, table
+from ..methods import marker
 from .base import Context, RoomView
 
 READING_STATUS = {"consistent": "green", "warning": "red", "unexplained": "amber", "mixed": "amber",
@@ -31,7 +32,8 @@ def headline_section(ctx: Context) -> str:
     qualified = int(res.deals["qualified"].sum())
     body = (f'<p style="font-size:120%">Weighted forecast <b>{_money(res.raw_total)}</b>; qualified '
             f"<b>{_money(res.qualified_total)}</b>; gap {badge(f'{share:.0%} ({_money(res.gap)})', status)}</p>"
-            + para(f"{qualified} of {len(res.deals)} deals have a buyer who is ready, willing and able."))
+            + para(f"{qualified} of {len(res.deals)} deals have a buyer who is ready, willing and able.")
+            + marker(dq.WORKBOOK_RULES, "gap"))
     return card("Summary", body)
 
 
@@ -115,7 +117,7 @@ def priorities_section(ctx: Context) -> str:
     view = pd.DataFrame({"#": p["rank"], "Deal": p["deal"], "Account": p["account"], "Close": p["close_month"],
                          "Weighted": p["weighted"].map(_money), "Still missing": p["missing"],
                          "Priority score": p["priority_score"].map(_money)})
-    return card("Deals to work on first", para(dq.PRIORITY_RULE) + table(view))
+    return card("Deals to work on first", para(dq.PRIORITY_RULE) + table(view) + marker(dq.WORKBOOK_RULES, "priority"))
 
 
 def statement_one_section(ctx: Context) -> str:
@@ -132,7 +134,7 @@ def statement_one_section(ctx: Context) -> str:
     return card("Do the team's views match the pipeline?",
                 f"<p>{badge(r.status, READING_STATUS[r.status])}</p>" + para(r.text) + para(
                     "Statement 1 of the Sales and Marketing diagnostic asks whether actual sales usually come in "
-                    "close to the forecast. " + source))
+                    "close to the forecast. " + source) + marker(dq.WORKBOOK_RULES, "statement_one"))
 
 
 def advice_section(ctx: Context) -> str:
@@ -145,7 +147,8 @@ def conditions_section(ctx: Context) -> str:
     items = [f"{c.capitalize()}: {dq.CRITERION_MEANING[c]}." for c in dq.CRITERIA]
     return card("Ready, willing and able", para(
         "A forecast sale closes only when the purchaser meets all three conditions; when a forecast deal fails to "
-        "close, usually at least one of them was missing. How we check each one:") + bullets(items))
+        "close, usually at least one of them was missing. How we check each one:") + bullets(items)
+        + marker(dq.WORKBOOK_RULES, "definitions"))
 
 
 SECTIONS = {

@@ -10,6 +10,7 @@ from ..frameworks import female_economy as fe
 from ..formatting import money as _money
 from ..html import badge, bullets, card, esc, para, table
 from ..errors import InvalidInput
+from ..methods import marker
 from .base import Context, RoomView
 
 COVERAGE_COLOURS = {"served": PALETTE["good"], "partly served": PALETTE["warn"], "unserved": PALETTE["bad"]}
@@ -34,7 +35,9 @@ def headline_section(ctx: Context) -> str:
         rows.append(f'<p style="font-size:120%">At stake: <b>{_money(res.total_at_stake_usd)}</b> a year; most in '
                     f"<b>{esc(top['segment'])}</b> ({_money(top['at_stake_usd'])}), "
                     f"{badge(top['coverage'], COVERAGE_STATUS[top['coverage']])}</p>")
+    rows.append(para(fe.GROWTH_FORECAST_NOTE))
     rows.append(para("Segments no offer serves: " + (", ".join(res.unserved) if res.unserved else "none") + "."))
+    rows.append(marker(fe.WORKBOOK_RULES, "coverage", "status"))
     return card("Summary", "".join(rows))
 
 
@@ -115,7 +118,7 @@ def table_section(ctx: Context) -> str:
     notes = bullets([
         "Women / income: the segment's share of women, its share of women's earned income, and the difference "
         "in percentage points (positive: it earns more than its size).", *ctx.result.notes])
-    return card("Opportunity by segment", table(view) + notes)
+    return card("Opportunity by segment", table(view) + notes + marker(fe.WORKBOOK_RULES, "fit", "coverage"))
 
 
 def _fit_key(ctx: Context):
@@ -162,6 +165,7 @@ def segments_section(ctx: Context) -> str:
             f"<h4>{esc(s.name)}: {s.population_share:.0%} of women, {s.income_share:.0%} of earned income</h4>"
             + bullets(s.traits) + (f"<ul>{subs}</ul>" if subs else "") + para(f"Needs scored by the tool: {needs}."))
     parts.append(para(fe.ROUNDING_NOTE))
+    parts.append(marker(fe.WORKBOOK_RULES, "needs"))
     return card("The six segments", "".join(parts))
 
 

@@ -9,6 +9,7 @@ from ..errors import InvalidInput, Problem
 from ..frameworks import growth_stages as gs
 from ..formatting import amount as _money_text
 from ..html import badge, bullets, card, esc, para, table
+from ..methods import marker
 from .base import Context, RoomView
 
 BAND_STATUS = {"aligned": "green", "partly aligned": "amber", "misaligned": "red"}
@@ -27,7 +28,7 @@ def headline_section(ctx: Context) -> str:
         f"<b>${res.revenue_usd:,.0f}</b> ({esc(res.stage.range_label)}).{nxt}</p>"
         f"<p>Alignment: {badge(res.band, BAND_STATUS[res.band])} &nbsp; the weakest link is "
         f"<b>{esc(res.weakest)}</b> at <b>{res.alignment:.1f}</b> of 5.</p>"
-    )
+    ) + marker(gs.WORKBOOK_RULES, "bands", "status")
     return card("Summary", body)
 
 
@@ -121,7 +122,8 @@ def advice_section(ctx: Context) -> str:
                           "fail (see above): deal with it first.")
     parts = [para(stage.description), f"<h4>{esc(failure_title)}</h4>", para(stage.failure_cause),
              "<h4>Advice</h4>", para(stage.advice), "<h4>Moving on</h4>", para(stage.next_step),
-             "<h4>For this client</h4>", bullets(for_client)]
+             "<h4>For this client</h4>", bullets(for_client),
+             marker(gs.WORKBOOK_RULES, "ties", *(() if stage.failure_in_source else ("suspicion",)))]
     return card(f"The {stage.name} stage", "".join(parts))
 
 
@@ -133,14 +135,15 @@ def answers_section(ctx: Context) -> str:
             rows.append({"Dimension": dim, "Statement": text, "Answer (1-5)": answer})
     import pandas as pd
 
-    return card("The answers", table(pd.DataFrame(rows), "{:.0f}"))
+    return card("The answers", table(pd.DataFrame(rows), "{:.0f}") + marker(gs.WORKBOOK_RULES, "questions"))
 
 
 def stages_section(ctx: Context) -> str:
     """The five stages for reference."""
     return card("The five stages at a glance", table(ctx.result.stage_table) + para(
         "The revenue ranges describe a typical technology start-up; the article holds that other businesses "
-        "and single product lines follow the same path, so outside technology read them as a rough guide."))
+        "and single product lines follow the same path, so outside technology read them as a rough guide.")
+        + marker(gs.WORKBOOK_RULES, "boundaries"))
 
 
 SECTIONS = {

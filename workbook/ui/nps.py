@@ -12,6 +12,7 @@ from ..errors import InvalidInput, Problem
 from ..frameworks import nps
 from ..formatting import percent as _pct, points
 from ..html import badge, card, esc, para, table
+from ..methods import marker
 from .session import plain_error
 from .base import Context, RoomView, advice_section
 
@@ -41,6 +42,7 @@ def headline_section(ctx: Context) -> str:
         "blank and are not counted.</p>")
     if res.trend is not None:
         body += para(res.trend.summary)
+    body += marker(nps.WORKBOOK_RULES, "bands", "intervals")
     return card("Summary", body)
 
 
@@ -231,7 +233,9 @@ def peers_table_section(ctx: Context) -> str:
             f"annual revenue growth (least-squares line, R\u00b2 = {p.r_squared:.2f}).")
     if p.predicted_growth_pct is not None:
         text += f" At its score the line puts {ctx.profile.name} at {p.predicted_growth_pct:.1f}% growth."
-    note = " The peers in this example are invented." if all(p.table.loc[~p.table["is_client"], "fictional"]) else ""
+    # Only an example client's invented peers are labelled so; a real client's competitors are its data.
+    invented = ctx.profile.fictional and all(p.table.loc[~p.table["is_client"], "fictional"])
+    note = " The peers in this example are invented." if invented else ""
     industry = ctx.inputs.peer_industry or "Competitors"
     return card(industry, para(text + note) + table(shown, "{:.1f}"))
 

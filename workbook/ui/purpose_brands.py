@@ -8,6 +8,7 @@ import pandas as pd
 from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
 from ..frameworks import purpose_brands as pb
 from ..html import badge, bullets, card, esc, para, table
+from ..methods import marker
 from .base import Context, RoomView
 
 PLACE_COLOURS = {pb.ONE_PRODUCT_ONE_JOB: PALETTE["good"], pb.MANY_PRODUCTS_ONE_JOB: PALETTE["accent"],
@@ -23,7 +24,8 @@ def headline_section(ctx: Context) -> str:
     company = ctx.inputs.company or ctx.profile.name
     return card("Summary", para(f"Portfolio of {company}: {len(ctx.result.brands)} brand(s), "
                                 f"{len(ctx.result.jobs)} job(s).")
-                + f'<p style="font-size:115%">{badge(h["status"].upper(), h["status"])} &nbsp; {esc(h["summary"])}</p>')
+                + f'<p style="font-size:115%">{badge(h["status"].upper(), h["status"])} &nbsp; {esc(h["summary"])}</p>'
+                + marker(pb.WORKBOOK_RULES, "status"))
 
 
 def _matrix_key(ctx: Context):
@@ -130,7 +132,8 @@ def brands_section(ctx: Context) -> str:
     view = b[["brand", "endorsed_by", "products", "jobs", "label", "advice"]].rename(columns={
         "brand": "Brand", "endorsed_by": "Endorsed by", "products": "Products", "jobs": "Jobs",
         "label": "Place on the path", "advice": "Advice"})
-    return card("Brands on the path", table(view) + "<h4>Recommendations</h4>" + bullets(ctx.result.recommendations))
+    return card("Brands on the path", table(view) + "<h4>Recommendations</h4>" + bullets(ctx.result.recommendations)
+                + marker(pb.WORKBOOK_RULES, "same_job"))
 
 
 def path_section(ctx: Context) -> str:
@@ -140,12 +143,13 @@ def path_section(ctx: Context) -> str:
     for key in pb.PATH_ORDER:
         p = pb.PATH[key]
         rows.append({"Place": p.label, "What it looks like": p.shape,
-                     "Examples from the article": "; ".join(p.examples) or "\u2013",
+                     "The article's examples": "; ".join(p.examples) or "\u2013",
                      "Client's brands here": ", ".join(at[key]) or "\u2013"})
     return card("The purpose-brand path", para(
         "Strong brands start with one product for one job. A brand can then carry more products for the same "
-        "job. Once a brand is stretched over different jobs it should step back as an endorser and let new "
-        "purpose brands each own a job.") + table(pd.DataFrame(rows)))
+        "job. Once a brand is stretched over different jobs, the article's remedy is for it to step back as an "
+        "endorser and let new purpose brands each own a job, as Marriott and Milwaukee did.")
+        + table(pd.DataFrame(rows)) + marker(pb.WORKBOOK_RULES, "endorser_place"))
 
 
 def jobs_section(ctx: Context) -> str:

@@ -9,6 +9,7 @@ from matplotlib.lines import Line2D
 from ..charts import BAND_FILLS, PALETTE, label_margin, layered, new_figure, short_label, style_axes
 from ..frameworks import sales_marketing as sm
 from ..html import badge, bullets, card, esc, para, progress, table
+from ..methods import marker
 from .base import Context, RoomView
 
 ROLE_COLOURS = {"Sales": PALETTE["sales"], "Marketing": PALETTE["marketing"], "Other": PALETTE["other"]}
@@ -29,6 +30,9 @@ def headline_section(ctx: Context) -> str:
                     f'&nbsp; team average <b>{a.team_total:.1f}</b> of 100 from {len(a.respondents)} respondent(s)</p>')
         by_role = ", ".join(f"{esc(role)} {total:.1f}" for role, total in a.role_totals.items())
         rows.append(para(f"Average total by side: {by_role}."))
+        if res.conditions is not None:
+            rows.append(para(res.conditions.advice))
+        rows.append(marker(sm.WORKBOOK_RULES, "team_type", "status"))
     if res.incomplete:
         rows.append(para("Still answering (not in the totals): " +
                          ", ".join(f"{name} ({n}/20)" for name, n in res.incomplete) + "."))
@@ -139,7 +143,8 @@ def disagreements_section(ctx: Context) -> str:
         columns={"statement": "#", "text": "Statement", "gap": "Gap (Sales \u2212 Marketing)"})
     return card("Where the two sides differ most",
                 para(f"{len(a.disagreements)} statement(s) differ by a point or more; the largest gaps are "
-                     "where a joint conversation pays off first.") + table(top, "{:.1f}"))
+                     "where a joint conversation pays off first.") + table(top, "{:.1f}")
+                + marker(sm.WORKBOOK_RULES, "disagreement"))
 
 
 def advice_section(ctx: Context) -> str:
@@ -147,18 +152,32 @@ def advice_section(ctx: Context) -> str:
     g = ctx.result.guidance
     if g is None:
         return ""
-    parts = [f"<h4>What a {esc(g.relationship_type)} relationship looks like</h4>", bullets(g.description)]
-    if g.stay_if:
-        parts += ["<h4>Leave it as it is if</h4>", bullets(g.stay_if)]
-    if g.tighten_if:
-        parts += ["<h4>Bring the two functions closer if</h4>", bullets(g.tighten_if)]
-    if g.step_up:
+    c = ctx.result.conditions
+    parts = [f"<h4>What {esc(sm._a(g.relationship_type))} relationship looks like</h4>", bullets(g.description)]
+    if c is not None:
+        parts.append(f'<p class="wb-advice-verdict"><b>{esc(c.advice)}</b></p>')
+    recorded = ctx.inputs
+    for kind, title, items in (("stay", "Leave it as it is if", g.stay_if),
+                               ("tighten", "Bring the two functions closer if", g.tighten_if)):
+        if not items:
+            continue
+        ids = [cid for cid, (rel, k, _) in sm.CONDITIONS.items() if rel == g.relationship_type and k == kind]
+        marks = {"holds": "&#9745; holds", "does not hold": "&#9744; does not hold", "not recorded": "? not recorded"}
+        parts += [f"<h4>{title}</h4>", "<ul>" + "".join(
+            f"<li>{esc(text)} <i>({marks[recorded.condition_choice(cid)]})</i></li>" for cid, text in zip(ids, items))
+            + "</ul>"]
+    if c is not None and c.stay_held and c.tighten_held:
+        parts.append(marker(sm.WORKBOOK_RULES, "both_hold"))
+    if g.step_up and (c is None or c.verdict != "keep"):
         parts += [f"<h4>Moving up to {esc(g.step_up.target)}: signs it is time</h4>", bullets(g.step_up.signs),
                   "<h4>How</h4>", bullets(g.step_up.actions)]
+    elif g.step_up:
+        parts.append(para(f"How to move up to {g.step_up.target} is left out while the article's conditions say to "
+                          "keep the relationship as it is."))
     else:
         parts.append(para("Integrated is the closest relationship in the framework: keep the shared systems, "
                           "metrics and rewards working, and watch that the integration still pays for its cost."))
-    return card(f"Advice for a {g.relationship_type} relationship", "".join(parts))
+    return card(f"Advice for {sm._a(g.relationship_type)} relationship", "".join(parts))
 
 
 def checklist_section(ctx: Context) -> str:
@@ -235,9 +254,26 @@ class View(RoomView):
                 self._ticks[item_id] = box
                 boxes.append(box)
             groups.append(widgets.VBox([widgets.HTML(f"<b>{esc(group)}</b>"), *boxes]))
-        tabs = widgets.Tab([diagnostic, widgets.VBox(groups)])
+        self._conditions: dict[str, widgets.Dropdown] = {}
+        cond_rows = [widgets.HTML("<i>Record which of the article's conditions hold for this company; the "
+                                  "advice and the status follow them.</i>")]
+        for rel in sm.RELATIONSHIP_TYPES[:-1]:
+            cond_rows.append(widgets.HTML(f"<b>If the relationship is {esc(rel)}</b>"))
+            for cid, (crel, kind, text) in sm.CONDITIONS.items():
+                if crel != rel:
+                    continue
+                pick = widgets.Dropdown(options=sm.CONDITION_CHOICES, value=self.state.inputs.condition_choice(cid),
+                                        layout=widgets.Layout(width="150px"))
+                pick.add_class(f"wb-condition-{cid}")
+                pick.observe(lambda change, c=cid: self._condition(c, change["new"]), names="value")
+                self._conditions[cid] = pick
+                word = "stay" if kind == "stay" else "tighten"
+                cond_rows.append(widgets.HBox([widgets.HTML(f"{word}: {esc(text)}", layout=widgets.Layout(width="62%")),
+                                               pick]))
+        tabs = widgets.Tab([diagnostic, widgets.VBox(groups), widgets.VBox(cond_rows)])
         tabs.set_title(0, "Diagnostic")
         tabs.set_title(1, "Checklist")
+        tabs.set_title(2, "Conditions")
         self._show_respondent()
         return tabs
 
@@ -269,6 +305,14 @@ class View(RoomView):
             doc.checklist[item_id] = bool(done)
         self._apply(change)
 
+    def _condition(self, condition_id: str, choice: str) -> None:
+        if self._syncing:
+            return
+
+        def change(doc: sm.Inputs) -> None:
+            doc.set_condition(condition_id, choice)
+        self._apply(change)
+
     def _add_respondent(self) -> None:
         name, role = self._new_name.value.strip(), self._new_role.value
 
@@ -298,6 +342,8 @@ class View(RoomView):
             current = self._current()
             for buttons, value in zip(self._answers, current.answers if current else [None] * sm.N_STATEMENTS):
                 buttons.value = value
+            for cid, pick in getattr(self, "_conditions", {}).items():
+                pick.value = self.state.inputs.condition_choice(cid)
         finally:
             self._syncing = False
         self._after_change()

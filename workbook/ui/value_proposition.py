@@ -10,6 +10,7 @@ from ..errors import InvalidInput
 from ..frameworks import value_proposition as vp
 from ..formatting import amount as _fmt
 from ..html import badge, bullets, card, esc, para, table
+from ..methods import marker
 from .base import Context, RoomView
 
 KIND_COLOURS = {"favorable": PALETTE["good"], "unfavorable": PALETTE["bad"],
@@ -113,10 +114,20 @@ def focus_section(ctx: Context) -> str:
     parts = []
     if res.focus:
         value = dict(zip(res.elements["element"], res.elements["value_usd"]))
-        items = [f"{name}: {vp.usd(value[name])} {ctx.inputs.value_period}" for name in res.focus]
+        better = dict(zip(res.elements["element"], res.elements["improvement_usd"]))
+        if res.focus_basis == "improvement":
+            items = [f"{name}: improving it is worth {vp.usd(better[name])} {ctx.inputs.value_period} to the customer"
+                     for name in res.focus]
+            intro = ("Lead with the one or two favorable differences whose improvement the customer would value most "
+                     "for the foreseeable future:")
+        else:
+            items = [f"{name}: {vp.usd(value[name])} {ctx.inputs.value_period} today" for name in res.focus]
+            intro = "Lead, for now, with the one or two favorable differences worth most to this customer today:"
         if res.focus_parity:
             items.append(f"{res.focus_parity}: a point of parity the customer treats as essential")
-        parts += [para("Lead with the one or two favorable differences worth most to this customer:"), bullets(items)]
+        parts += [para(intro), bullets(items)]
+        parts.append(marker(vp.WORKBOOK_RULES, *(("focus_stand_in",) if res.focus_basis == "today" else ())
+                            + (("focus_parity",) if res.focus_parity else ())))
     else:
         parts.append(para("No resonating focus yet: no favorable difference has a money value."))
     if res.warnings:
@@ -225,6 +236,12 @@ class View(RoomView):
                              layout=lay(width="90px"))
         note = widgets.Text(el.assumption, placeholder="assumption / source", continuous_update=False,
                             layout=lay(flex="2 1 260px", min_width="200px"))
+        better = widgets.Text(_fmt(el.improvement_value_usd), placeholder="$ if improved",
+                              tooltip="What improving this difference would be worth to the customer over the "
+                                      "foreseeable future (the article's test for the resonating focus)",
+                              continuous_update=False, layout=lay(width="110px"))
+        better.add_class("wb-improvement")
+        better.observe(lambda c: self._set_number(name, "improvement_value_usd", c["new"]), names="value")
         qty.observe(lambda c: self._set_number(name, "quantity", c["new"]), names="value")
         price.observe(lambda c: self._set_number(name, "unit_value_usd", c["new"]), names="value")
         unit.observe(lambda c: self._set(name, "unit", c["new"]), names="value")
@@ -234,6 +251,8 @@ class View(RoomView):
             widgets.HBox([widgets.HTML("&nbsp;&nbsp;value:", layout=lay(width="50px")), qty, unit,
                           widgets.HTML("\u00d7 $", layout=lay(width="24px")), price, note],
                          layout=lay(width="100%")),
+            widgets.HBox([widgets.HTML("&nbsp;&nbsp;worth to the customer if improved, foreseeable future:",
+                                       layout=lay(width="330px")), better]),
         ], layout=lay(border="1px solid #e4e7eb", padding="2px 4px", margin="2px 0"))
         row.add_class("wb-element")
         return row
@@ -250,7 +269,7 @@ class View(RoomView):
         self._apply(change)
 
     def _set_number(self, name: str, field: str, text: str) -> None:
-        label = "quantity" if field == "quantity" else "dollars each"
+        label = {"quantity": "quantity", "improvement_value_usd": "worth if improved"}.get(field, "dollars each")
 
         def change(doc: vp.Inputs) -> None:
             setattr(doc.element(name), field, parse_number(text, f"{name}: {label}"))

@@ -35,6 +35,7 @@ from .fitting import FitError, _compress
 from .models import (MIN_CUSTOMERS_FOR_FIT, MIN_REPEATERS_FOR_SPEND, SPEND_CORRELATION_LIMIT, BetaGeo, GammaGamma,
                      fit_models, spend_frequency_correlation)
 from .next_product import next_best_product, next_best_products, product_transitions
+from .questionnaire import QUESTIONNAIRE
 from .room import (CUSTOMER_METRICS, SOURCE, SPEC, TABLES, TOP_SHOWN, Inputs, Prepared, Result, changes, evaluate,
                    headline, prepare)
 from .subscription import Subscription, SubscriptionValue, retention_clv, subscription_value
@@ -43,6 +44,7 @@ from .value import (EQUITY_DRAWS, EQUITY_SAMPLE, PREDICTIVE_DRAWS, PREDICTIVE_MO
                     ValueModel, monthly_discount_factor, simulate_monthly_spend)
 
 __all__ = [
+    "QUESTIONNAIRE",
     "AUDIT", "AUDIT_ALLOWED", "AUDIT_IDS", "AUDIT_MAX", "AUDIT_MIN", "AUDIT_MIN_ANSWERED", "AUDIT_SCALE",
     "CCO_COUNT_2003", "CCO_COUNT_2010", "STAGES", "AuditQuestion", "AuditResult", "audit", "audit_stage",
     "TIERS", "BaseValue", "customer_value", "tier_labels", "top_share", "value_base",
@@ -57,3 +59,5 @@ __all__ = [
     "EQUITY_DRAWS", "EQUITY_SAMPLE", "PREDICTIVE_DRAWS", "PREDICTIVE_MONTHS", "SIMULATION_SEED", "VALUE_COLUMNS",
     "ValueModel", "monthly_discount_factor", "simulate_monthly_spend",
 ]
+from .centricity import FROM_SOURCE, WORKBOOK_RULES  # noqa: E402 - the methods part of a report reads these
+__all__ += ["FROM_SOURCE", "WORKBOOK_RULES"]

@@ -71,8 +71,9 @@ AUDIT: tuple[AuditQuestion, ...] = (
     AuditQuestion("product_development", "Customer input to R&D",
                   "What customers say about features and value reaches product development quickly, so new "
                   "offerings sell and avoid overloading customers with features.",
-                  "Link marketing and R&D so customer input shapes new offerings and guards against feature "
-                  "fatigue (Nokia's strength)."),
+                  "Link marketing and R&D so that what customers say about features and value shapes new "
+                  "offerings and spares them feature fatigue. Nokia, which had to bring out scores of new "
+                  "offerings a year, was famed for turning such customer input into hit products."),
     AuditQuestion("service", "Service",
                   "Service is run to strengthen relationships: callers are recognized by segment and routed to "
                   "specialists, and savings that would damage relationships are refused.",
@@ -82,6 +83,29 @@ AUDIT: tuple[AuditQuestion, ...] = (
 )
 AUDIT_IDS: tuple[str, ...] = tuple(q.id for q in AUDIT)
 AUDIT_MIN_ANSWERED = 5
+
+#: What the room takes from the article (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "customer lifetime value, customer equity and customer profitability as the metrics of a customer-centric firm",
+    "the next best product, with the American Express example",
+    "customer managers instead of product managers; chief customer officers (about 30 in 2003, about 300 by 2010)",
+    "the themes of the audit: T-shaped people, research, information flow, customer input to R&D, service",
+)
+
+# The workbook's own rules (the article names no stages and no scale).
+from ...methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("audit", "Customer-centricity audit", "ten statements of ours on the article's themes, each "
+                 "answered 0 (not at all) to 4 (fully); at least 5 answered",
+                 "The article describes a customer-centric firm but gives no questionnaire to measure one."),
+    WorkbookRule("stages", "Customer-centricity stages", "Pushing products below 25% of the maximum score, First "
+                 "steps from 25%, Building the customer view from 50%, Cultivating customers from 75%",
+                 "Even quarters of the scale, so a move of one stage means a quarter of the way from pushing "
+                 "products to cultivating customers."),
+    WorkbookRule("weak_answer", "Questions that get advice", "those answered 0 or 1",
+                 "An answer of 'not at all' or 'a little' marks the gap worth closing first."),
+)
 
 #: Stages of customer-centricity (workbook names), by the audit score in percent of the maximum.
 STAGES: tuple[tuple[float, str, str], ...] = (

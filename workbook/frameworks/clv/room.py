@@ -24,6 +24,7 @@ from .equity import BaseValue, _base_value, _with_outcome
 from .fitting import FitError
 from .models import SPEND_CORRELATION_LIMIT, BetaGeo, GammaGamma, fit_models, spend_frequency_correlation
 from .next_product import next_best_products, product_transitions
+from .questionnaire import QUESTIONNAIRE
 from .subscription import Subscription, SubscriptionValue, subscription_value
 from .transactions import TransactionColumns, summarize, validate_transactions
 from .value import ValueModel
@@ -330,4 +331,5 @@ SPEC = FrameworkSpec(
                            "Head of Customer Success", "Next 90 days"),
     headline_metrics=("customer_equity", "mean_clv", "top_10_share", "audit_stage"),
     browser_edit=BrowserEdit("toggle", tab="Audit"),
+    questionnaire=QUESTIONNAIRE,
 )

@@ -10,7 +10,7 @@ competitor beside its revenue growth in industries such as airlines, internet
 service providers and car rentals and found the two moving together; the peer
 table here repeats that comparison for a client's own competitors (the example
 peers that ship with the workbook are fictional). GE's adoption of the score is
-noted in the Cheap Marketing Shop blog (July 2006).
+noted in the Cheap Marketing Shop blog (the post's date is not given).
 
 The package is split by topic; every name is importable from here, and the
 registry reads ``Inputs``, ``TABLES``, ``evaluate``, ``headline`` and
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from .groups import GROUP_COLUMNS, group_score, group_scores, pairwise, scores_table
 from .peers import SOURCE_INDUSTRIES, Peer, PeerFit, fit_peers
+from .questionnaire import QUESTIONNAIRE
 from .room import AMBER_FROM, GREEN_FROM, SOURCE, SPEC, TABLES, Inputs, Result, band, changes, evaluate, headline
 from .scores import MIN_RESPONSES, Comparison, NpsScore, compare, count_answers, from_counts, score
 from .stats import _restricted_var, score_interval, score_test, wald_interval
@@ -35,6 +36,7 @@ from .survey import (DETRACTOR_MAX, NO_DATE, NO_SEGMENT, PROMOTER_MIN, SCALE_MAX
                      quarter_label, validate_responses)
 
 __all__ = [
+    "QUESTIONNAIRE",
     "GROUP_COLUMNS", "group_score", "group_scores", "pairwise", "scores_table",
     "SOURCE_INDUSTRIES", "Peer", "PeerFit", "fit_peers",
     "AMBER_FROM", "GREEN_FROM", "SOURCE", "SPEC", "TABLES", "Inputs", "Result", "band", "changes", "evaluate",
@@ -44,3 +46,5 @@ __all__ = [
     "DETRACTOR_MAX", "NO_DATE", "NO_SEGMENT", "PROMOTER_MIN", "SCALE_MAX", "SCALE_MIN", "SCORE_ALLOWED", "ColumnMap",
     "quarter_label", "validate_responses",
 ]
+from .room import FROM_SOURCE, WORKBOOK_RULES  # noqa: E402 - the methods part of a report reads these
+__all__ += ["FROM_SOURCE", "WORKBOOK_RULES"]

@@ -4,8 +4,9 @@ Source: Frederick F. Reichheld, "The One Number You Need to Grow", Harvard
 Business Review, December 2003. Reichheld set the score of each competitor
 beside its revenue growth in industries such as airlines, internet service
 providers and car rentals and found the two moving together; the peer table
-repeats that comparison for a client's own competitors (the example peers that
-ship with the workbook are fictional).
+repeats that comparison for a client's own competitors. Competitors a
+consultant enters are the client's data; only the peers of the fictional
+example clients are marked ``fictional``.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class Peer(BaseModel):
     name: str = Field(min_length=1)
     nps: float = Field(ge=-100, le=100, description="points, -100 to 100")
     revenue_growth_pct: float = Field(ge=-100, le=1000, description="annual revenue growth, percent")
-    fictional: bool = True
+    #: True only for the invented peers of the example clients; a client's own competitors are real data.
+    fictional: bool = False
 
 
 @dataclass(frozen=True)

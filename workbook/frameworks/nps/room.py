@@ -19,6 +19,7 @@ from ...errors import validated
 from ...spec import BrowserEdit, FrameworkSpec, PlanAction
 from .groups import group_score, group_scores, pairwise, scores_table
 from .peers import Peer, PeerFit, fit_peers
+from .questionnaire import QUESTIONNAIRE
 from .scores import MIN_RESPONSES, Comparison, NpsScore, compare, score
 from .survey import NO_DATE, ColumnMap, validate_responses
 
@@ -29,6 +30,30 @@ SOURCE = 'Frederick F. Reichheld, "The One Number You Need to Grow", Harvard Bus
 
 #: Score bands for the executive summary's traffic light.
 GREEN_FROM, AMBER_FROM = 30.0, 0.0
+
+#: What the room takes from the sources (shown in a report's methods part).
+FROM_SOURCE: tuple[str, ...] = (
+    "the one question (how likely is it that you would recommend us to a friend or colleague, 0 to 10)",
+    "promoters answer 9 or 10, passives 7 or 8, detractors 0 to 6; the score is the percentage of promoters "
+    "minus the percentage of detractors",
+    "setting competitors' scores beside their revenue growth, as the article did for airlines, internet service "
+    "providers and car rentals",
+    "GE's adoption of the score (noted in the Cheap Marketing Shop blog)",
+)
+
+from ...methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+
+WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
+    WorkbookRule("bands", "Score colour", f"green from {GREEN_FROM:+.0f}, amber from {AMBER_FROM:.0f}, red below zero",
+                 "Below zero detractors outnumber promoters; +30 marks a clear lead of promoters. The article "
+                 "sets no bands."),
+    WorkbookRule("min_responses", "Fewest answers to report a group", f"{MIN_RESPONSES} by default (the consultant "
+                 "can change it)", "With fewer answers the interval is too wide for the score to guide a decision."),
+    WorkbookRule("intervals", "Uncertainty", "a score interval for the difference of two shares of one sample "
+                 "(Tango's method), and a score test to compare two groups, at the chosen confidence (95% by "
+                 "default)", "The article gives no margin of error; these methods keep their promised coverage "
+                 "with few or lopsided answers."),
+)
 
 
 class Inputs(BaseModel):
@@ -283,4 +308,5 @@ SPEC = FrameworkSpec(
                            "Head of Customer Service", "Next 30 days"),
     headline_metrics=("nps", "margin_of_error", "n", "trend_points"),
     browser_edit=BrowserEdit("select", "Segment"),  # the segment to look closer at
+    questionnaire=QUESTIONNAIRE,
 )

@@ -1,0 +1,179 @@
+"""Saving respondents' answers into the client's store, and reading them back for the form.
+
+Submissions for the same client and framework that arrive while a save is
+under way are saved together in the next one (a group commit): one locked,
+atomic update of the room's inputs (or table) and of the link records, so that
+hundreds of respondents answering at once cost a handful of writes, and a
+request returns only once its answers are on disk.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import registry
+from ..errors import InvalidInput, WorkbookError
+from ..store import Store, doc_mtime, update_together
+from .links import LINKS_DOC, Link, LinkBook, now, questionnaire_for
+
+log = logging.getLogger(__name__)
+
+
+class LinkClosed(WorkbookError):
+    """The link expired or was revoked before the answers were saved."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+        super().__init__(f"link {state}")
+
+
+@dataclass
+class _Job:
+    link_id: str
+    answers: dict
+    finished: bool
+    future: asyncio.Future
+    error: Exception | None = None
+    link: Link | None = None
+
+
+@dataclass
+class _Cached:
+    mtime: int | None
+    value: Any = None
+
+
+@dataclass
+class AnswerStore:
+    """The survey server's access to client data: cached reads and grouped, locked writes.
+
+    Parameters
+    ----------
+    store : Store
+        The data folder; the server is one session of it.
+    """
+
+    store: Store
+    _pending: dict = field(default_factory=dict)
+    _busy: set = field(default_factory=set)
+    _cache: dict = field(default_factory=dict)
+    commits: int = 0
+
+    # -- reading ---------------------------------------------------------------
+    def _cached(self, key: tuple, mtime: int | None, load) -> Any:
+        hit = self._cache.get(key)
+        if hit is not None and hit.mtime == mtime and mtime is not None:
+            return hit.value
+        value = load()
+        self._cache[key] = _Cached(mtime, value)
+        return value
+
+    def links(self, client: str) -> LinkBook:
+        """The client's link book, re-read only when the file changed."""
+        return self._cached(("links", client), doc_mtime(self.store, client, LINKS_DOC),
+                            lambda: self.store.load(client, LINKS_DOC, LinkBook, LinkBook()))
+
+    def saved_answers(self, client: str, link: Link) -> dict:
+        """The answers this link has saved so far, ``{question id: value}`` (others left out)."""
+        q = questionnaire_for(link.framework)
+        fw = registry.get(link.framework)
+        if q.table:
+            saved = self._cached(("table", client, link.framework), doc_mtime(self.store, client, link.framework, q.table),
+                                 lambda: self.store.load_table(client, link.framework, q.table))
+        else:
+            saved = self._cached(("doc", client, link.framework), doc_mtime(self.store, client, link.framework),
+                                 lambda: self.store.load(client, link.framework, fw.Inputs, fw.Inputs()))
+        answers = q.read(saved, link.who)
+        return {qid: answers.get(qid) for qid in link.answered if answers.get(qid) is not None}
+
+    # -- writing ---------------------------------------------------------------
+    async def save(self, client: str, link: Link, answers: dict, finished: bool) -> Link:
+        """Save one respondent's (already checked) answers; returns the link as saved.
+
+        Raises
+        ------
+        LinkClosed
+            When the link expired or was revoked in the meantime.
+        InvalidInput
+            When the answers do not fit the room's inputs.
+
+        With ``finished`` and required questions still unanswered, the
+        answers are saved and the link stays unfinished (``finished_at`` None).
+        """
+        key = (client, link.framework)
+        job = _Job(link.id, answers, finished, asyncio.get_running_loop().create_future())
+        self._pending.setdefault(key, []).append(job)
+        if key not in self._busy:
+            self._busy.add(key)
+            asyncio.get_running_loop().create_task(self._drain(key))
+        return await job.future
+
+    async def _drain(self, key: tuple) -> None:
+        try:
+            while self._pending.get(key):
+                jobs = self._pending.pop(key)
+                try:
+                    await asyncio.to_thread(self._commit, key[0], key[1], jobs)
+                except Exception as exc:  # the whole group failed: every request hears why
+                    if not isinstance(exc, WorkbookError):
+                        log.exception("saving %d survey answer(s) for %s/%s failed", len(jobs), *key)
+                    for job in jobs:
+                        job.error = job.error or exc
+                for job in jobs:
+                    if job.future.done():
+                        continue
+                    if job.error is not None:
+                        job.future.set_exception(job.error)
+                    else:
+                        job.future.set_result(job.link)
+        finally:
+            self._busy.discard(key)
+
+    def _commit(self, client: str, framework: str, jobs: list[_Job]) -> None:
+        q = questionnaire_for(framework)
+        at = now()
+        accepted: list[_Job] = []
+
+        def write_room(saved: Any) -> Any:
+            book = self.store.load(client, LINKS_DOC, LinkBook, LinkBook())  # consistent: the lock is held
+            for job in jobs:
+                link = book.get(job.link_id)
+                state = "revoked" if link is None else link.state(at)
+                if state != "open" or link.framework != framework:
+                    job.error = LinkClosed(state)
+                    continue
+                if job.finished:  # finishing with required questions unanswered saves the answers, unfinished
+                    have = {i for i in link.answered if job.answers.get(i, "kept") is not None}
+                    have |= {i for i, v in job.answers.items() if v is not None}
+                    job.finished = all(qu.id in have for qu in q.questions if qu.required)
+                try:
+                    out = q.write(saved, link.who, job.answers)
+                except (InvalidInput, ValueError) as exc:
+                    job.error = exc
+                    continue
+                if q.table is not None:
+                    saved = out
+                accepted.append(job)
+            return saved
+
+        def mark_links(book: LinkBook) -> None:
+            for job in accepted:
+                link = book.get(job.link_id)
+                ids = set(link.answered)
+                ids |= {i for i, v in job.answers.items() if v is not None}
+                ids -= {i for i, v in job.answers.items() if v is None}
+                link.answered = [i for i in q.ids if i in ids]
+                link.first_saved_at = link.first_saved_at or at
+                link.last_saved_at = at
+                if job.finished:
+                    link.finished_at = at
+                job.link = link.model_copy(deep=True)
+
+        spec = registry.get(framework)
+        room = (("table", framework, q.table, write_room, spec.tables[q.table]) if q.table
+                else ("doc", framework, spec.Inputs, write_room, None))
+        update_together(self.store, client, [room, ("doc", LINKS_DOC, LinkBook, mark_links, None)])
+        self.commits += 1
+        log.info("saved %d of %d survey answer(s) for %s/%s in one update", len(accepted), len(jobs), client, framework)
