@@ -42,22 +42,23 @@ ADVICE_NAMES = ("advice", "guidance", "pitch", "focus", "jobs")
 
 #: Strong contrast for the chosen answer and errors set beside their field.
 SESSION_CSS = """<style>
-.wb-session .widget-toggle-buttons .jupyter-button.mod-active,
-.wb-session .jupyter-button.mod-active {background:#1d3557 !important;color:#fff !important;font-weight:700;
+.wb-session-screen .widget-toggle-buttons .jupyter-button.mod-active,
+.wb-session-screen .jupyter-button.mod-active {background:#1d3557 !important;color:#fff !important;font-weight:700;
   box-shadow:inset 0 0 0 2px #0b1a2e;}
-.wb-session .wb-field-error {color:#b3261e;font-size:90%;line-height:1.25;}
-.wb-session .wb-sync {color:#1d3557;font-size:90%;}
-.wb-session .wb-col-form > *, .wb-session .wb-col-results > * {flex:0 0 auto;}
-.wb-session .wb-col-results .widget-box {flex:0 0 auto;}
-.wb-session .wb-col-results img.widget-image {flex:0 0 auto;width:auto;max-width:100%;max-height:430px;
+.wb-session-screen .wb-field-error {color:#b3261e;font-size:90%;line-height:1.25;}
+.wb-session-screen .wb-sync {color:#1d3557;font-size:90%;}
+.wb-session-screen .wb-col-form > *, .wb-session-screen .wb-col-results > * {flex:0 0 auto;}
+.wb-session-screen .wb-col-results .widget-box {flex:0 0 auto;}
+.wb-session-screen .wb-headline-box {max-height:220px;overflow-y:auto;}
+.wb-session-screen .wb-col-results img.widget-image {flex:0 0 auto;width:auto;max-width:100%;max-height:360px;
   object-fit:contain;object-position:left top;}
-.wb-session .wb-col-form .widget-hbox > .widget-html {flex:1 1 0;min-width:0;width:auto !important;}
-.wb-session .wb-col-form .widget-hbox {flex-wrap:wrap;}
-.wb-session .wb-col-form .widget-hbox, .wb-session .wb-col-form .widget-vbox,
-.wb-session .wb-col-form .widget-tab, .wb-session .wb-col-form .widget-box {max-width:100%;min-width:0;}
-.wb-session .widget-toggle-buttons {flex:0 0 auto;flex-wrap:nowrap;}
-.wb-session .wb-field-note {flex:0 1 auto;max-width:320px;}
-.wb-session .wb-field-note .widget-html-content {white-space:normal;line-height:1.3;}
+.wb-session-screen .wb-col-form .widget-hbox > .widget-html {flex:1 1 0;min-width:0;width:auto !important;}
+.wb-session-screen .wb-col-form .widget-hbox {flex-wrap:wrap;}
+.wb-session-screen .wb-col-form .widget-hbox, .wb-session-screen .wb-col-form .widget-vbox,
+.wb-session-screen .wb-col-form .widget-tab, .wb-session-screen .wb-col-form .widget-box {max-width:100%;min-width:0;}
+.wb-session-screen .widget-toggle-buttons {flex:0 0 auto;flex-wrap:nowrap;}
+.wb-session-screen .wb-field-note {flex:0 1 auto;max-width:320px;}
+.wb-session-screen .wb-field-note .widget-html-content {white-space:normal;line-height:1.3;}
 </style>"""
 
 
@@ -260,6 +261,8 @@ def session_screen(view: "RoomView", inputs: widgets.Widget, status: widgets.Wid
     shown = main_sections(view)
     rest = [n for n in view.sections if n not in shown]
     results = [sync, *(view.section(n) for n in shown)]
+    if shown and shown[0] == "headline":  # a long headline scrolls in its own box: the chart stays in view
+        results[1].add_class("wb-headline-box")
     if rest:
         slots = [widgets.Box(layout=widgets.Layout(width="100%")) for _ in rest]
         more = widgets.Accordion(children=slots, selected_index=None)
@@ -280,7 +283,7 @@ def session_screen(view: "RoomView", inputs: widgets.Widget, status: widgets.Wid
     right.add_class("wb-col-results")
     screen = widgets.VBox([widgets.HTML(SESSION_CSS), widgets.HBox([left, right], layout=widgets.Layout(
         width="100%", align_items="flex-start"))], layout=widgets.Layout(width="100%"))
-    screen.add_class("wb-session")
+    screen.add_class("wb-session-screen")
     return screen
 
 
