@@ -36,11 +36,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import conftest as lab  # noqa: E402  (server and browser helpers)
-from tests.browser.test_every_notebook import CLIENTS, EDITS, Edit  # noqa: E402
+from tests.browser.test_every_notebook import CLIENTS  # noqa: E402
+from workbook import registry  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
-#: Edits that move each room's main chart as well as its text (the browser test's edits otherwise).
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit the benchmark repeats: ``kind`` toggle, select, slider or button (a yes/no toggle button)."""
+
+    kind: str
+    label: str = ""
+    tab: str = ""
+    option: str = ""
+
+
+#: Edits that move each room's main chart as well as its text (each room's browser-test edit otherwise).
 BENCH_EDITS = {
-    **EDITS,
+    **{fw.name: Edit(fw.browser_edit.kind, fw.browser_edit.label, fw.browser_edit.tab)
+       for fw in registry.REGISTRY if getattr(fw, "browser_edit", None)},
     "value_proposition": Edit("select", "Customer"),
     "clv": Edit("slider", "Gross margin"),
     "deal_qualification": Edit("button", tab="Deals"),
