@@ -21,15 +21,12 @@ import re
 import threading
 import time
 import weakref
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import ipywidgets as widgets
 
 from ..errors import InvalidInput, Problem, WorkbookError
 from ..html import esc
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .base import RoomView
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +239,7 @@ class Conflict(WorkbookError):
 
 # -- the layout ----------------------------------------------------------------------
 
-def main_sections(view: "RoomView") -> list[str]:
+def main_sections(view: Any) -> list[str]:
     """The sections always on screen: headline, the first chart, the advice."""
     names = list(view.sections)
     picked = [n for n in names if n == "headline"]
@@ -255,7 +252,7 @@ def main_sections(view: "RoomView") -> list[str]:
     return picked or names[:1]
 
 
-def session_screen(view: "RoomView", inputs: widgets.Widget, status: widgets.Widget,
+def session_screen(view: Any, inputs: widgets.Widget, status: widgets.Widget,
                    sync: widgets.Widget) -> widgets.Widget:
     """Form on the left, live results on the right; other sections drawn when opened."""
     shown = main_sections(view)
@@ -302,7 +299,7 @@ class Watcher:
 
     def __init__(self, interval: float = POLL_S) -> None:
         self.interval = interval
-        self._views: "weakref.WeakSet[RoomView]" = weakref.WeakSet()
+        self._views: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self._thread = threading.Thread(target=self._run, name="workbook-sync", daemon=True)
         #: Seconds spent in the last poll (all views), to show the cost.
         self.last_poll_s = 0.0
@@ -316,11 +313,11 @@ class Watcher:
                 cls._instance = cls()
             return cls._instance
 
-    def add(self, view: "RoomView") -> None:
+    def add(self, view: Any) -> None:
         """Start polling ``view``'s client."""
         self._views.add(view)
 
-    def discard(self, view: "RoomView") -> None:
+    def discard(self, view: Any) -> None:
         """Stop polling ``view``'s client."""
         self._views.discard(view)
 
