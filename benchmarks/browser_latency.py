@@ -151,7 +151,7 @@ def _edit_once(page, form, edit: Edit, step: int) -> None:
             return bs[i] && !bs[i].disabled ? i : -1; }""")
         group.locator("button").nth(max(index, 0)).click()
     elif edit.kind == "select":
-        select = form.get_by_label(edit.label, exact=True).first
+        select = form.locator(".widget-dropdown", has=page.get_by_text(edit.label, exact=True)).locator("select").first
         labels = select.evaluate("s => [...s.options].map(o => o.label)")
         current = select.evaluate("s => s.selectedIndex")
         select.select_option(index=(current + 1) % len(labels) if step % 2 == 0 else (current - 1) % len(labels))
