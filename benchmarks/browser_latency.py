@@ -36,11 +36,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import conftest as lab  # noqa: E402  (server and browser helpers)
-from tests.browser.test_every_notebook import EDITS, Edit  # noqa: E402
+from tests.browser.test_every_notebook import CLIENTS  # noqa: E402
+from workbook import registry  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
-#: Edits that move each room's main chart as well as its text (the browser test's edits otherwise).
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit the benchmark repeats: ``kind`` toggle, select, slider or button (a yes/no toggle button)."""
+
+    kind: str
+    label: str = ""
+    tab: str = ""
+    option: str = ""
+
+
+#: Edits that move each room's main chart as well as its text (each room's browser-test edit otherwise).
 BENCH_EDITS = {
-    **EDITS,
+    **{fw.name: Edit(fw.browser_edit.kind, fw.browser_edit.label, fw.browser_edit.tab)
+       for fw in registry.REGISTRY if getattr(fw, "browser_edit", None)},
     "value_proposition": Edit("select", "Customer"),
     "clv": Edit("slider", "Gross margin"),
     "deal_qualification": Edit("button", tab="Deals"),
@@ -96,7 +110,9 @@ def _pct(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def _client_of(nb: Path) -> str:
+def _client_of(nb: Path, framework: str) -> str:
+    if "@start-page" in nb.read_text():
+        return CLIENTS[framework]
     for cell in json.loads(nb.read_text())["cells"]:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             found = re.search(r'^client\s*=\s*"([^"]+)"', "".join(cell["source"]), re.M)
@@ -135,7 +151,7 @@ def _edit_once(page, form, edit: Edit, step: int) -> None:
             return bs[i] && !bs[i].disabled ? i : -1; }""")
         group.locator("button").nth(max(index, 0)).click()
     elif edit.kind == "select":
-        select = form.get_by_label(edit.label, exact=True).first
+        select = form.locator(".widget-dropdown", has=page.get_by_text(edit.label, exact=True)).locator("select").first
         labels = select.evaluate("s => [...s.options].map(o => o.label)")
         current = select.evaluate("s => s.selectedIndex")
         select.select_option(index=(current + 1) % len(labels) if step % 2 == 0 else (current - 1) % len(labels))
@@ -149,6 +165,8 @@ def _edit_once(page, form, edit: Edit, step: int) -> None:
 
 def _measure_room(page, server, nb: Path, framework: str, repeats: int) -> dict:
     rel = f"notebooks/{nb.name}"
+    if "@start-page" in nb.read_text() and hasattr(server, "choose"):
+        server.choose(CLIENTS[framework])  # as a click on the start page does
     t_open = time.perf_counter()
     lab.open_notebook(page, server, rel)
     t_idle = time.perf_counter()
@@ -179,7 +197,7 @@ def _measure_room(page, server, nb: Path, framework: str, repeats: int) -> dict:
             charts.append(probe["chart"])
         page.wait_for_timeout(250)  # the next edit starts from a quiet page
     row = {
-        "client": _client_of(nb), "edits": repeats, "edits_without_text_update": missed,
+        "client": _client_of(nb, framework), "edits": repeats, "edits_without_text_update": missed,
         "median_text_ms": statistics.median(texts) if texts else None, "p95_text_ms": _pct(texts, 0.95),
         "median_chart_ms": statistics.median(charts) if charts else None, "p95_chart_ms": _pct(charts, 0.95),
         "charts_measured": len(charts),

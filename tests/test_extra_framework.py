@@ -82,7 +82,7 @@ def test_it_runs_live_with_an_edit_autosave_and_a_refused_edit(cadence, data_dir
     assert "GREEN" in headline.children[0].value and chart.children[0].value != before
 
     assert view._set("meetings_per_month", 40) is False  # above 31: nothing saved, the form says why
-    assert "Not saved" in view._status.value and "Meetings per month" in view._status.value
+    assert "Not saved" in view._status.value and "Meetings per month: 40 is above 31" in view._status.value
     assert store.load("aurora-software", "cadence", cadence.Inputs).meetings_per_month == 5
 
 

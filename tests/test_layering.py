@@ -81,8 +81,6 @@ def import_graph(in_functions: bool = True) -> dict[str, set[str]]:
 #: Circles closed only by an import inside a function (so importing either module works), each with the reason
 #: and owner. Tracked here so the list can only shrink: the test fails when one is gone and still listed.
 KNOWN_CIRCLES_THROUGH_FUNCTIONS = {
-    ("workbook.checks", "workbook.errors"): "errors.validated runs the input checks, which build errors.Problem",
-    ("workbook.summary.page", "workbook.ui.summary"): "SummaryPage.plan_editor opens the widget view on demand",
     ("workbook.notebook", "workbook.ui.start"): "open_room shows the start page's pickers; they open rooms",
 }
 

@@ -31,7 +31,8 @@ from typing import Iterable
 
 from . import registry
 from .errors import ClientExists, InvalidInput, InvalidSlug, Problem, WorkbookError
-from .store import SLUG_ALLOWED, SLUG_MAX, SLUG_PATTERN, Store, atomic_write, read_text
+from .store import SLUG_ALLOWED, SLUG_MAX, SLUG_PATTERN, Store, atomic_write
+from .store_helpers import read_text
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,8 @@ from .errors import UnknownClient
 from .labserver import CONFIG_FILE, clean_notebook
 from .notebook import PRESENT_ENV
 from .registry import NOTEBOOK_DIR
-from .store import atomic_write, read_text
+from .store import atomic_write
+from .store_helpers import read_text
 
 log = logging.getLogger(__name__)
 

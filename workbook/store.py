@@ -403,16 +403,3 @@ def read_report_json(reports_dir: str | os.PathLike, client: str, name: str) -> 
         return None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput.one(path.name, str(exc)[:80], "a JSON file as the batch writes it") from None
-
-
-# Helpers other parts of the workbook added for the survey server and live sessions: several files in one
-# locked step, change stamps, imports read without saving. They live in workbook/store_helpers.py (file I/O
-# still only there and here) and are importable from this module as before.
-from .store_helpers import (  # noqa: E402 - after Store, which they use
-    client_version,
-    doc_mtime,
-    note_import,
-    read_import,
-    read_text,
-    update_together,
-)

@@ -84,8 +84,11 @@ def _has_live_cells(notebook: Path) -> bool:
 
 # -- driving JupyterLab -----------------------------------------------------------
 
+# A cell whose code is hidden during a session (metadata jupyter.source_hidden) shows no prompt; cells run
+# in order and the last cells (the lesson) show theirs, so a hidden cell counts as run ("[0]:").
 _PROMPTS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')]
-    .map(c => (c.querySelector('.jp-InputArea-prompt') || {}).textContent || '')"""
+    .map(c => c.querySelector('.jp-InputPlaceholder') ? '[0]:'
+              : ((c.querySelector('.jp-InputArea-prompt') || {}).textContent || ''))"""
 
 _TRACEBACK_JS = """() => [...document.querySelectorAll(
         '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]

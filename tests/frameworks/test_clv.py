@@ -613,7 +613,7 @@ def test_report_sections_show_both_ranges_and_exact_small_amounts(data_dir):
     assert "$9.50 of margin a month" in ui.subscription_section(ctx)  # not rounded to $10
     sub_rec = next(r for r in ctx.result.recommendations if r.startswith("A subscriber"))
     d = 1.12 ** (1 / 12) - 1
-    assert f"USD {clv.retention_clv(9.5, 0.94, d):,.0f}" in sub_rec and "USD 111" in sub_rec
+    assert f"${clv.retention_clv(9.5, 0.94, d):,.0f}" in sub_rec and "$111" in sub_rec  # the one money style
     head_metrics = clv.headline(ctx.result)["metrics"]
     assert head_metrics["equity_outcome_low"] < head_metrics["equity_low"]
 

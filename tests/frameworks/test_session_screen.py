@@ -30,6 +30,7 @@ def test_an_empty_room_says_what_to_enter(framework, empty_data):
     store.create_client("newco", {"name": "New Co"})
     _, view = live_view(framework, "newco", empty_data)
     screen = view.form()
+    view.wait_for_charts()
     shown = main_sections(view)
     assert shown[0] == "headline" and len(shown) >= 2
     left, right = screen.children[1].children

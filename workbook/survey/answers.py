@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidInput, WorkbookError
-from ..store import Store, doc_mtime, update_together
+from ..store import Store
+from ..store_helpers import doc_mtime, update_together
 from .links import LINKS_DOC, Link, LinkBook, now, questionnaire_for, spec
 
 log = logging.getLogger(__name__)

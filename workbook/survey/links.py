@@ -21,7 +21,8 @@ from pydantic import BaseModel, Field
 from .. import registry
 from ..errors import InvalidInput, Problem
 from ..questionnaire import Questionnaire, Respondent
-from ..store import Store, update_together
+from ..store import Store
+from ..store_helpers import update_together
 
 LINKS_DOC = "survey_links"
 TOKEN_BYTES = 32                     # 256 random bits (the issue asks for at least 128)

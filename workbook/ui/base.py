@@ -33,7 +33,8 @@ from ..charts import png_bytes
 from ..errors import InvalidInput, WorkbookError
 from ..html import bullets, card, esc, no_math
 from ..room import Context, RoomState, figure_title, render_static  # noqa: F401  (moved; re-exported)
-from ..store import Store, client_version
+from ..store import Store
+from ..store_helpers import client_version
 from .imports import ImportMixin
 from .session import Conflict, Watcher, field_note, note_html, plain_error, session_screen
 
@@ -167,8 +168,18 @@ class RoomView(ImportMixin):
             raise WorkbookError(f"section: got {name!r}; allowed: {', '.join(self.sections)}")
         if name not in self._section_widgets:
             self._section_widgets[name] = widgets.Box(layout=widgets.Layout(width="100%"))
-            self._draw(name, self.state.context)
+            if getattr(self.sections[name], "is_chart", False):  # drawn off the path to a usable form
+                self._pending = self._charts().submit(self._draw_charts, None, self.state.context, [name],
+                                                      time.perf_counter())
+            else:
+                self._draw(name, self.state.context)
         return self._section_widgets[name]
+
+    def _charts(self) -> ThreadPoolExecutor:
+        """The view's one chart-drawing thread (charts are drawn in order, never two at once)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"charts-{self.framework}")
+        return self._executor
 
     def wait_for_charts(self, timeout: float = 10.0) -> None:
         """Block until charts scheduled by the last change are drawn (tests, benchmarks)."""
@@ -323,13 +334,11 @@ class RoomView(ImportMixin):
         self._after_change()
         if charts:
             self._generation += 1
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"charts-{self.framework}")
-            self._pending = self._executor.submit(self._draw_charts, self._generation, ctx, charts,
+            self._pending = self._charts().submit(self._draw_charts, self._generation, ctx, charts,
                                                   start or time.perf_counter())
 
-    def _draw_charts(self, generation: int, ctx: Context, names: list[str], start: float) -> None:
-        if generation != self._generation:  # a newer change is already queued
+    def _draw_charts(self, generation: int | None, ctx: Context, names: list[str], start: float) -> None:
+        if generation is not None and generation != self._generation:  # a newer change is already queued
             return
         was_enabled = gc.isenabled()
         gc.disable()  # a full collection in the middle of a draw doubles its time

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import InvalidInput, WorkbookError
 from ..html import esc
-from ..store import note_import, read_import
+from ..store_helpers import note_import, read_import
 from .session import plain_error
 
 log = logging.getLogger(__name__)

@@ -21,15 +21,12 @@ import re
 import threading
 import time
 import weakref
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import ipywidgets as widgets
 
 from ..errors import InvalidInput, Problem, WorkbookError
 from ..html import esc
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .base import RoomView
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +39,23 @@ ADVICE_NAMES = ("advice", "guidance", "pitch", "focus", "jobs")
 
 #: Strong contrast for the chosen answer and errors set beside their field.
 SESSION_CSS = """<style>
-.wb-session .widget-toggle-buttons .jupyter-button.mod-active,
-.wb-session .jupyter-button.mod-active {background:#1d3557 !important;color:#fff !important;font-weight:700;
+.wb-session-screen .widget-toggle-buttons .jupyter-button.mod-active,
+.wb-session-screen .jupyter-button.mod-active {background:#1d3557 !important;color:#fff !important;font-weight:700;
   box-shadow:inset 0 0 0 2px #0b1a2e;}
-.wb-session .wb-field-error {color:#b3261e;font-size:90%;line-height:1.25;}
-.wb-session .wb-sync {color:#1d3557;font-size:90%;}
-.wb-session .wb-col-form > *, .wb-session .wb-col-results > * {flex:0 0 auto;}
-.wb-session .wb-col-results .widget-box {flex:0 0 auto;}
-.wb-session .wb-col-results img.widget-image {flex:0 0 auto;width:auto;max-width:100%;max-height:430px;
+.wb-session-screen .wb-field-error {color:#b3261e;font-size:90%;line-height:1.25;}
+.wb-session-screen .wb-sync {color:#1d3557;font-size:90%;}
+.wb-session-screen .wb-col-form > *, .wb-session-screen .wb-col-results > * {flex:0 0 auto;}
+.wb-session-screen .wb-col-results .widget-box {flex:0 0 auto;}
+.wb-session-screen .wb-headline-box {max-height:220px;overflow-y:auto;}
+.wb-session-screen .wb-col-results img.widget-image {flex:0 0 auto;width:auto;max-width:100%;max-height:360px;
   object-fit:contain;object-position:left top;}
-.wb-session .wb-col-form .widget-hbox > .widget-html {flex:1 1 0;min-width:0;width:auto !important;}
-.wb-session .wb-col-form .widget-hbox {flex-wrap:wrap;}
-.wb-session .wb-col-form .widget-hbox, .wb-session .wb-col-form .widget-vbox,
-.wb-session .wb-col-form .widget-tab, .wb-session .wb-col-form .widget-box {max-width:100%;min-width:0;}
-.wb-session .widget-toggle-buttons {flex:0 0 auto;flex-wrap:nowrap;}
-.wb-session .wb-field-note {flex:0 1 auto;max-width:320px;}
-.wb-session .wb-field-note .widget-html-content {white-space:normal;line-height:1.3;}
+.wb-session-screen .wb-col-form .widget-hbox > .widget-html {flex:1 1 0;min-width:0;width:auto !important;}
+.wb-session-screen .wb-col-form .widget-hbox {flex-wrap:wrap;}
+.wb-session-screen .wb-col-form .widget-hbox, .wb-session-screen .wb-col-form .widget-vbox,
+.wb-session-screen .wb-col-form .widget-tab, .wb-session-screen .wb-col-form .widget-box {max-width:100%;min-width:0;}
+.wb-session-screen .widget-toggle-buttons {flex:0 0 auto;flex-wrap:nowrap;}
+.wb-session-screen .wb-field-note {flex:0 1 auto;max-width:320px;}
+.wb-session-screen .wb-field-note .widget-html-content {white-space:normal;line-height:1.3;}
 </style>"""
 
 
@@ -241,7 +239,7 @@ class Conflict(WorkbookError):
 
 # -- the layout ----------------------------------------------------------------------
 
-def main_sections(view: "RoomView") -> list[str]:
+def main_sections(view: Any) -> list[str]:
     """The sections always on screen: headline, the first chart, the advice."""
     names = list(view.sections)
     picked = [n for n in names if n == "headline"]
@@ -254,12 +252,14 @@ def main_sections(view: "RoomView") -> list[str]:
     return picked or names[:1]
 
 
-def session_screen(view: "RoomView", inputs: widgets.Widget, status: widgets.Widget,
+def session_screen(view: Any, inputs: widgets.Widget, status: widgets.Widget,
                    sync: widgets.Widget) -> widgets.Widget:
     """Form on the left, live results on the right; other sections drawn when opened."""
     shown = main_sections(view)
     rest = [n for n in view.sections if n not in shown]
     results = [sync, *(view.section(n) for n in shown)]
+    if shown and shown[0] == "headline":  # a long headline scrolls in its own box: the chart stays in view
+        results[1].add_class("wb-headline-box")
     if rest:
         slots = [widgets.Box(layout=widgets.Layout(width="100%")) for _ in rest]
         more = widgets.Accordion(children=slots, selected_index=None)
@@ -280,7 +280,7 @@ def session_screen(view: "RoomView", inputs: widgets.Widget, status: widgets.Wid
     right.add_class("wb-col-results")
     screen = widgets.VBox([widgets.HTML(SESSION_CSS), widgets.HBox([left, right], layout=widgets.Layout(
         width="100%", align_items="flex-start"))], layout=widgets.Layout(width="100%"))
-    screen.add_class("wb-session")
+    screen.add_class("wb-session-screen")
     return screen
 
 
@@ -299,7 +299,7 @@ class Watcher:
 
     def __init__(self, interval: float = POLL_S) -> None:
         self.interval = interval
-        self._views: "weakref.WeakSet[RoomView]" = weakref.WeakSet()
+        self._views: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self._thread = threading.Thread(target=self._run, name="workbook-sync", daemon=True)
         #: Seconds spent in the last poll (all views), to show the cost.
         self.last_poll_s = 0.0
@@ -313,11 +313,11 @@ class Watcher:
                 cls._instance = cls()
             return cls._instance
 
-    def add(self, view: "RoomView") -> None:
+    def add(self, view: Any) -> None:
         """Start polling ``view``'s client."""
         self._views.add(view)
 
-    def discard(self, view: "RoomView") -> None:
+    def discard(self, view: Any) -> None:
         """Stop polling ``view``'s client."""
         self._views.discard(view)
 
