@@ -47,8 +47,8 @@ from .errors import (
 from .files import ClientLock, atomic_write, first_line as _first_line, now_iso, read_bytes as _read_bytes, read_csv, stamp, sweep_orphans
 from .history import META_KEY, PROFILE, HistoryMixin, Snapshot, check_name as _check_name
 
-__all__ = ["PROFILE", "Profile", "Snapshot", "Store", "atomic_write", "check_slug", "client_version", "doc_mtime",
-           "new_session_id", "note_import", "read_import", "read_report_json", "read_text", "update_together"]
+__all__ = ["PROFILE", "Profile", "Snapshot", "Store", "atomic_write", "check_slug", "new_session_id", "read_report_json"]
+
 
 log = logging.getLogger(__name__)
 
