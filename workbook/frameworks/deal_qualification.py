@@ -24,10 +24,8 @@ three conditions only.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
@@ -35,261 +33,23 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from workbook.checks import MAX_ABS_NUMBER, evaluation_tables, latest_date
-from workbook.errors import InvalidInput, Problem, validated
+from workbook.checks import evaluation_tables
+from workbook.errors import InvalidInput, validated
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
+from .deal_qualification_content import (  # noqa: F401 - the room's content, importable from here too
+    _FALSE, _TRUE, AMOUNT_ALLOWED, COLUMN_ALIASES, CRITERIA, CRITERION_CHECK, CRITERION_MEANING, FROM_SOURCE,
+    GAP_AMBER_BELOW, GAP_GREEN_BELOW, MONTH_ALLOWED, OPTIONAL_COLUMNS, PRIORITY_COUNT_ALLOWED, PRIORITY_RULE,
+    PROBABILITY_ALLOWED, REQUIRED_COLUMNS, STATEMENT1_AGREE_FROM, STATEMENT1_ALLOWED, STATEMENT1_DISAGREE_TO,
+    WORKBOOK_RULES, YES_NO_ALLOWED,
+)
+from .deal_qualification_pipeline import (  # noqa: F401 - the pipeline table's checks, importable from here too
+    _is_blank, _norm_header, _shown, parse_amount, parse_month, parse_probability, parse_yes_no, validate_pipeline,
+)
 
 log = logging.getLogger(__name__)
 
 #: The source, as printed under every page (the room's one citation; also ``SPEC.citation``).
 SOURCE = '"To close, a purchaser must be ready, willing and able" (Cheap Marketing Shop blog; date not given)'
-
-# The three conditions a purchaser must meet (seed 002_*); the explanations
-# are our working definitions.
-CRITERIA = ("ready", "willing", "able")
-CRITERION_MEANING = {
-    "ready": "the buyer needs it now, with an urgent problem and a decision due in the forecast month",
-    "willing": "the buyer wants to buy, with the people who decide keen to go ahead and next steps agreed",
-    "able": "the buyer can buy, with the budget in place and a signer who has the authority",
-}
-
-# What to establish when a condition is missing (our wording, one short action each).
-CRITERION_CHECK = {
-    "ready": "confirm the need is pressing and the decision falls in the forecast month",
-    "willing": "confirm the people who decide want to make the purchase and have agreed next steps",
-    "able": "confirm the budget is there and the person signing has the authority",
-}
-
-# Pipeline table: required and optional columns, and accepted header spellings.
-REQUIRED_COLUMNS = ("deal", "account", "amount", "close_month", "probability", "ready", "willing", "able")
-OPTIONAL_COLUMNS = ("ready_evidence", "willing_evidence", "able_evidence", "owner")
-COLUMN_ALIASES = {
-    "deal_name": "deal", "opportunity": "deal", "customer": "account", "amount_usd": "amount",
-    "value": "amount", "expected_close_month": "close_month", "close": "close_month",
-    "close_date": "close_month", "stage_probability": "probability", "probability_%": "probability",
-}
-_TRUE = {"yes", "y", "true", "t", "1", "x", "met"}
-_FALSE = {"no", "n", "false", "f", "0", "", "not met", "nan", "none"}
-YES_NO_ALLOWED = "yes or no (also y/n, true/false, 1/0; blank counts as no)"
-MONTH_ALLOWED = ("a month written YYYY-MM, e.g. 2025-03 (or a date in that month), from 1900 to at most a year "
-                 "from today")
-PROBABILITY_ALLOWED = "a fraction from 0 to 1 (0.6) or a percentage with % (60%)"
-AMOUNT_ALLOWED = "a number of dollars, zero or more (e.g. 48000), at most 1e15"
-
-# Gap between raw and qualified forecast, as a share of the raw forecast: our
-# thresholds for the status (below 15% green, below 35% amber, else red).
-GAP_GREEN_BELOW = 0.15
-GAP_AMBER_BELOW = 0.35
-
-# Statement 1 of the sales-marketing diagnostic ("sales land close to the
-# forecast", answered 1-5): a mean of 3.5 or more leans to agree, 2.5 or less
-# leans to disagree (our reading of the 1-5 scale).
-STATEMENT1_AGREE_FROM = 3.5
-STATEMENT1_DISAGREE_TO = 2.5
-
-STATEMENT1_ALLOWED = "a mean answer from 1 to 5 (e.g. 3.4), or blank when not known"
-
-#: What the room takes from the post (shown in a report's methods part).
-FROM_SOURCE: tuple[str, ...] = (
-    "a forecast sale closes only when the purchaser is ready, willing and able; when a forecast deal does not "
-    "close, usually at least one of the three was missing",
-    "forecast accuracy as statement 1 of the sales-marketing diagnostic (Kotler, Rackham and Krishnaswamy, 2006)",
-)
-
-from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
-
-WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
-    WorkbookRule("definitions", "What ready, willing and able mean",
-                 "ready: the need is pressing and the decision falls in the forecast month; willing: the people who "
-                 "decide want to buy and have agreed next steps; able: the budget is there and the signer has the "
-                 "authority", "The post names the three conditions without defining them; each needs a test a "
-                 "salesperson can answer with evidence."),
-    WorkbookRule("gap", "Status from the forecast gap",
-                 f"green below {GAP_GREEN_BELOW:.0%} of the weighted forecast resting on unqualified buyers, amber "
-                 f"below {GAP_AMBER_BELOW:.0%}, red from there",
-                 "Under a seventh of the forecast is within the usual slack of a monthly forecast; over a third "
-                 "means the forecast cannot be planned on."),
-    WorkbookRule("statement_one", "Reading statement 1", f"a mean answer of {STATEMENT1_AGREE_FROM} or more leans to "
-                 f"agree, {STATEMENT1_DISAGREE_TO} or less leans to disagree, in between is divided",
-                 "Half a point either side of the scale's middle (3) separates a lean from an undecided team."),
-    WorkbookRule("priority", "Which deals to work on first", "weighted amount divided by the number of conditions "
-                 "still missing; ties to the earlier close month",
-                 "A large, likely deal one condition short repays the effort soonest."),
-)
-PRIORITY_COUNT_ALLOWED = "a whole number of deals from 1 to 50"
-
-PRIORITY_RULE = (
-    "Deals not yet qualified are ranked by their weighted amount (amount times stage "
-    "probability) divided by the number of conditions still missing: a large, likely deal "
-    "that lacks only one condition comes first. Ties go to the earlier close month."
-)
-
-
-def _shown(value: Any) -> Any:
-    """The cell as the user typed it: a blank cell is reported as ``""``, not ``nan``."""
-    return "" if _is_blank(value) else value
-
-
-def _norm_header(name: Any) -> str:
-    key = re.sub(r"[\s\-]+", "_", str(name).strip().lower())
-    return COLUMN_ALIASES.get(key, key)
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and not value.strip()
-    )
-
-
-def parse_yes_no(value: Any) -> bool | None:
-    """Return True/False for a yes/no cell, or None when it cannot be read."""
-    if isinstance(value, bool):
-        return value
-    if _is_blank(value):
-        return False
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return None
-
-
-def parse_month(value: Any) -> str | None:
-    """Return ``YYYY-MM`` for a month or date cell, or None when it cannot be read."""
-    if isinstance(value, (dt.date, pd.Timestamp)):
-        return f"{value.year:04d}-{value.month:02d}"
-    if _is_blank(value):
-        return None
-    text = str(value).strip()
-    match = re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?(?:[ T].*)?", text)
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    latest = latest_date()
-    if not 1 <= month <= 12 or not 1900 <= year <= latest.year or (year, month) > (latest.year, latest.month):
-        return None
-    return f"{year:04d}-{month:02d}"
-
-
-def parse_probability(value: Any) -> float | None:
-    """Return a probability 0-1 from ``0.6`` or ``"60%"``, or None when not allowed."""
-    if isinstance(value, bool) or _is_blank(value):
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        except ValueError:
-            return None
-    elif isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        return None
-    if math.isnan(number) or not 0 <= number <= 1:
-        return None
-    return number
-
-
-def parse_amount(value: Any) -> float | None:
-    """Return a non-negative amount from ``48000`` or ``"$48,000"``, or None."""
-    if isinstance(value, bool) or _is_blank(value):
-        return None
-    if isinstance(value, str):
-        try:
-            number = float(value.strip().replace("$", "").replace(",", ""))
-        except ValueError:
-            return None
-    elif isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        return None
-    if math.isnan(number) or math.isinf(number) or number < 0 or number > MAX_ABS_NUMBER:
-        return None
-    return number
-
-
-def validate_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
-    """Check and clean a pipeline table.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        As read from ``pipeline.csv`` or an imported ``.xlsx``; one row per
-        deal with the columns in :data:`REQUIRED_COLUMNS` (headers are matched
-        without regard to case, spaces or the aliases in :data:`COLUMN_ALIASES`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns: ``deal``, ``account``, ``owner``, ``amount`` (float),
-        ``close_month`` (``YYYY-MM``), ``probability`` (0-1), ``ready``,
-        ``willing``, ``able`` (bool) and the three ``*_evidence`` texts.
-
-    Raises
-    ------
-    InvalidInput
-        Listing every missing column, or else every bad cell, with its
-        spreadsheet row (the header is row 1).
-    """
-    frame = frame.rename(columns=_norm_header)
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        found = ", ".join(map(str, frame.columns)) or "none"
-        raise InvalidInput(
-            [Problem(f"column {c}", "missing", f"a column named {c} (columns found: {found})") for c in missing],
-            context="pipeline table",
-        )
-    problems: list[Problem] = []
-    rows = []
-    seen: dict[str, int] = {}
-    for i, record in enumerate(frame.to_dict("records")):
-        row = i + 2
-        out: dict[str, Any] = {}
-        deal = "" if _is_blank(record["deal"]) else str(record["deal"]).strip()
-        if not deal:
-            problems.append(Problem(f"row {row}, deal", _shown(record["deal"]), "a deal name or number"))
-        elif deal in seen:
-            problems.append(Problem(f"row {row}, deal", deal, f"a name not used before (row {seen[deal]} has it)"))
-        else:
-            seen[deal] = row
-        out["deal"] = deal
-        account = "" if _is_blank(record["account"]) else str(record["account"]).strip()
-        if not account:
-            problems.append(Problem(f"row {row}, account", _shown(record["account"]), "the buying organisation's name"))
-        out["account"] = account
-        owner = record.get("owner")
-        out["owner"] = "" if _is_blank(owner) else str(owner).strip()
-        for column, parser, allowed in (
-            ("amount", parse_amount, AMOUNT_ALLOWED),
-            ("close_month", parse_month, MONTH_ALLOWED),
-            ("probability", parse_probability, PROBABILITY_ALLOWED),
-        ):
-            value = parser(record[column])
-            if value is None:
-                problems.append(Problem(f"row {row}, {column}", _shown(record[column]), allowed))
-            out[column] = value
-        for criterion in CRITERIA:
-            value = parse_yes_no(record[criterion])
-            if value is None:
-                problems.append(Problem(f"row {row}, {criterion}", record[criterion], YES_NO_ALLOWED))
-            out[criterion] = bool(value)
-            evidence = record.get(f"{criterion}_evidence")
-            out[f"{criterion}_evidence"] = "" if _is_blank(evidence) else str(evidence).strip()
-        rows.append(out)
-    if problems:
-        raise InvalidInput(problems, context="pipeline table")
-    columns = ["deal", "account", "owner", "amount", "close_month", "probability", *CRITERIA,
-               *(f"{c}_evidence" for c in CRITERIA)]
-    clean = pd.DataFrame(rows, columns=columns)
-    clean["amount"] = clean["amount"].astype(float)
-    clean["probability"] = clean["probability"].astype(float)
-    for c in CRITERIA:
-        clean[c] = clean[c].astype(bool)
-    return clean
-
 
 TABLES = {"pipeline": validate_pipeline}
 #: Other frameworks whose saved inputs evaluate() reads (passed in ``tables`` under their name).

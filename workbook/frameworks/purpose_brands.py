@@ -18,8 +18,6 @@ Pure module: no widgets, no files, no printing.
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +26,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workbook.errors import InvalidInput, not_allowed_at, validated
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
+from .purpose_brands_content import (  # noqa: F401 - the room's content, importable from here too
+    ENDORSER, FROM_SOURCE, MANY_JOBS_ONE_BRAND, MANY_PRODUCTS_ONE_JOB, MAX_BRANDS, MAX_JOB_CHARS, MAX_NAME_CHARS,
+    MAX_PRODUCTS_PER_BRAND, ONE_PRODUCT_ONE_JOB, PATH, PATH_ORDER, PRODUCT_ID_ALLOWED, PRODUCT_ID_PATTERN,
+    RED_STRETCHED_PRODUCT_SHARE, SEED_ENDORSED, SEED_EXAMPLES, WORKBOOK_RULES, Place,
+)
+from .purpose_brands_portfolio import (  # noqa: F401 - the portfolio pieces, importable from here too
+    Brand, Product, _new_id, _product, job_key, job_label, new_product,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,249 +43,6 @@ TITLE = "Purpose brands and jobs to be done"
 SOURCE = ('Clayton M. Christensen, Scott Cook and Taddy Hall, "Marketing Malpractice: The Cause and '
           'the Cure", Harvard Business Review, December 2005')
 SCHEMA_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Place:
-    """One place on the article's purpose-brand path (our wording)."""
-
-    key: str
-    label: str
-    shape: str
-    advice: str
-    examples: tuple[str, ...]
-
-
-# Christensen, Cook and Hall (2005), exhibit on the path of a purpose brand; the
-# examples are the exhibit's, the wording is ours.
-ONE_PRODUCT_ONE_JOB = "one_product_one_job"
-MANY_PRODUCTS_ONE_JOB = "many_products_one_job"
-MANY_JOBS_ONE_BRAND = "many_jobs_one_brand"
-ENDORSER = "endorser"
-
-PATH: dict[str, Place] = {
-    ONE_PRODUCT_ONE_JOB: Place(
-        key=ONE_PRODUCT_ONE_JOB,
-        label="One product, one job",
-        shape="one product, hired for one job",
-        advice=(
-            "Apply a purpose brand: let the name stand for the job so customers know "
-            "what to hire it for. This is where strong brands begin."
-        ),
-        examples=(),
-    ),
-    MANY_PRODUCTS_ONE_JOB: Place(
-        key=MANY_PRODUCTS_ONE_JOB,
-        label="Many products, one job",
-        shape="several products, all hired for the same job",
-        advice=(
-            "Keep every product under the brand aimed at the same job; add products "
-            "only when they do that job better for some customers."
-        ),
-        examples=("Sony Walkman",),
-    ),
-    MANY_JOBS_ONE_BRAND: Place(
-        key=MANY_JOBS_ONE_BRAND,
-        label="Many jobs, one brand",
-        shape="one brand stretched over products hired for different jobs",
-        advice=(
-            "Turn the brand into an endorser brand and create a new purpose brand "
-            "for each job, so the name no longer has to mean everything (the remedy "
-            "Marriott and Milwaukee applied)."
-        ),
-        examples=(),
-    ),
-    ENDORSER: Place(
-        key=ENDORSER,
-        label="Endorser brand",
-        shape="no products of its own; vouches for purpose brands that each own a job",
-        advice=(
-            "Keep the endorser in the background as a mark of quality and keep each "
-            "purpose brand under it tied to its own job."
-        ),
-        examples=("Marriott: Courtyard; Residence Inn", "Milwaukee: Sawzall; Hole Hawg"),
-    ),
-}
-PATH_ORDER = (ONE_PRODUCT_ONE_JOB, MANY_PRODUCTS_ONE_JOB, MANY_JOBS_ONE_BRAND, ENDORSER)
-
-# The seed figures, as named data for the teaching part. Marriott and Milwaukee are the
-# article's remedy for a stretched brand (an endorser over new purpose brands), not
-# examples of the stretched brand itself.
-SEED_EXAMPLES: dict[str, tuple[str, ...]] = {
-    MANY_PRODUCTS_ONE_JOB: ("Sony Walkman",),
-    ENDORSER: ("Marriott", "Milwaukee"),
-}
-SEED_ENDORSED: dict[str, tuple[str, ...]] = {
-    "Marriott": ("Courtyard", "Residence Inn"),
-    "Milwaukee": ("Sawzall", "Hole Hawg"),
-}
-
-# Workbook thresholds (ours, not the article's).
-# Red when at least this share of all products sits under brands stretched over jobs.
-RED_STRETCHED_PRODUCT_SHARE = 0.5
-
-#: What the room takes from the article (shown in a report's methods part).
-FROM_SOURCE: tuple[str, ...] = (
-    "customers hire products to get jobs done; a purpose brand stands for one job",
-    "the path: one product for one job (where strong brands start), many products for one job (Sony Walkman), "
-    "and for one brand stretched over many jobs the remedy of an endorser brand with new purpose brands under "
-    "it (Courtyard and Residence Inn under Marriott; Sawzall and Hole Hawg under Milwaukee)",
-)
-
-from workbook.methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
-
-WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
-    WorkbookRule("endorser_place", "Endorser brand as a place", "a brand with no products of its own that purpose "
-                 "brands name as their endorser is placed as an endorser brand",
-                 "The article shows the endorser as the remedy for a stretched brand; giving it a place lets the "
-                 "map show a portfolio after the remedy."),
-    WorkbookRule("same_job", "Two products share a job", "when their job is worded the same (ignoring case, "
-                 "spaces and a final full stop)", "The consultant words each job from the customer's side; "
-                 "matching the wording keeps the count checkable."),
-    WorkbookRule("status", "Status colour", f"red when at least {RED_STRETCHED_PRODUCT_SHARE:.0%} of all products "
-                 "sit under stretched brands, amber when any brand is stretched, green when none is",
-                 "Half the portfolio under brands that mean several things is where the confusion for customers "
-                 "is widespread enough to act first."),
-)
-MAX_BRANDS = 30
-MAX_PRODUCTS_PER_BRAND = 40
-MAX_NAME_CHARS = 80
-MAX_JOB_CHARS = 160
-# A product's id: short letters, digits and hyphens, unique within its brand.
-PRODUCT_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9-]{0,39}"
-PRODUCT_ID_ALLOWED = "1 to 40 letters, digits or hyphens, not used by another product of the same brand"
-
-
-def job_key(job: str) -> str:
-    """Normalise a job's wording for comparison (case, spaces, final full stop)."""
-    return job_label(job).casefold()
-
-
-def job_label(job: str) -> str:
-    """A job's wording as displayed: single spaces, no final full stop."""
-    return re.sub(r"\s+", " ", job).strip().rstrip(".").strip()
-
-
-class Product(BaseModel):
-    """A product and the job customers hire it to do.
-
-    Parameters
-    ----------
-    id : str
-        A stable id, unique within the brand. Edits name a product by id, not by
-        its position in the list, so an edit made in one session cannot land on
-        another row when a second session has added or removed products in the
-        meantime. Files saved without ids get ``p1``, ``p2`` ... by position
-        when read; new products get a random id.
-    name : str
-        The product, e.g. "18V compact drill".
-    job : str
-        The job, said from the customer's side, e.g. "drill holes in studs fast
-        on a remodel". Two products share a job when the wording matches
-        (ignoring case and spacing).
-    """
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    id: str = Field(default="", max_length=40)
-    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
-    job: str = Field(min_length=1, max_length=MAX_JOB_CHARS)
-
-
-class Brand(BaseModel):
-    """A brand and the products sold under its own name.
-
-    Parameters
-    ----------
-    name : str
-    endorsed_by : str, optional
-        The endorser brand this one sits under (e.g. a purpose brand sold as
-        "X by Y"); must name another brand of the portfolio.
-    products : list of Product
-        May be empty only for an endorser brand whose products are all sold
-        under purpose brands.
-    """
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
-    endorsed_by: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
-    products: list[Product] = Field(default_factory=list, max_length=MAX_PRODUCTS_PER_BRAND)
-
-    @field_validator("endorsed_by")
-    @classmethod
-    def _blank_is_none(cls, v: str | None) -> str | None:
-        return v or None
-
-    @field_validator("products")
-    @classmethod
-    def _ids(cls, products: list[Product]) -> list[Product]:
-        # Repeated product names are refused by the form (add_product, set_product) but
-        # accepted when read, so a file saved before that rule still opens.
-        ids: dict[str, int] = {}
-        for i, p in enumerate(products):
-            if p.id:
-                if not re.fullmatch(PRODUCT_ID_PATTERN, p.id) or p.id in ids:
-                    raise not_allowed_at((i, "id"), p.id, "bad or repeated product id", PRODUCT_ID_ALLOWED)
-                ids[p.id] = i
-        n = 0
-        for p in products:  # files saved without ids: p1, p2 ... by position, skipping ids in use
-            if not p.id:
-                n += 1
-                while f"p{n}" in ids:
-                    n += 1
-                p.id = f"p{n}"
-                ids[p.id] = -1
-        return products
-
-    def product(self, product_id: str) -> Product:
-        """Return the product with ``product_id``.
-
-        Raises
-        ------
-        InvalidInput
-            Naming the brand's products and their ids, e.g. when another session
-            removed the product meanwhile.
-        """
-        for p in self.products:
-            if p.id == product_id:
-                return p
-        there = ", ".join(f"{p.id} ({p.name})" for p in self.products) or "(none)"
-        raise InvalidInput.one(f"product of {self.name}", product_id, "the id of one of its products: " + there)
-
-    def set_product(self, product_id: str, name: str | None = None, job: str | None = None) -> Product:
-        """Change a product's name or job, refusing blank, too long or repeated names."""
-        current = self.product(product_id)
-        new_name = current.name if name is None else name
-        new_job = current.job if job is None else job
-        checked = _product(new_name, new_job)
-        taken = [p.name for p in self.products if p is not current]
-        if checked.name.casefold() in {t.casefold() for t in taken}:
-            raise InvalidInput.one("product name", name, f"a name not already used in {self.name} (taken: "
-                                   + ", ".join(taken) + ")")
-        current.name, current.job = checked.name, checked.job
-        return current
-
-    def add_product(self, name: str, job: str) -> Product:
-        """Add a product with a new random id, refusing blank, too long or repeated names."""
-        new = _product(name, job)
-        taken = [p.name for p in self.products]
-        if new.name.casefold() in {t.casefold() for t in taken}:
-            raise InvalidInput.one("product name", name, f"a name not already used in {self.name} (taken: "
-                                   + ", ".join(taken) + ")")
-        if len(self.products) >= MAX_PRODUCTS_PER_BRAND:
-            raise InvalidInput.one(f"products of {self.name}", len(self.products),
-                                   f"at most {MAX_PRODUCTS_PER_BRAND} products per brand")
-        self.products.append(new)
-        return new
-
-    def remove_product(self, product_id: str, endorses: bool = False) -> None:
-        """Remove a product; the last one only when the brand endorses purpose brands."""
-        target = self.product(product_id)
-        if len(self.products) == 1 and not endorses:
-            raise InvalidInput.one(f"products of {self.name}", target.name,
-                                   "at least one product left under the brand (remove the brand instead)")
-        self.products.remove(target)
 
 
 class Inputs(BaseModel):
@@ -368,23 +131,6 @@ class Inputs(BaseModel):
             if b.endorsed_by and b.endorsed_by.casefold() == name.casefold():
                 b.endorsed_by = None
         self.brands.remove(target)
-
-
-def _new_id() -> str:
-    return "p-" + uuid.uuid4().hex[:10]
-
-
-def _product(name: str, job: str) -> Product:
-    """A product with a new random id, or :class:`InvalidInput` naming the blank or too long field."""
-    for field, value, limit in (("product name", name, MAX_NAME_CHARS), ("job", job, MAX_JOB_CHARS)):
-        if not (value or "").strip() or len(value.strip()) > limit:
-            raise InvalidInput.one(field, value, f"1 to {limit} characters")
-    return Product(id=_new_id(), name=name.strip(), job=job.strip())
-
-
-def new_product(name: str, job: str) -> Product:
-    """Build a product from form text; :class:`InvalidInput` when a field is blank or too long."""
-    return _product(name, job)
 
 
 TABLES: dict[str, Any] = {}
