@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 #: Environment variable naming the data folder (the CLI and the notebooks read it the same way).
 DATA_DIR_ENV = "WORKBOOK_DATA_DIR"
+#: Set (by ``workbook present``) when the notebook is shown on the client's screen.
+PRESENT_ENV = "WORKBOOK_PRESENT"
 #: Environment variable naming this server's record of the client chosen on the start page.
 CHOICE_ENV = "WORKBOOK_CHOICE_FILE"
 #: The ``client`` literal that means "the client chosen on the start page".

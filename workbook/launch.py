@@ -27,10 +27,9 @@ from typing import Callable, Sequence
 import nbformat
 
 from . import registry
-from .clients import CHOICE_ENV, DATA_DIR_ENV, START_NOTEBOOK, find_client, record_choice
+from .clients import CHOICE_ENV, DATA_DIR_ENV, PRESENT_ENV, START_NOTEBOOK, find_client, record_choice
 from .errors import UnknownClient
 from .labserver import CONFIG_FILE, clean_notebook
-from .notebook import PRESENT_ENV
 from .registry import NOTEBOOK_DIR
 from .store import atomic_write
 from .store_helpers import read_text

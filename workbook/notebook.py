@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from . import registry
-from .clients import EXAMPLE_DATA_DIR, START_NOTEBOOK, find_client, locate_data_dir, resolve_data_dir
+from .clients import EXAMPLE_DATA_DIR, PRESENT_ENV, START_NOTEBOOK, find_client, locate_data_dir, resolve_data_dir
 from .errors import InvalidInput, UnknownClient, WorkbookError
 from .formatting import money
 from .html import Html, card, bullets, esc, para
@@ -28,8 +28,6 @@ from .teaching import Lesson
 from .room import RoomState, render, render_static
 
 MODES = ("live", "report")
-#: Set (by ``workbook present``) when the notebook is shown on the client's screen.
-PRESENT_ENV = "WORKBOOK_PRESENT"
 HEADLINE_MIME = "application/vnd.workbook.headline+json"
 
 
@@ -181,7 +179,7 @@ def open_room(framework: str, client: str, data_dir: str | None = None, mode: st
             raise UnknownClient(found.problem)
         from .ui.start import PendingRoom
 
-        return PendingRoom(framework, folder, found.problem, mode)
+        return PendingRoom(framework, folder, found.problem, mode, opener=Room)
     try:
         room = Room(framework, found.slug, str(folder.path), mode)
     except WorkbookError as exc:  # e.g. a damaged file: say so plainly in a session, fail a report
@@ -190,7 +188,7 @@ def open_room(framework: str, client: str, data_dir: str | None = None, mode: st
         from .ui.start import PendingRoom
 
         first = str(exc).splitlines()[0]
-        return PendingRoom(framework, folder, f"{found.slug} could not be opened ({first}).", mode)
+        return PendingRoom(framework, folder, f"{found.slug} could not be opened ({first}).", mode, opener=Room)
     room.from_start_page = found.from_start_page
     return room
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..frameworks import clv
+from ..formatting import percent
 from ..html import card, para, table
 from ..room import Context, render
 from ..teaching import Exercise
@@ -67,23 +68,23 @@ def worked_example(ctx: Context) -> list:
             f"Fitted on all {len(res.summary):,} customers, the BG/NBD model has r = {bg['r']:.3f}, "
             f"alpha = {bg['alpha']:.3f} weeks, a = {bg['a']:.3f}, b = {bg['b']:.3f}. For {cid}, "
             f"{rec['T'] - rec['recency']:.1f} weeks without a purchase leave a probability of "
-            f"{row['p_alive']:.0%} of still being active, and {row['expected_purchases']:.2f} expected purchases in "
+            f"{percent(row['p_alive'])} of still being active, and {row['expected_purchases']:.2f} expected purchases in "
             f"the next {inp.horizon_months} months. The Gamma-Gamma model (p = {gg['p']:.2f}, q = {gg['q']:.2f}, "
             f"gamma = {gg['gamma']:.2f}) blends the customer's own average with everyone's: "
             f"${row['expected_spend']:.2f} per purchase.")),
         card("Step 3: lifetime value", para(
-            f"Each month's expected purchases are discounted at {inp.annual_discount_rate:.0%} a year, multiplied by "
-            f"the expected spend and by the {inp.margin:.0%} margin, and added up: CLV = ${row['clv']:.2f}. "
+            f"Each month's expected purchases are discounted at {percent(inp.annual_discount_rate)} a year, multiplied by "
+            f"the expected spend and by the {percent(inp.margin)} margin, and added up: CLV = ${row['clv']:.2f}. "
             f"That is an average over the futures the customer could have. The fitted models are themselves "
             f"uncertain, which moves the average only a little: ${row['clv_low']:.2f} to ${row['clv_high']:.2f}. "
             f"What {cid} will actually bring varies far more: simulating {clv.PREDICTIVE_DRAWS:,} possible futures "
             f"(still active or not, how often they buy, when they stop, what they spend) puts it between "
-            f"${likely['value_low']:.2f} and ${likely['value_high']:.2f} in {inp.confidence:.0%} of them (chance of "
-            f"no further purchase at all: {likely['p_no_purchase']:.0%}). Quote the average for planning "
+            f"${likely['value_low']:.2f} and ${likely['value_high']:.2f} in {percent(inp.confidence)} of them (chance of "
+            f"no further purchase at all: {percent(likely['p_no_purchase'])}). Quote the average for planning "
             "across many customers, and the wide range when talking about one. " + suggestion)),
         card("Step 4: the whole base", para(
             f"Adding every customer's value gives customer equity, ${res.value.equity:,.0f}. Ranked by value, "
-            f"the top 10% hold {res.value.top_10_share:.0%} of it: these are the customers a customer manager "
+            f"the top 10% hold {percent(res.value.top_10_share)} of it: these are the customers a customer manager "
             "would own first.")),
         render("clv", "tiers", ctx),
         card("Step 5: subscribers", para(

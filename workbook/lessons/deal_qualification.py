@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..frameworks import deal_qualification as dq
+from ..formatting import percent
 from ..html import card, para
 from ..room import Context, render
 from ..teaching import Exercise
@@ -19,12 +20,12 @@ def worked_example(ctx: Context) -> list:
     return [
         card("Step 1: one deal", para(
             f"{d['deal']} with {d['account']} is worth ${d['amount']:,.0f} and sits at a stage with a "
-            f"{d['probability']:.0%} probability, so it adds ${d['weighted']:,.0f} to the weighted forecast. "
+            f"{percent(d['probability'])} probability, so it adds ${d['weighted']:,.0f} to the weighted forecast. "
             f"The evidence says the buyer is {d['met'] or 'none of the three'}; the deal {verdict}.")),
         card("Step 2: two forecasts, month by month", para(
             f"Adding every deal's weighted amount gives the raw forecast, ${res.raw_total:,.0f}. Keeping only "
             f"deals whose buyer is ready, willing and able gives the qualified forecast, "
-            f"${res.qualified_total:,.0f}. The gap, ${res.gap:,.0f} or {res.gap_share:.0%}, is the part of the "
+            f"${res.qualified_total:,.0f}. The gap, ${res.gap:,.0f} or {percent(res.gap_share)}, is the part of the "
             "forecast that depends on a condition nobody has yet confirmed.")),
         render("deal_qualification", "forecast", ctx),
         card("Step 3: where to work first", para(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..formatting import points
+from ..formatting import points, percent as _pct
 from ..frameworks import nps
 from ..html import card, para, table
 from ..room import Context, render
@@ -67,11 +67,11 @@ def worked_example(ctx: Context) -> list:
             "Here are the first ten answered responses of the first quarter. Answers of 9 or 10 are promoters, "
             "7 or 8 passives, 0 to 6 detractors.") + table(shown, "{:.0f}") + para(
             f"That is {s10.n_promoters} promoters, {s10.n_passives} passives and {s10.n_detractors} detractors: "
-            f"{s10.promoters:.0%} \u2212 {s10.detractors:.0%} gives an NPS of {points(s10.nps)}. The passives count in "
+            f"{_pct(s10.promoters)} \u2212 {_pct(s10.detractors)} gives an NPS of {points(s10.nps)}. The passives count in "
             "the total but in neither share.")),
         card("Step 2: the whole survey and its margin of error", para(
-            f"Over all {o.n:,} answers (the {o.blanks} blank ones are left out) promoters are {o.promoters:.1%} and "
-            f"detractors {o.detractors:.1%}, so NPS = {o.nps:+.1f}. Its variance is "
+            f"Over all {o.n:,} answers (the {o.blanks} blank ones are left out) promoters are {_pct(o.promoters, 1)} and "
+            f"detractors {_pct(o.detractors, 1)}, so NPS = {o.nps:+.1f}. Its variance is "
             f"(P + D \u2212 (P \u2212 D)\u00b2) / n = ({o.promoters:.3f} + {o.detractors:.3f} \u2212 "
             f"{(o.promoters - o.detractors):.3f}\u00b2) / {o.n:,} = {var:.6f}; 1.96 times its square root is "
             f"{o.margin_of_error / 100:.4f}, a margin of error of \u00b1{o.margin_of_error:.1f} points.")),

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..formatting import STATUS_COLOURS, money
+from ..formatting import STATUS_COLOURS, STATUS_WORDS, money
 from ..frameworks import summary as logic
 from ..html import Html, bullets, esc, para
 from ..store import Store
@@ -39,7 +39,7 @@ def _pill(status: str) -> str:
     """A small traffic light with its words (the status table's first column)."""
     colour = STATUS_COLOURS.get(status, STATUS_COLOURS["grey"])
     return (f'<span class="wb-badge wb-pill" style="background:{esc(colour)};color:#fff;padding:1px 5px;'
-            f'border-radius:9px;font-weight:600;white-space:nowrap">{esc(logic.STATUS_WORDS[status])}</span>')
+            f'border-radius:9px;font-weight:600;white-space:nowrap">{esc(STATUS_WORDS[status])}</span>')
 
 
 _LEFT = ' style="text-align:left"'  # JupyterLab right-aligns table cells; this is text

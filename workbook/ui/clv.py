@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..charts import PALETTE, chart, new_figure, style_axes
 from ..errors import WorkbookError
-from ..formatting import money
+from ..formatting import money, percent
 from ..frameworks import clv
 from ..html import badge, bullets, card, esc, para, progress, table
 from ..methods import marker
@@ -44,9 +44,9 @@ def headline_section(ctx: Context) -> str:
         c = v.customers
         rows.append(para(
             f"{len(c):,} customers; average lifetime value {_money(ctx, c['clv'].mean())}, median "
-            f"{_money(ctx, c['clv'].median())}. The top 10% of customers hold {v.top_10_share:.0%} of equity and "
-            f"the top 20% hold {v.top_20_share:.0%}. About {c['p_alive'].mean():.0%} of customers are still "
-            f"active on average. Margin {v.margin:.0%}, discount rate {v.annual_discount_rate:.1%} a year."))
+            f"{_money(ctx, c['clv'].median())}. The top 10% of customers hold {percent(v.top_10_share)} of equity and "
+            f"the top 20% hold {percent(v.top_20_share)}. About {percent(c['p_alive'].mean())} of customers are still "
+            f"active on average. Margin {percent(v.margin)}, discount rate {percent(v.annual_discount_rate, 1)} a year."))
     if res.subscription is not None:
         s = res.subscription
         rows.append(para(f"Subscription: {s.subscribers:,} subscribers worth about {_money(ctx, s.clv_horizon)} "
@@ -83,8 +83,8 @@ def tiers_section(ctx: Context):
     ax.barh(y, t["clv"], color=TIER_COLOURS, height=0.62)
     top = float(t["clv"].max()) or 1.0
     for yi, (name, row) in zip(y, t.iterrows()):
-        ax.text(row["clv"] + top * 0.01, yi, f"{_money(ctx, row['clv'])}  ({row['share_of_equity']:.0%} of equity, "
-                f"{row['share_of_customers']:.0%} of customers)", va="center", fontsize=8, color=PALETTE["ink"])
+        ax.text(row["clv"] + top * 0.01, yi, f"{_money(ctx, row['clv'])}  ({percent(row['share_of_equity'])} of equity, "
+                f"{percent(row['share_of_customers'])} of customers)", va="center", fontsize=8, color=PALETTE["ink"])
     ax.set_yticks(y, list(t.index))
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.75)
@@ -125,7 +125,7 @@ def concentration_section(ctx: Context):
     ax.plot([0, 100], [0, 100], color=PALETTE["grid"], linestyle="--")
     for frac, share in ((0.1, v.top_10_share), (0.2, v.top_20_share)):
         ax.scatter([frac * 100], [share * 100], color=PALETTE["marketing"], zorder=3, s=24)
-        ax.annotate(f"top {frac:.0%} hold {share:.0%}", (frac * 100, share * 100), xytext=(8, -12),
+        ax.annotate(f"top {percent(frac)} hold {percent(share)}", (frac * 100, share * 100), xytext=(8, -12),
                     textcoords="offset points", fontsize=8, color=PALETTE["ink"])
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 102)
@@ -154,7 +154,7 @@ def customers_section(ctx: Context) -> str:
         "Customer": top.index,
         "Repeat purchases": top["frequency"].to_numpy(),
         "Weeks since last": (top["T"] - top["recency"]).round(0).to_numpy(),
-        "P(active)": top["p_alive"].map(lambda p: f"{p:.0%}").to_numpy(),
+        "P(active)": top["p_alive"].map(percent).to_numpy(),
         "CLV (expected)": top["clv"].map(lambda x: _money(ctx, x, False)).to_numpy(),
         "Model range": [f"{_money(ctx, lo, False)} to {_money(ctx, hi, False)}"
                         for lo, hi in zip(top["clv_low"], top["clv_high"])],
@@ -187,7 +187,7 @@ def next_products_section(ctx: Context) -> str:
                                               "sequences to learn from."))
     best = t.sort_values(["from_product", "share"], ascending=[True, False]).groupby("from_product").head(1)
     shown = pd.DataFrame({"After buying": best["from_product"], "Most often next": best["to_product"],
-                          "Share of those who moved on": best["share"].map(lambda s: f"{s:.0%}"),
+                          "Share of those who moved on": best["share"].map(percent),
                           "Customers": best["customers"]})
     return card("Next best product", para(
         "Like American Express choosing each cardholder's next offer, the workbook looks at what customers "
@@ -203,9 +203,9 @@ def subscription_section(ctx: Context) -> str:
         return ""
     return card("Subscribers", para(
         f"A subscriber earns {_money(ctx, sub.monthly_margin, cents=True)} of margin a month and "
-        f"{sub.monthly_retention:.0%} renew "
+        f"{percent(sub.monthly_retention)} renew "
         f"each month, so the average subscriber stays about {s.expected_lifetime_months:.0f} months. Discounting at "
-        f"{s.monthly_discount_rate:.2%} a month, a subscriber is worth m \u00d7 r / (1 + d \u2212 r) = "
+        f"{percent(s.monthly_discount_rate, 2)} a month, a subscriber is worth m \u00d7 r / (1 + d \u2212 r) = "
         f"{_money(ctx, s.clv_unlimited)} with no time limit and {_money(ctx, s.clv_horizon)} within "
         f"{ctx.inputs.horizon_months} months; the {s.subscribers:,} subscribers together about "
         f"{_money(ctx, s.equity_horizon)}."))
@@ -229,7 +229,7 @@ def model_section(ctx: Context) -> str:
     return card("The models behind the numbers", para(
         f"Purchases follow the BG/NBD model (Fader, Hardie and Lee, 2005), fitted on {res.bg.n_customers_:,} "
         f"customers up to {res.observation_end}: while active, a typical customer buys about {rate * 52:.1f} "
-        f"times a year, and after each purchase about {drop:.0%} stop buying. Spend per purchase follows the "
+        f"times a year, and after each purchase about {percent(drop)} stop buying. Spend per purchase follows the "
         f"Gamma-Gamma model (Fader and Hardie), averaging {_money(ctx, mean_spend)}. Time is counted in weeks.")
         + table(rows, "{:.3f}"))
 
@@ -375,7 +375,7 @@ class View(RoomView):
         if best.empty:
             self._suggestion.value = f"<i>Nothing to suggest for {esc(who)}: no pattern leads beyond what they own.</i>"
             return
-        shown = best.assign(score=best["score"].map(lambda s: f"{s:.0%}")).rename(
+        shown = best.assign(score=best["score"].map(percent)).rename(
             columns={"product": "Product", "score": "Score", "because": "Because they bought"})
         self._suggestion.value = table(shown)
 
@@ -395,7 +395,7 @@ class View(RoomView):
         v = res.value
         self._value_line.value = (
             f"Customer equity <b class='wb-equity-live'>{esc(_money(self.state.context, v.equity))}</b>; average CLV "
-            f"{esc(_money(self.state.context, v.customers['clv'].mean()))}; top 10% hold {v.top_10_share:.0%}"
+            f"{esc(_money(self.state.context, v.customers['clv'].mean()))}; top 10% hold {percent(v.top_10_share)}"
             if v is not None else "<i>No customer values yet.</i>")
         a = res.audit
         self._audit_line.value = (f"Stage: <b class='wb-stage'>{esc(a.stage)}</b> ({a.percent:.0f}%)"

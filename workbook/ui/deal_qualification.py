@@ -10,7 +10,7 @@ import pandas as pd
 from ..charts import PALETTE, chart, new_figure, style_axes
 from ..errors import InvalidInput, WorkbookError
 from ..frameworks import deal_qualification as dq
-from ..formatting import money as _money
+from ..formatting import money as _money, percent
 from ..html import badge, bullets, card, esc, para, table
 from ..methods import marker
 from .base import Context, RoomView
@@ -31,7 +31,7 @@ def headline_section(ctx: Context) -> str:
     status = "green" if share < dq.GAP_GREEN_BELOW else "amber" if share < dq.GAP_AMBER_BELOW else "red"
     qualified = int(res.deals["qualified"].sum())
     body = (f'<p style="font-size:120%">Weighted forecast <b>{_money(res.raw_total)}</b>; qualified '
-            f"<b>{_money(res.qualified_total)}</b>; gap {badge(f'{share:.0%} ({_money(res.gap)})', status)}</p>"
+            f"<b>{_money(res.qualified_total)}</b>; gap {badge(f'{percent(share)} ({_money(res.gap)})', status)}</p>"
             + para(f"{qualified} of {len(res.deals)} deals have a buyer who is ready, willing and able.")
             + marker(dq.WORKBOOK_RULES, "gap"))
     return card("Summary", body)
@@ -78,7 +78,7 @@ def deals_section(ctx: Context) -> str:
     view = pd.DataFrame({
         "Deal": d["deal"], "Account": d["account"],
         "Close": [f"{m} (overdue)" if late else m for m, late in zip(d["close_month"], d["slipped"])],
-        "Amount": d["amount"].map(_money), "Prob.": d["probability"].map("{:.0%}".format),
+        "Amount": d["amount"].map(_money), "Prob.": d["probability"].map(percent),
         "Weighted": d["weighted"].map(_money),
         **{c.capitalize(): d[c].map({True: TICK, False: CROSS}) for c in dq.CRITERIA},
         "Missing": d["missing"].replace("", "\u2013"),
@@ -356,7 +356,7 @@ class View(RoomView):
         for _, deal in frame.iterrows():
             cells = [widgets.HTML(f"<b>{esc(deal['deal'])}</b> {esc(deal['account'])} \u00b7 "
                                   f"{_money(deal['amount'])} \u00b7 {esc(deal['close_month'])} \u00b7 "
-                                  f"{deal['probability']:.0%}", layout=widgets.Layout(width="55%"))]
+                                  f"{percent(deal['probability'])}", layout=widgets.Layout(width="55%"))]
             for c in dq.CRITERIA:
                 evidence = deal.get(f"{c}_evidence", "")
                 toggle = widgets.ToggleButton(value=bool(deal[c]), description=c,

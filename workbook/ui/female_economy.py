@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
 from ..frameworks import female_economy as fe
-from ..formatting import money as _money
+from ..formatting import money as _money, percent as _pct
 from ..html import badge, bullets, card, esc, para, table
 from ..errors import InvalidInput
 from ..methods import marker
@@ -106,7 +106,7 @@ def table_section(ctx: Context) -> str:
     view = pd.DataFrame({
         "#": o["rank"],
         "Segment": o["segment"],
-        "Women / income": [f"{p * 100:.0f}% / {i * 100:.0f}% ({g:+d} pts)"
+        "Women / income": [f"{_pct(p)} / {_pct(i)} ({g:+d} pts)"
                            for p, i, g in zip(o["population_share"], o["income_share"], o["income_gap_points"])],
         "Segment market": o["segment_market_usd"].map(_money),
         "Share now \u2192 target": [f"{c * 100:g}% \u2192 {t * 100:g}%"
@@ -158,11 +158,11 @@ def segments_section(ctx: Context) -> str:
     parts = []
     for s in fe.SEGMENTS:
         subs = "".join(
-            f"<li>{esc(x.name)}: {x.population_share:.0%} of women, {x.income_share:.0%} of earned income; "
+            f"<li>{esc(x.name)}: {_pct(x.population_share)} of women, {_pct(x.income_share)} of earned income; "
             f"{esc('; '.join(x.traits).lower())}</li>" for x in s.subsegments)
         needs = "; ".join(fe.NEEDS[n] for n in s.needs)
         parts.append(
-            f"<h4>{esc(s.name)}: {s.population_share:.0%} of women, {s.income_share:.0%} of earned income</h4>"
+            f"<h4>{esc(s.name)}: {_pct(s.population_share)} of women, {_pct(s.income_share)} of earned income</h4>"
             + bullets(s.traits) + (f"<ul>{subs}</ul>" if subs else "") + para(f"Needs scored by the tool: {needs}."))
     parts.append(para(fe.ROUNDING_NOTE))
     parts.append(marker(fe.WORKBOOK_RULES, "needs"))

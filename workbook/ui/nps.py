@@ -31,7 +31,7 @@ def headline_section(ctx: Context) -> str:
     level = int(round(100 * res.confidence))
     shares = "".join(
         f'<div style="width:{100 * share:.1f}%;background:{GROUP_COLOURS[g]};height:14px" '
-        f'title="{esc(g)} {100 * share:.1f}%"></div>'
+        f'title="{esc(g)} {_pct(share, 1)}"></div>'
         for g, share in (("detractors", o.detractors), ("passives", o.passives), ("promoters", o.promoters)))
     body = (
         f'<p style="font-size:120%">Net Promoter Score {badge(points(o.nps), res.band)} &nbsp; {level}% interval '
@@ -105,7 +105,7 @@ def _interval_plot(ctx: Context, t: pd.DataFrame, title: str, focus: str | None,
         ax.set_yticks(pos, labels)
         ax.invert_yaxis()
         ax.axvline(0, color=PALETTE["muted"], linewidth=0.8)
-        ax.set_xlabel(f"NPS with {100 * ctx.result.confidence:.0f}% score interval (points)", fontsize=8.5)
+        ax.set_xlabel(f"NPS with {_pct(ctx.result.confidence)} score interval (points)", fontsize=8.5)
         lo, hi = float(t["ci_low"].min()), float(t["ci_high"].max())
         ax.set_xlim(max(-100, lo - 8), min(100, hi + 22))
     ax.set_title(title, loc="left")

@@ -11,6 +11,7 @@ in place once a client is picked.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any, Callable
 
 import ipywidgets as widgets
@@ -18,6 +19,7 @@ from IPython.display import HTML
 
 from .. import registry
 from ..clients import (
+    PRESENT_ENV,
     START_NOTEBOOK,
     ClientRow,
     DataFolder,
@@ -58,10 +60,6 @@ def client_banner(client_name: str, title: str, form: widgets.Widget) -> widgets
 
 
 def _presenting() -> bool:
-    import os
-
-    from ..notebook import PRESENT_ENV
-
     return bool(os.environ.get(PRESENT_ENV))
 
 
@@ -267,10 +265,21 @@ class PendingRoom:
 
     Every call a notebook makes on a room returns a placeholder; once a client
     is picked the real room opens and fills them, so nothing needs re-running.
+
+    Parameters
+    ----------
+    framework, folder, problem, mode
+        The framework's name, the data folder, the plain line to show and the room's mode.
+    opener : callable
+        ``opener(framework, client, data_dir, mode)`` returns the opened room
+        (:class:`workbook.notebook.Room`); passed in by the caller so this page
+        never imports the notebook layer above it.
     """
 
-    def __init__(self, framework: str, folder: DataFolder, problem: str, mode: str = "live") -> None:
+    def __init__(self, framework: str, folder: DataFolder, problem: str, mode: str = "live", *,
+                 opener: Callable[[str, str, str, str], Any]) -> None:
         self.framework = registry.get(framework)
+        self.opener = opener
         self.folder = folder
         self.problem = problem
         self.mode = mode
@@ -316,10 +325,8 @@ class PendingRoom:
 
     def open(self, row: ClientRow) -> None:
         """Open the room for ``row`` in place and remember it as the session's client."""
-        from ..notebook import Room
-
         record_choice(row.slug, self.folder.path)
-        room = Room(self.framework.name, row.slug, str(self.folder.path), self.mode)
+        room = self.opener(self.framework.name, row.slug, str(self.folder.path), self.mode)
         room.from_start_page = True
         self.room = room
         self._header.children = (_rendered(str(room.header())),)
