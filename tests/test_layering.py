@@ -247,3 +247,14 @@ def test_engine_and_batch_use_only_public_names_of_other_modules(package):
         if name.startswith(f"workbook.{package}"):
             problems += private_crossings(name, path, is_package)
     assert problems == []
+
+
+#: Modules read in one sitting: no Python file in the package is longer than this (long text lives in a
+#: room's ``*_content`` module, beside its logic).
+MAX_MODULE_LINES = 450
+
+
+def test_every_module_reads_in_one_sitting():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text("utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"modules over {MAX_MODULE_LINES} lines: {long}"
