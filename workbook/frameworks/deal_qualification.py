@@ -35,6 +35,7 @@ from pydantic_core import PydanticCustomError
 
 from workbook.checks import evaluation_tables
 from workbook.errors import InvalidInput, validated
+from ..formatting import percent
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 from .deal_qualification_content import (  # noqa: F401 - the room's content, importable from here too
     _FALSE, _TRUE, AMOUNT_ALLOWED, COLUMN_ALIASES, CRITERIA, CRITERION_CHECK, CRITERION_MEANING, FROM_SOURCE,
@@ -186,7 +187,7 @@ def read_with_statement_one(statement1_mean: float | None, gap_share: float | No
         return StatementOneReading(statement1_mean, gap_share, "not available",
                                    "Cannot compare yet: " + " and ".join(lacking) + " missing.")
     gap_large = gap_share >= GAP_GREEN_BELOW
-    gap_text = f"{gap_share:.0%} of the weighted forecast rests on deals whose buyer is not ready, willing and able"
+    gap_text = f"{percent(gap_share)} of the weighted forecast rests on deals whose buyer is not ready, willing and able"
     if statement1_mean >= STATEMENT1_AGREE_FROM:
         if gap_large:
             return StatementOneReading(statement1_mean, gap_share, "warning",
@@ -194,7 +195,7 @@ def read_with_statement_one(statement1_mean: float | None, gap_share: float | No
                 f"{gap_text}. Expect the next forecast to be missed unless those deals are qualified.")
         return StatementOneReading(statement1_mean, gap_share, "consistent",
             f"The team trusts the forecast ({statement1_mean:.1f} of 5) and the pipeline bears it out: "
-            f"only {gap_share:.0%} of it lacks a qualified buyer.")
+            f"only {percent(gap_share)} of it lacks a qualified buyer.")
     if statement1_mean <= STATEMENT1_DISAGREE_TO:
         if gap_large:
             return StatementOneReading(statement1_mean, gap_share, "consistent",
@@ -202,7 +203,7 @@ def read_with_statement_one(statement1_mean: float | None, gap_share: float | No
                 f"qualifying deals before they enter the forecast should close much of the gap.")
         return StatementOneReading(statement1_mean, gap_share, "unexplained",
             f"The team says sales often miss the forecast ({statement1_mean:.1f} of 5), but only "
-            f"{gap_share:.0%} of it lacks a qualified buyer: look at stage probabilities and close dates instead.")
+            f"{percent(gap_share)} of it lacks a qualified buyer: look at stage probabilities and close dates instead.")
     return StatementOneReading(statement1_mean, gap_share, "mixed",
         f"Views on forecast accuracy are divided ({statement1_mean:.1f} of 5); {gap_text}.")
 
@@ -329,7 +330,7 @@ def _recommendations(deals: pd.DataFrame, priorities: pd.DataFrame, missing_coun
         worst = [c for c in CRITERIA if missing_counts[c] == most]
         deals_word = "deal" if most == 1 else "deals"
         gap = float(deals.loc[~deals["qualified"], "weighted"].sum())
-        lead = (f"{gap_share:.0%} of the weighted forecast (${gap:,.0f}) rests on buyers who are not yet "
+        lead = (f"{percent(gap_share)} of the weighted forecast (${gap:,.0f}) rests on buyers who are not yet "
                 "ready, willing and able.")
         if len(worst) == len(CRITERIA):
             recs.append(f"{lead} Each of the three conditions is missing in {most} {deals_word}, so no single "
@@ -374,7 +375,7 @@ def headline(result: Result) -> dict[str, Any]:
                   else "amber" if result.gap_share < GAP_AMBER_BELOW else "red")
         summary = (
             f"Of a ${result.raw_total:,.0f} weighted forecast, ${result.qualified_total:,.0f} rests on "
-            f"buyers who are ready, willing and able; {result.gap_share:.0%} (${result.gap:,.0f}) does not."
+            f"buyers who are ready, willing and able; {percent(result.gap_share)} (${result.gap:,.0f}) does not."
         )
     return {
         "status": status,

@@ -13,6 +13,7 @@ module holds:
 from __future__ import annotations
 
 from workbook.methods import WorkbookRule
+from ..formatting import percent
 
 # The three conditions a purchaser must meet (seed 002_*); the explanations
 # are our working definitions.
@@ -73,8 +74,8 @@ WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
                  "authority", "The post names the three conditions without defining them; each needs a test a "
                  "salesperson can answer with evidence."),
     WorkbookRule("gap", "Status from the forecast gap",
-                 f"green below {GAP_GREEN_BELOW:.0%} of the weighted forecast resting on unqualified buyers, amber "
-                 f"below {GAP_AMBER_BELOW:.0%}, red from there",
+                 f"green below {percent(GAP_GREEN_BELOW)} of the weighted forecast resting on unqualified buyers, amber "
+                 f"below {percent(GAP_AMBER_BELOW)}, red from there",
                  "Under a seventh of the forecast is within the usual slack of a monthly forecast; over a third "
                  "means the forecast cannot be planned on."),
     WorkbookRule("statement_one", "Reading statement 1", f"a mean answer of {STATEMENT1_AGREE_FROM} or more leans to "

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from workbook.errors import not_allowed_at, validated
+from ..formatting import percent
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 from .female_economy_content import (  # noqa: F401 - the room's content, importable from here too
     CURVES_EXAMPLE, CURVES_OFFER_NEEDS, FINANCIAL_SERVICES, FROM_SOURCE, GROWTH_FORECAST_NOTE, GROWTH_FORECAST_USD,
@@ -314,7 +315,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     notes = [GROWTH_FORECAST_NOTE, ROUNDING_NOTE]
     if unallocated > 0:
         notes.append(
-            f"Split by population share, {unallocated:.0%} of the market "
+            f"Split by population share, {percent(unallocated)} of the market "
             f"(${inputs.market_size_usd * unallocated:,.0f}) is not assigned to any segment."
         )
     shrinking = opportunity.loc[opportunity["at_stake_usd"] < 0, "segment"].tolist()
@@ -408,8 +409,8 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     for pos in current.positions:
         before = old.get(pos.segment, SegmentPosition(segment=pos.segment))
         if (before.current_share, before.target_share) != (pos.current_share, pos.target_share):
-            notes.append(f"{segment(pos.segment).name}: share {before.current_share:.1%}/{before.target_share:.1%} "
-                         f"\u2192 {pos.current_share:.1%}/{pos.target_share:.1%} (current/target).")
+            notes.append(f"{segment(pos.segment).name}: share {percent(before.current_share, 1)}/{percent(before.target_share, 1)} "
+                         f"\u2192 {percent(pos.current_share, 1)}/{percent(pos.target_share, 1)} (current/target).")
     names_before, names_after = {o.name for o in previous.offers}, {o.name for o in current.offers}
     for name in sorted(names_after - names_before):
         notes.append(f"New offer: {name}.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbook.methods import WorkbookRule
+from ..formatting import percent
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
     WorkbookRule("same_job", "Two products share a job", "when their job is worded the same (ignoring case, "
                  "spaces and a final full stop)", "The consultant words each job from the customer's side; "
                  "matching the wording keeps the count checkable."),
-    WorkbookRule("status", "Status colour", f"red when at least {RED_STRETCHED_PRODUCT_SHARE:.0%} of all products "
+    WorkbookRule("status", "Status colour", f"red when at least {percent(RED_STRETCHED_PRODUCT_SHARE)} of all products "
                  "sit under stretched brands, amber when any brand is stretched, green when none is",
                  "Half the portfolio under brands that mean several things is where the confusion for customers "
                  "is widespread enough to act first."),

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...checks import evaluation_tables
 from ...errors import InvalidInput, validated
-from ...formatting import money
+from ...formatting import money, percent
 from ...spec import BrowserEdit, FrameworkSpec, PlanAction
 from .centricity import AUDIT, AUDIT_ALLOWED, AUDIT_IDS, AUDIT_MAX, AUDIT_MIN, AUDIT_SCALE, STAGES, AuditResult, audit
 from .equity import BaseValue, _base_value, _with_outcome
@@ -105,8 +105,8 @@ def _recommend(value: BaseValue | None, aud: AuditResult, transitions: pd.DataFr
     recs = []
     if value is not None:
         t = value.tiers
-        recs.append(f"The top 10% of customers hold {value.top_10_share:.0%} of customer equity and the top 20% "
-                    f"hold {value.top_20_share:.0%}: give them named owners and protect them first.")
+        recs.append(f"The top 10% of customers hold {percent(value.top_10_share)} of customer equity and the top 20% "
+                    f"hold {percent(value.top_20_share)}: give them named owners and protect them first.")
         at_risk = value.customers[(value.customers["tier"] == "Top 10%") & (value.customers["p_alive"] < 0.5)]
         if len(at_risk):
             recs.append(f"{len(at_risk)} top-tier customers are more likely gone than active (probability alive "
@@ -117,12 +117,12 @@ def _recommend(value: BaseValue | None, aud: AuditResult, transitions: pd.DataFr
     if not transitions.empty:
         top = transitions.sort_values("customers", ascending=False).iloc[0]
         recs.append(f"The most common next step is from {top['from_product']} to {top['to_product']} "
-                    f"({top['share']:.0%} of those who moved on): offer {top['to_product']} to buyers of "
+                    f"({percent(top['share'])} of those who moved on): offer {top['to_product']} to buyers of "
                     f"{top['from_product']} who have not taken it yet.")
     if sub is not None:
         recs.append(f"A subscriber is worth about {money(sub.clv_unlimited, currency)} with no time limit and stays "
                     f"{sub.expected_lifetime_months:.0f} months on average; one more point of monthly retention "
-                    f"(to {sub.monthly_retention + 0.01:.0%}) would make each subscriber worth about "
+                    f"(to {percent(sub.monthly_retention + 0.01)}) would make each subscriber worth about "
                     f"{money(sub.clv_unlimited_plus_point, currency)}: work on churn before acquisition.")
     recs.extend(aud.advice[:3])
     return recs
@@ -271,7 +271,7 @@ def headline(result: Result) -> dict:
     if result.value is not None:
         v = result.value
         parts.append(f"Customer equity is about {money(v.equity, cur)} over {v.horizon_months} months "
-                     f"({len(v.customers):,} customers); the top 10% hold {v.top_10_share:.0%} of it")
+                     f"({len(v.customers):,} customers); the top 10% hold {percent(v.top_10_share)} of it")
         metrics.update({"customer_equity": _r(v.equity, 0), "equity_low": _r(v.equity_low, 0),
                         "equity_high": _r(v.equity_high, 0), "equity_outcome_low": _r(v.outcome_low, 0),
                         "equity_outcome_high": _r(v.outcome_high, 0), "customers": len(v.customers),
@@ -294,9 +294,9 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     """Plain sentences on what moved between two saved versions of the inputs."""
     out = []
     if previous.margin != current.margin:
-        out.append(f"Margin: {previous.margin:.0%} -> {current.margin:.0%}.")
+        out.append(f"Margin: {percent(previous.margin)} -> {percent(current.margin)}.")
     if previous.annual_discount_rate != current.annual_discount_rate:
-        out.append(f"Discount rate: {previous.annual_discount_rate:.1%} -> {current.annual_discount_rate:.1%} a year.")
+        out.append(f"Discount rate: {percent(previous.annual_discount_rate, 1)} -> {percent(current.annual_discount_rate, 1)} a year.")
     if previous.horizon_months != current.horizon_months:
         out.append(f"Horizon: {previous.horizon_months} -> {current.horizon_months} months.")
     if previous.subscription != current.subscription:

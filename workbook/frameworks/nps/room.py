@@ -42,6 +42,7 @@ FROM_SOURCE: tuple[str, ...] = (
 )
 
 from ...methods import WorkbookRule  # noqa: E402 - kept beside the rules it serves
+from ...formatting import percent
 
 WORKBOOK_RULES: tuple[WorkbookRule, ...] = (
     WorkbookRule("bands", "Score colour", f"green from {GREEN_FROM:+.0f}, amber from {AMBER_FROM:.0f}, red below zero",
@@ -134,10 +135,10 @@ def _recommend(overall: NpsScore, seg: pd.DataFrame, seg_tests: pd.DataFrame, tr
                     "margin of error under 10 points.")
         return recs
     if overall.detractors >= 0.25:
-        recs.append(f"{overall.detractors:.0%} of respondents are detractors: call a sample of them back to find "
+        recs.append(f"{percent(overall.detractors)} of respondents are detractors: call a sample of them back to find "
                     "the few causes behind most of the complaints and fix those first.")
     if overall.passives >= 0.30:
-        recs.append(f"{overall.passives:.0%} are passives, satisfied but not enthusiastic: find what would make "
+        recs.append(f"{percent(overall.passives)} are passives, satisfied but not enthusiastic: find what would make "
                     "them recommend you; they are the cheapest promoters to win.")
     if len(seg) > 1 and seg_tests["significant"].any():
         ok = seg[~seg["too_small"]]
@@ -156,7 +157,7 @@ def _recommend(overall: NpsScore, seg: pd.DataFrame, seg_tests: pd.DataFrame, tr
         below = peers.table[~peers.table["is_client"]]
         share_above = float((below["nps"] > overall.nps).mean())
         if share_above >= 0.5:
-            recs.append(f"{share_above:.0%} of the competitors listed score higher; across these peers each NPS point "
+            recs.append(f"{percent(share_above)} of the competitors listed score higher; across these peers each NPS point "
                         f"goes with about {peers.slope:.2f} points of revenue growth.")
     recs.append("Track the score every quarter with the same question and the same sampling, so changes mean something.")
     return recs
