@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
+from .formatting import money
 from . import registry
 from .errors import ClientExists, InvalidInput, InvalidSlug, Problem, WorkbookError
 from .store import SLUG_ALLOWED, SLUG_MAX, SLUG_PATTERN, Store, atomic_write
@@ -136,8 +137,8 @@ def money_short(value: float) -> str:
     if value >= 1e6:
         return f"${value / 1e6:,.1f}M"
     if value >= 1e3:
-        return f"${value / 1e3:,.0f}k"
-    return f"${value:,.0f}"
+        return f"{money(value / 1e3, cents=False)}k"
+    return f"{money(value)}"
 
 
 def client_rows(store: Store) -> list[ClientRow]:

@@ -35,7 +35,7 @@ from pydantic_core import PydanticCustomError
 
 from workbook.checks import evaluation_tables
 from workbook.errors import InvalidInput, validated
-from ..formatting import percent
+from ..formatting import percent, money
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 from .deal_qualification_content import (  # noqa: F401 - the room's content, importable from here too
     _FALSE, _TRUE, AMOUNT_ALLOWED, COLUMN_ALIASES, CRITERIA, CRITERION_CHECK, CRITERION_MEANING, FROM_SOURCE,
@@ -330,7 +330,7 @@ def _recommendations(deals: pd.DataFrame, priorities: pd.DataFrame, missing_coun
         worst = [c for c in CRITERIA if missing_counts[c] == most]
         deals_word = "deal" if most == 1 else "deals"
         gap = float(deals.loc[~deals["qualified"], "weighted"].sum())
-        lead = (f"{percent(gap_share)} of the weighted forecast (${gap:,.0f}) rests on buyers who are not yet "
+        lead = (f"{percent(gap_share)} of the weighted forecast ({money(gap)}) rests on buyers who are not yet "
                 "ready, willing and able.")
         if len(worst) == len(CRITERIA):
             recs.append(f"{lead} Each of the three conditions is missing in {most} {deals_word}, so no single "
@@ -345,7 +345,7 @@ def _recommendations(deals: pd.DataFrame, priorities: pd.DataFrame, missing_coun
         recs.append("Every forecast deal has a buyer who is ready, willing and able.")
     for _, row in priorities.head(3).iterrows():
         recs.append(
-            f"Work on {row['deal']} ({row['account']}, ${row['weighted']:,.0f} weighted, closing "
+            f"Work on {row['deal']} ({row['account']}, {money(row['weighted'])} weighted, closing "
             f"{row['close_month']}): establish that the buyer is {row['missing'].replace(', ', ' and ')}."
         )
     slipped = deals[deals["slipped"]]
@@ -374,8 +374,8 @@ def headline(result: Result) -> dict[str, Any]:
         status = ("green" if result.gap_share < GAP_GREEN_BELOW
                   else "amber" if result.gap_share < GAP_AMBER_BELOW else "red")
         summary = (
-            f"Of a ${result.raw_total:,.0f} weighted forecast, ${result.qualified_total:,.0f} rests on "
-            f"buyers who are ready, willing and able; {percent(result.gap_share)} (${result.gap:,.0f}) does not."
+            f"Of a {money(result.raw_total)} weighted forecast, {money(result.qualified_total)} rests on "
+            f"buyers who are ready, willing and able; {percent(result.gap_share)} ({money(result.gap)}) does not."
         )
     return {
         "status": status,

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from workbook.errors import not_allowed_at, validated
-from ..formatting import percent
+from ..formatting import percent, money
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 from .female_economy_content import (  # noqa: F401 - the room's content, importable from here too
     CURVES_EXAMPLE, CURVES_OFFER_NEEDS, FINANCIAL_SERVICES, FROM_SOURCE, GROWTH_FORECAST_NOTE, GROWTH_FORECAST_USD,
@@ -316,7 +316,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     if unallocated > 0:
         notes.append(
             f"Split by population share, {percent(unallocated)} of the market "
-            f"(${inputs.market_size_usd * unallocated:,.0f}) is not assigned to any segment."
+            f"({money(inputs.market_size_usd * unallocated)}) is not assigned to any segment."
         )
     shrinking = opportunity.loc[opportunity["at_stake_usd"] < 0, "segment"].tolist()
     if shrinking:
@@ -346,12 +346,12 @@ def _recommendations(opportunity: pd.DataFrame) -> tuple[str, ...]:
         needs = "; ".join(NEEDS[n] for n in seg.needs)
         if row["coverage"] == "served":
             recs.append(
-                f"{row['segment']}: ${row['at_stake_usd']:,.0f} at stake and '{row['best_offer']}' "
+                f"{row['segment']}: {money(row['at_stake_usd'])} at stake and '{row['best_offer']}' "
                 f"already fits; put it in front of these women."
             )
         else:
             recs.append(
-                f"{row['segment']}: ${row['at_stake_usd']:,.0f} at stake but the segment is "
+                f"{row['segment']}: {money(row['at_stake_usd'])} at stake but the segment is "
                 f"{row['coverage']}: shape an offer around these needs: {needs}."
             )
     if growth.empty:
@@ -380,8 +380,8 @@ def headline(result: Result) -> dict[str, Any]:
         phrase = {"served": "already serve it", "partly served": "serve it only in part",
                   "unserved": "do not serve it"}[top["coverage"]]
         summary = (
-            f"${result.total_at_stake_usd:,.0f} is at stake across the segments, most of it in "
-            f"{top['segment']} (${top['at_stake_usd']:,.0f}), and the client's offers {phrase}."
+            f"{money(result.total_at_stake_usd)} is at stake across the segments, most of it in "
+            f"{top['segment']} ({money(top['at_stake_usd'])}), and the client's offers {phrase}."
         )
     return {
         "status": status,
@@ -402,7 +402,7 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     """Describe in plain words what moved between two saved versions."""
     notes: list[str] = []
     if previous.market_size_usd != current.market_size_usd:
-        notes.append(f"Market size ${previous.market_size_usd:,.0f} \u2192 ${current.market_size_usd:,.0f}.")
+        notes.append(f"Market size {money(previous.market_size_usd)} \u2192 {money(current.market_size_usd)}.")
     if previous.allocation_basis != current.allocation_basis:
         notes.append(f"Market now split by {current.allocation_basis} share (was {previous.allocation_basis}).")
     old = {p.segment: p for p in previous.positions}

@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from workbook.checks import latest_date
 from workbook.errors import InvalidInput, Problem, not_allowed_at, validated
+from ..formatting import money
 from ..questionnaire import Question, Questionnaire, Scale
 from ..spec import BrowserEdit, FrameworkSpec, PlanAction
 
@@ -375,7 +376,7 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
     if previous.revenue_usd != current.revenue_usd:
         before, after = stage_for_revenue(previous.revenue_usd), stage_for_revenue(current.revenue_usd)
         move = f"; stage {before} \u2192 {after}" if before != after else f"; still {after}"
-        notes.append(f"Revenue ${previous.revenue_usd:,.0f} \u2192 ${current.revenue_usd:,.0f}{move}.")
+        notes.append(f"Revenue {money(previous.revenue_usd)} \u2192 {money(current.revenue_usd)}{move}.")
     for dim in DIMENSIONS:
         old, new = sum(getattr(previous, dim)) / 3, sum(getattr(current, dim)) / 3
         if abs(old - new) >= 0.005:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..frameworks import clv
-from ..formatting import percent
+from ..formatting import percent, money
 from ..html import card, para, table
 from ..room import Context, render
 from ..teaching import Exercise
@@ -83,7 +83,7 @@ def worked_example(ctx: Context) -> list:
             f"no further purchase at all: {percent(likely['p_no_purchase'])}). Quote the average for planning "
             "across many customers, and the wide range when talking about one. " + suggestion)),
         card("Step 4: the whole base", para(
-            f"Adding every customer's value gives customer equity, ${res.value.equity:,.0f}. Ranked by value, "
+            f"Adding every customer's value gives customer equity, {money(res.value.equity)}. Ranked by value, "
             f"the top 10% hold {percent(res.value.top_10_share)} of it: these are the customers a customer manager "
             "would own first.")),
         render("clv", "tiers", ctx),

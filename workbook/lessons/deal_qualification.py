@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..frameworks import deal_qualification as dq
-from ..formatting import percent
+from ..formatting import percent, money
 from ..html import card, para
 from ..room import Context, render
 from ..teaching import Exercise
@@ -19,18 +19,18 @@ def worked_example(ctx: Context) -> list:
     top = res.priorities.iloc[0]
     return [
         card("Step 1: one deal", para(
-            f"{d['deal']} with {d['account']} is worth ${d['amount']:,.0f} and sits at a stage with a "
-            f"{percent(d['probability'])} probability, so it adds ${d['weighted']:,.0f} to the weighted forecast. "
+            f"{d['deal']} with {d['account']} is worth {money(d['amount'])} and sits at a stage with a "
+            f"{percent(d['probability'])} probability, so it adds {money(d['weighted'])} to the weighted forecast. "
             f"The evidence says the buyer is {d['met'] or 'none of the three'}; the deal {verdict}.")),
         card("Step 2: two forecasts, month by month", para(
-            f"Adding every deal's weighted amount gives the raw forecast, ${res.raw_total:,.0f}. Keeping only "
+            f"Adding every deal's weighted amount gives the raw forecast, {money(res.raw_total)}. Keeping only "
             f"deals whose buyer is ready, willing and able gives the qualified forecast, "
-            f"${res.qualified_total:,.0f}. The gap, ${res.gap:,.0f} or {percent(res.gap_share)}, is the part of the "
+            f"{money(res.qualified_total)}. The gap, {money(res.gap)} or {percent(res.gap_share)}, is the part of the "
             "forecast that depends on a condition nobody has yet confirmed.")),
         render("deal_qualification", "forecast", ctx),
         card("Step 3: where to work first", para(
-            f"{top['deal']} comes first: ${top['weighted']:,.0f} weighted, divided by {top['missing'].count(',') + 1} "
-            f"missing condition(s), gives a priority score of ${top['priority_score']:,.0f}.")),
+            f"{top['deal']} comes first: {money(top['weighted'])} weighted, divided by {top['missing'].count(',') + 1} "
+            f"missing condition(s), gives a priority score of {money(top['priority_score'])}.")),
         render("deal_qualification", "priorities", ctx),
         render("deal_qualification", "statement_one", ctx),
     ]

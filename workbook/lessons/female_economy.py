@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..frameworks import female_economy as fe
-from ..formatting import percent
+from ..formatting import percent, money
 from ..html import card, para, table
 from ..room import Context, render
 from ..teaching import Exercise
@@ -31,11 +31,11 @@ def worked_example(ctx: Context) -> list:
         render("female_economy", "shares", ctx),
         card("Step 2: size one segment by hand", para(
             f"Meridian puts women's spending on personal banking and wealth services in its counties at "
-            f"${res.market_size_usd:,.0f} a year and splits it by share of earned income. Women managing on "
-            f"their own earn {percent(share)} of it: ${row['segment_market_usd']:,.0f}. Meridian holds "
+            f"{money(res.market_size_usd)} a year and splits it by share of earned income. Women managing on "
+            f"their own earn {percent(share)} of it: {money(row['segment_market_usd'])}. Meridian holds "
             f"{percent(row['current_share'])} of that and aims for {percent(row['target_share'])}, so "
-            f"${row['segment_market_usd']:,.0f} \u00d7 ({percent(row['target_share'])} \u2212 "
-            f"{percent(row['current_share'])}) = ${row['at_stake_usd']:,.0f} a year is at stake.")),
+            f"{money(row['segment_market_usd'])} \u00d7 ({percent(row['target_share'])} \u2212 "
+            f"{percent(row['current_share'])}) = {money(row['at_stake_usd'])} a year is at stake.")),
         render("female_economy", "opportunity", ctx),
         card("Step 3: do the offers meet the needs?", para(
             "Each offer is scored 0 to 3 on the needs we read from each segment's traits. An offer's fit to a "

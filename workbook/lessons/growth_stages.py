@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..formatting import money
 from ..frameworks import growth_stages as gs
 from ..html import bullets, card, para, table
 from ..room import Context, render
@@ -24,7 +25,7 @@ def worked_example(ctx: Context) -> list:
     answers["mean"] = [res.scores[d] for d in gs.DIMENSIONS]
     return [
         card("Step 1: find the stage", para(
-            f"Aurora's latest revenue is ${res.revenue_usd:,.0f}. The article's ranges are under $1M Suspicion, "
+            f"Aurora's latest revenue is {money(res.revenue_usd)}. The article's ranges are under $1M Suspicion, "
             "$1M to $5M Discovery, $5M to $10M Map-Making, $10M to $50M Navigation and over $50M Acceleration. "
             "A value exactly on a boundary opens the higher stage, except $50M, which the article keeps in "
             f"Navigation because Acceleration starts above it. So Aurora is in {res.stage.name}.")),

@@ -59,7 +59,7 @@ def forecast_section(ctx: Context):
     top = float(m["raw"].max()) / 1e3 or 1.0
     for xi, (_, row) in zip(x, m.iterrows()):
         if row["gap"] > 0:
-            ax.text(xi, row["raw"] / 1e3 + top * 0.03, f"\u2212${row['gap'] / 1e3:,.0f}k", ha="center", fontsize=7.5,
+            ax.text(xi, row["raw"] / 1e3 + top * 0.03, f"\u2212{_money(row['gap'] / 1e3, cents=False)}k", ha="center", fontsize=7.5,
                     color=PALETTE["bad"])
     ax.set_xticks(x, m["month"].tolist(), fontsize=8)
     ax.set_ylim(0, top * 1.15)

@@ -62,7 +62,7 @@ def opportunity_section(ctx: Context):
     for yi, (_, row) in zip(y, opp.iterrows()):
         end = (row["current_usd"] + max(row["at_stake_usd"], 0)) / 1e3
         if row["at_stake_usd"] > 0:
-            ax.text(end, yi, f"  +${row['at_stake_usd'] / 1e3:,.0f}k", va="center", fontsize=8, color=PALETTE["ink"])
+            ax.text(end, yi, f"  +{_money(row['at_stake_usd'] / 1e3, cents=False)}k", va="center", fontsize=8, color=PALETTE["ink"])
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel("Revenue a year, $ thousands (grey: current; coloured: gap to target)", fontsize=8.5)

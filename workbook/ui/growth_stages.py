@@ -7,7 +7,7 @@ import numpy as np
 from ..charts import BAND_FILLS, PALETTE, chart, new_figure, style_axes
 from ..errors import InvalidInput, Problem
 from ..frameworks import growth_stages as gs
-from ..formatting import amount as _money_text
+from ..formatting import amount as _money_text, money
 from ..html import badge, bullets, card, esc, para, table
 from ..methods import marker
 from .base import Context, RoomView
@@ -25,7 +25,7 @@ def headline_section(ctx: Context) -> str:
     nxt = f" Next stage: <b>{esc(res.next_stage.name)}</b> ({esc(res.next_stage.range_label)})." if res.next_stage else ""
     body = (
         f'<p style="font-size:120%">Stage: {badge(res.stage.name, "#264653")} &nbsp; revenue '
-        f"<b>${res.revenue_usd:,.0f}</b> ({esc(res.stage.range_label)}).{nxt}</p>"
+        f"<b>{money(res.revenue_usd)}</b> ({esc(res.stage.range_label)}).{nxt}</p>"
         f"<p>Alignment: {badge(res.band, BAND_STATUS[res.band])} &nbsp; the weakest link is "
         f"<b>{esc(res.weakest)}</b> at <b>{res.alignment:.1f}</b> of 5.</p>"
     ) + marker(gs.WORKBOOK_RULES, "bands", "status")
