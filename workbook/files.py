@@ -108,6 +108,40 @@ def read_csv(source: Path | io.BytesIO) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
 
 
+def read_export(source: str | os.PathLike, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Read a ``.csv``/``.xlsx`` export as text columns, renaming ``columns`` (file name -> expected name).
+
+    The one reader behind :meth:`workbook.store.Store.import_table` and the
+    import preview of the live forms.
+
+    Raises
+    ------
+    InvalidInput
+        When the file is missing, of another type, unreadable, has ragged rows,
+        or lacks a mapped column.
+    """
+    src = Path(source)
+    suffix = src.suffix.lower()
+    if not src.is_file():
+        raise InvalidInput.one("source", str(src), "an existing .csv or .xlsx file")
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InvalidInput.one("source", str(src), "a file ending in .csv, .xlsx or .xlsm")
+    try:
+        frame = read_csv(src) if suffix == ".csv" else pd.read_excel(src, dtype=str, engine="openpyxl")
+    except InvalidInput:  # rows with the wrong number of values, named by row
+        raise
+    except Exception as exc:  # damaged or mislabelled files: pandas, openpyxl and zipfile all raise their own
+        raise InvalidInput.one("source", str(src), f"a readable {suffix} file (could not read it: "
+                               f"{type(exc).__name__}: {first_line(exc)})") from None
+    if columns:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise InvalidInput([Problem("column mapping", c, f"a column of the file: {', '.join(map(str, frame.columns))}")
+                                for c in missing])
+        frame = frame.rename(columns=columns)
+    return frame
+
+
 def _check_ragged(data: bytes) -> None:
     text = data.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))

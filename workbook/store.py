@@ -39,12 +39,11 @@ from .errors import (
     ConflictError,
     InvalidInput,
     InvalidSlug,
-    Problem,
     UnknownClient,
     from_pydantic,
     validated,
 )
-from .files import ClientLock, atomic_write, first_line as _first_line, now_iso, read_bytes as _read_bytes, read_csv, stamp, sweep_orphans
+from .files import ClientLock, atomic_write, first_line as _first_line, now_iso, read_bytes as _read_bytes, read_csv, read_export, stamp, sweep_orphans
 from .history import META_KEY, PROFILE, HistoryMixin, Snapshot, check_name as _check_name
 
 __all__ = ["PROFILE", "Profile", "Snapshot", "Store", "atomic_write", "check_slug", "new_session_id", "read_report_json"]
@@ -294,28 +293,7 @@ class Store(HistoryMixin):
         validator : callable, optional
             The framework's table validator; nothing is saved when it fails.
         """
-        src = Path(source)
-        suffix = src.suffix.lower()
-        if not src.is_file():
-            raise InvalidInput.one("source", str(src), "an existing .csv or .xlsx file")
-        if suffix not in (".csv", ".xlsx", ".xlsm"):
-            raise InvalidInput.one("source", str(src), "a file ending in .csv, .xlsx or .xlsm")
-        try:
-            if suffix == ".csv":
-                frame = read_csv(src)
-            else:
-                frame = pd.read_excel(src, dtype=str, engine="openpyxl")
-        except InvalidInput:
-            raise
-        except Exception as exc:  # damaged or mislabelled files: pandas, openpyxl and zipfile all raise their own
-            raise InvalidInput.one("source", str(src), f"a readable {suffix} file (could not read it: "
-                                   f"{type(exc).__name__}: {_first_line(exc)})") from None
-        if columns:
-            missing = [c for c in columns if c not in frame.columns]
-            if missing:
-                raise InvalidInput([Problem("column mapping", c, f"a column of the file: {', '.join(map(str, frame.columns))}")
-                                    for c in missing])
-            frame = frame.rename(columns=columns)
+        frame = read_export(source, columns)
         return self.save_table(slug, framework, table, frame, validator, check_version=False)
 
     def saved_meta(self, slug: str, framework: str) -> dict:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from .errors import InvalidInput, Problem, from_pydantic
-from .files import atomic_write, now_iso, read_bytes as _read_bytes, read_csv, stamp
+from .errors import from_pydantic
+from .files import atomic_write, now_iso, read_bytes as _read_bytes, read_csv, read_export, stamp
 from .history import check_name as _check_name
 from .store import Store, _digest, _safe
 
@@ -142,33 +142,16 @@ def client_version(store: Store, slug: str, framework: str, related: tuple[str, 
 
 
 def read_import(source: str | os.PathLike, columns: dict[str, str] | None = None) -> pd.DataFrame:
-    """Read a ``.csv``/``.xlsx`` export as text columns, without saving it (for a preview of bad rows).
+    """Read a ``.csv``/``.xlsx`` export without saving it (for a preview of bad rows).
+
+    The same reader as :meth:`Store.import_table` (:func:`workbook.files.read_export`).
 
     Raises
     ------
     InvalidInput
         When the file is missing, of another type, unreadable, or lacks a mapped column.
     """
-    src = Path(source)
-    suffix = src.suffix.lower()
-    if not src.is_file():
-        raise InvalidInput.one("source", str(src), "an existing .csv or .xlsx file")
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
-        raise InvalidInput.one("source", str(src), "a file ending in .csv, .xlsx or .xlsm")
-    try:
-        frame = read_csv(src) if suffix == ".csv" else pd.read_excel(src, dtype=str, engine="openpyxl")
-    except InvalidInput:  # rows with the wrong number of values, named by row
-        raise
-    except Exception as exc:  # pandas, openpyxl and zipfile each raise their own
-        raise InvalidInput.one("source", str(src), f"a readable {suffix} file (could not read it: "
-                               f"{type(exc).__name__})") from None
-    if columns:
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise InvalidInput([Problem("column mapping", c, f"a column of the file: {', '.join(map(str, frame.columns))}")
-                                for c in missing])
-        frame = frame.rename(columns=columns)
-    return frame
+    return read_export(source, columns)
 
 
 def note_import(store: Store, slug: str, framework: str, note: dict) -> None:
