@@ -229,6 +229,30 @@ def test_view_edits_the_portfolio(copy_data):
     assert store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Riptide").endorsed_by is None
 
 
+def test_moving_a_product_to_another_job_updates_the_form_in_place(copy_data):
+    """The boxes stay (the consultant keeps the cursor), the place and the job lists follow."""
+    store, view = live_view(pb.NAME, "northwind-tools", copy_data)
+    rows = view._brands.children
+    light = view.state.inputs.brand("Northwind").products[4]
+    name_box, job_box = view._shown["Northwind"]["products"][light.id]
+    job_box.value = "leave a site clean at the end of the day"  # typed into the box, as in the browser
+    saved = store.load("northwind-tools", pb.NAME, pb.Inputs).brand("Northwind").product(light.id)
+    assert saved.job == "leave a site clean at the end of the day" and "Saved" in view._status.value
+    assert view._brands.children == rows and view._shown["Northwind"]["products"][light.id] == (name_box, job_box)
+    assert "see clearly in an unlit building" not in view._shown["Truline"]["new_job"].options
+    assert len(view._new_job.options) == 5
+    # A second job for Riptide moves it along the path, on screen too.
+    assert "Many products, one job" in view._shown["Riptide"]["place"].value
+    hammer = view.state.inputs.brand("Riptide").products[1]
+    view._shown["Riptide"]["products"][hammer.id][1].value = "set out level lines fast"
+    assert "Many jobs, one brand" in view._shown["Riptide"]["place"].value
+    assert view._brands.children == rows
+    # A new brand still gets its own rows.
+    view._new_brand.value, view._new_product.value, view._new_job.value = "Trimcut", "Track saw", "cut tracks"
+    view._add_brand()
+    assert len(view._brands.children) == 4 and "Trimcut" in view._shown
+
+
 def test_lesson_answers_come_from_the_example_client():
     lesson = checked_lesson(pb.NAME)
     assert lesson.client == "northwind-tools" and len(lesson.module.EXERCISES) >= 3

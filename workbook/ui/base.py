@@ -103,6 +103,8 @@ class RoomView(ImportMixin):
 
     framework: str = ""
     sections: dict[str, Callable[[Context], Figure | str | None]] = {}
+    #: Sections kept on the session screen when not headline, first chart and advice (see ``session.main_sections``).
+    screen_sections: tuple[str, ...] = ()
     #: Shown where a chart would be while there is nothing to draw.
     empty_chart: str = "Nothing to draw yet: enter the answers or import the data in the form."
     #: The table the Import tab fills (rooms with an Import tab only; see :mod:`workbook.ui.imports`).

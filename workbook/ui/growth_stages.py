@@ -240,6 +240,7 @@ class View(RoomView):
         self._revenue = widgets.FloatText(value=doc.revenue_usd, description="Revenue ($)",
                                           style={"description_width": "110px"},
                                           layout=widgets.Layout(width="300px"))
+        self._revenue.add_class("wb-revenue")
         self._revenue.observe(lambda ch: self._set_revenue(ch["new"]), names="value")
         self._stage_label = widgets.HTML()
         use_profile = widgets.Button(description="Use profile revenue", icon="download",

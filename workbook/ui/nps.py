@@ -305,6 +305,9 @@ class View(RoomView):
     empty_chart = "No chart yet: import the survey answers in the Import tab (competitors go in their own tab)."
     import_table = "responses"
     import_noun = "responses"
+    #: Picking a segment is what a session changes: the segment chart marks it and the closer look
+    #: describes it, beside the headline (the answer counts chart is under "More results").
+    screen_sections = ("headline", "segments", "focus", "advice")
 
     def _build_inputs(self) -> widgets.Widget:
         self._syncing = False

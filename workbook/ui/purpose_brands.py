@@ -184,6 +184,7 @@ class View(RoomView):
                                      layout=widgets.Layout(width="50%"))
         self._company.observe(lambda c: self._set_company(c["new"]), names="value")
         self._brands = widgets.VBox()
+        self._shown = {}  # brand name -> the widgets showing it (see _update_in_place)
         lay = widgets.Layout
         self._new_brand = widgets.Text(placeholder="New brand", layout=lay(width="180px"))
         self._new_product = widgets.Text(placeholder="its first product", layout=lay(width="180px"))
@@ -203,8 +204,40 @@ class View(RoomView):
         return list(self.state.result.jobs["job"])
 
     def _rebuild(self) -> None:
-        self._brands.children = [self._brand_box(b) for b in self.state.inputs.brands]
+        if not self._update_in_place():
+            self._shown: dict[str, dict] = {}
+            self._brands.children = [self._brand_box(b) for b in self.state.inputs.brands]
         self._new_job.options = self._jobs()
+
+    def _update_in_place(self) -> bool:
+        """Refresh the places and job lists when the form already shows every saved value.
+
+        True when it did: after an edit that only moved a product to another job (or renamed
+        one), rebuilding hundreds of widgets would cost far more than the edit itself.
+        False (build the rows again) when a brand, product or endorsement came or went, or
+        any box shows something other than what is saved.
+        """
+        shown = getattr(self, "_shown", None)
+        brands = self.state.inputs.brands
+        if not shown or list(shown) != [b.name for b in brands]:
+            return False
+        for brand in brands:
+            rows = shown[brand.name]
+            others = [b.name for b in brands if b.name != brand.name and not b.endorsed_by]
+            if (rows["endorser"].value != (brand.endorsed_by or NO_ENDORSER)
+                    or list(rows["endorser"].options) != [NO_ENDORSER, *others]
+                    or list(rows["products"]) != [p.id for p in brand.products]
+                    or any((name.value, job.value) != (p.name, p.job)
+                           for p, (name, job) in zip(brand.products, rows["products"].values()))):
+                return False
+        places = self.state.result.brands.set_index("brand")["label"]
+        jobs = self._jobs()
+        for brand in brands:
+            rows = shown[brand.name]
+            rows["place"].value = f"&nbsp;<i>{esc(places[brand.name])}</i>"
+            for combo in [rows["new_job"], *(job for _, job in rows["products"].values())]:
+                combo.options = jobs
+        return True
 
     def _brand_box(self, brand: pb.Brand) -> widgets.Widget:
         lay = widgets.Layout
@@ -219,11 +252,15 @@ class View(RoomView):
         remove = widgets.Button(icon="trash", tooltip=f"Remove brand {name}", layout=lay(width="36px"))
         remove.on_click(lambda _: self._remove_brand(name))
         place = self.state.result.brands.set_index("brand").loc[name, "label"]
-        rows = [widgets.HBox([title, endorser, remove, widgets.HTML(f"&nbsp;<i>{esc(place)}</i>")])]
+        place_label = widgets.HTML(f"&nbsp;<i>{esc(place)}</i>")
+        rows = [widgets.HBox([title, endorser, remove, place_label])]
+        products: dict[str, tuple] = {}
         for product in brand.products:
-            rows.append(self._product_row(name, product))
+            rows.append(self._product_row(name, product, products))
         new_product = widgets.Text(placeholder="add a product", layout=lay(width="200px"))
         new_job = widgets.Combobox(placeholder="job", options=self._jobs(), layout=lay(width="320px"))
+        self._shown[name] = {"endorser": endorser, "place": place_label, "products": products,
+                             "new_job": new_job}
         add = widgets.Button(icon="plus", tooltip="Add product", layout=lay(width="36px"))
         add.on_click(lambda _: self._add_product(name, new_product.value, new_job.value))
         rows.append(widgets.HBox([widgets.HTML("&nbsp;", layout=lay(width="24px")), new_product, new_job, add]))
@@ -231,12 +268,15 @@ class View(RoomView):
         box.add_class("wb-brand")
         return box
 
-    def _product_row(self, brand: str, product: pb.Product) -> widgets.Widget:
+    def _product_row(self, brand: str, product: pb.Product, shown: dict | None = None) -> widgets.Widget:
         lay = widgets.Layout
         pid = product.id  # edits name the product by its stable id, never by its position
         name = widgets.Text(product.name, continuous_update=False, layout=lay(width="200px"))
         job = widgets.Combobox(value=product.job, options=self._jobs(), continuous_update=False,
                                layout=lay(width="320px"))
+        job.add_class("wb-product-job")
+        if shown is not None:
+            shown[pid] = (name, job)
         name.observe(lambda c: self._set_product(brand, pid, "name", c["new"]), names="value")
         job.observe(lambda c: self._set_product(brand, pid, "job", c["new"]), names="value")
         remove = widgets.Button(icon="trash", tooltip=f"Remove product {product.name}", layout=lay(width="36px"))

@@ -240,8 +240,15 @@ class Conflict(WorkbookError):
 # -- the layout ----------------------------------------------------------------------
 
 def main_sections(view: Any) -> list[str]:
-    """The sections always on screen: headline, the first chart, the advice."""
+    """The sections always on screen: headline, the first chart, the advice.
+
+    A room whose live edits move other sections than these names them in its
+    view's ``screen_sections`` (e.g. the chart its answers redraw).
+    """
     names = list(view.sections)
+    chosen = [n for n in getattr(view, "screen_sections", ()) if n in view.sections]
+    if chosen:
+        return chosen
     picked = [n for n in names if n == "headline"]
     chart = next((n for n in names if getattr(view.sections[n], "is_chart", False)), None)
     if chart:
