@@ -374,6 +374,21 @@ def test_statement_one_is_taken_from_the_clients_diagnostic(data_dir):
     assert store.load("aurora-software", "deal_qualification", dq.Inputs).statement1_mean == 3.0
 
 
+def test_a_toggle_keeps_reading_statement_one_from_the_diagnostic(data_dir):
+    """Ticking a condition must not drop the client's diagnostic from the room's reading."""
+    from workbook.store import Store
+
+    store = Store(data_dir)
+    store.save("aurora-software", "deal_qualification", dq.Inputs,
+               dq.Inputs(statement1_mean=4.5, statement1_source="diagnostic"))
+    _, view = live_view("deal_qualification", "aurora-software", data_dir)
+    assert view.state.result.statement_one.statement1_mean == 3.0  # the diagnostic's, not the 4.5 saved
+    view._toggles[("AUR-101", "able")].value = True
+    assert view.state.result.qualified_total > 0 and "Saved" in view._status.value
+    assert view.state.result.statement_one.statement1_mean == 3.0
+    view.wait_for_charts()
+
+
 def test_report_shows_evidence_and_overdue_deals(data_dir):
     from workbook import notebook as wb
     from workbook.ui import deal_qualification as ui

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from ..charts import PALETTE, chart, new_figure, style_axes
+from ..charts import PALETTE, layered, new_figure, style_axes
 from ..errors import InvalidInput, WorkbookError
 from ..frameworks import deal_qualification as dq
 from ..formatting import money as _money, percent
@@ -42,32 +42,47 @@ def _forecast_key(ctx: Context):
     return tuple(map(tuple, m[["month", "raw", "qualified"]].to_numpy().tolist()))
 
 
-@chart(_forecast_key)
+def _raw_key(ctx: Context):
+    """What the chart's static layer shows: months and raw amounts (ticking a condition moves neither)."""
+    m = ctx.result.by_month
+    return None if m.empty else tuple(map(tuple, m[["month", "raw"]].to_numpy().tolist()))
+
+
+def _forecast_data(ax, ctx: Context) -> list:
+    """The data layer: qualified bars and the gap above each month."""
+    m = ctx.result.by_month
+    x = np.arange(len(m))
+    artists = list(ax.bar(x + 0.2, m["qualified"] / 1e3, width=0.4, color=PALETTE["accent"], zorder=2).patches)
+    top = float(m["raw"].max()) / 1e3 or 1.0
+    for xi, (_, row) in zip(x, m.iterrows()):
+        if row["gap"] > 0:
+            artists.append(ax.text(xi, row["raw"] / 1e3 + top * 0.03, f"\u2212{_money(row['gap'] / 1e3, cents=False)}k",
+                                   ha="center", fontsize=7.5, color=PALETTE["bad"]))
+    return artists
+
+
+@layered(_raw_key, _forecast_data, _forecast_key)
 def forecast_section(ctx: Context):
     """Raw against qualified forecast by month."""
     m = ctx.result.by_month
-    if m.empty:
-        return None
     # Kept low (2.5 in) so that on the printed page the chart fits under the summary
     # instead of being pushed to the next page and leaving half a page empty.
     fig = new_figure(7.0, 2.5, left=0.8, top=0.55, bottom=0.45)
     ax = fig.add_subplot()
     x = np.arange(len(m))
     ax.bar(x - 0.2, m["raw"] / 1e3, width=0.4, color=PALETTE["muted"], label="raw (weighted by stage)", zorder=2)
-    ax.bar(x + 0.2, m["qualified"] / 1e3, width=0.4, color=PALETTE["accent"],
-           label="qualified (ready, willing and able)", zorder=2)
+    legend_only = ax.bar(x + 0.2, np.zeros(len(m)), width=0.4, color=PALETTE["accent"],
+                         label="qualified (ready, willing and able)", zorder=2)
     top = float(m["raw"].max()) / 1e3 or 1.0
-    for xi, (_, row) in zip(x, m.iterrows()):
-        if row["gap"] > 0:
-            ax.text(xi, row["raw"] / 1e3 + top * 0.03, f"\u2212{_money(row['gap'] / 1e3, cents=False)}k", ha="center", fontsize=7.5,
-                    color=PALETTE["bad"])
     ax.set_xticks(x, m["month"].tolist(), fontsize=8)
     ax.set_ylim(0, top * 1.15)
     ax.set_ylabel("$ thousands", fontsize=8.5)
     ax.legend(fontsize=8, frameon=False, ncols=2, loc="lower left", bbox_to_anchor=(0, 1.0))
+    for bar in legend_only:  # the legend keeps its swatch; the bars themselves are the data layer's
+        bar.set_visible(False)
     ax.set_title("Forecast by close month: raw against qualified (red: the gap)", loc="left", pad=20)
     style_axes(ax)
-    return fig
+    return fig, ax
 
 
 def deals_section(ctx: Context) -> str:
@@ -297,9 +312,12 @@ class View(RoomView):
         if self._syncing:
             return
         # Start from the pipeline as saved now, not as this form last saw it, so a change made
-        # meanwhile in another session (another toggle, a fresh import) is kept.
+        # meanwhile in another session (another toggle, a fresh import) is kept. When the client's
+        # files are as this view last saw them, the pipeline in memory is that saved one.
         try:
-            frame = self._store.load_table(self._client, self.framework, "pipeline", dq.validate_pipeline)
+            frame = self.state.tables.get("pipeline")
+            if frame is None or self._version is None or self._client_version() != self._version:
+                frame = self._store.load_table(self._client, self.framework, "pipeline", dq.validate_pipeline)
         except WorkbookError as exc:
             self._set_status(f"Not saved: {exc}", "bad")
             return
@@ -308,7 +326,7 @@ class View(RoomView):
             self._set_status(f"Not saved: deal: got {deal!r}; allowed: a deal in the saved pipeline ({there})",
                              "bad")
             if frame is not None:
-                self.state.replace(tables={"pipeline": frame})
+                self.state.replace(tables={**self.state.tables, "pipeline": frame})
                 self._build_deal_rows()
                 self._refresh()
             return
@@ -329,7 +347,8 @@ class View(RoomView):
         except WorkbookError as exc:
             self._set_status(f"Not saved: {exc}", "bad")
             return
-        self.state.replace(tables={"pipeline": clean})
+        self._version = self._client_version()  # our own save: nothing for the watcher to reload
+        self.state.replace(tables={**self.state.tables, "pipeline": clean})
         if set(clean["deal"]) != {deal for deal, _ in self._toggles}:
             self._build_deal_rows()  # another session changed the list of deals
         else:  # show the saved flags, including any another session changed
