@@ -164,7 +164,10 @@ class LayeredChart:
         canvas.restore_region(cache["background"])
         artists = self.data(ax, ctx)
         try:
-            for artist in artists:
+            # In z-order, with the axes' lines that a full draw puts above the data (the spine a bar starts on).
+            low = min((a.get_zorder() for a in artists), default=0)
+            over = [sp for sp in ax.spines.values() if sp.get_visible() and sp.get_zorder() > low]
+            for artist in sorted([*artists, *over], key=lambda a: a.get_zorder()):
                 ax.draw_artist(artist)
             width, height = canvas.get_width_height()
             image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)

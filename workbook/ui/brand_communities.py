@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from ..charts import BAND_FILLS, PALETTE, chart, new_figure, style_axes
+from ..charts import BAND_FILLS, PALETTE, layered, new_figure, style_axes
 from ..frameworks import brand_communities as bc
 from ..html import badge, bullets, card, esc, para, table
 from ..methods import marker
@@ -47,13 +47,37 @@ def _scores_key(ctx: Context):
     return (tuple(np.round(s["score"].to_numpy(dtype=float), 4).tolist()), ctx.result.dominant, ctx.inputs.target_form)
 
 
-@chart(_scores_key)
+def _scores_static(ctx: Context):
+    """The static layer (bands, axes, labels) is the same whatever the answers, once anything is answered."""
+    return None if ctx.result.dominant is None else tuple(ctx.result.scores["label"])
+
+
+def _scores_data(ax, ctx: Context) -> list:
+    """The data layer: one bar per form and its score, the dominant form and the client's target marked."""
+    res = ctx.result
+    s = res.scores
+    y = np.arange(len(s))
+    scores = s["score"].fillna(bc.SCALE_MIN).to_numpy()
+    colours = [FORM_COLOURS[f] for f in s["form"]]
+    alphas = [1.0 if f == res.dominant else 0.55 for f in s["form"]]
+    artists = []
+    for yi, v, c, a in zip(y, scores, colours, alphas):
+        artists += ax.barh(yi, v - bc.SCALE_MIN, left=bc.SCALE_MIN, color=c, alpha=a, height=0.55, zorder=2).patches
+    for yi, (f, v) in enumerate(zip(s["form"], s["score"])):
+        text = "not answered" if pd.isna(v) else f"{v:.2f}"
+        if f == res.dominant:
+            text += "  \u2190 dominant" + (" (tie)" if len(res.tied) > 1 else "")
+        if f == ctx.inputs.target_form:
+            text += "  [client's target]"
+        artists.append(ax.text(bc.SCALE_MAX + 0.08, yi, text, va="center", fontsize=8, color=PALETTE["ink"],
+                               clip_on=False))
+    return artists
+
+
+@layered(_scores_static, _scores_data, _scores_key)
 def scores_section(ctx: Context):
     """The three forms' scores on the 1-5 scale, with the dominant form marked."""
-    res = ctx.result
-    if res.dominant is None:
-        return None
-    s = res.scores
+    s = ctx.result.scores
     fig = new_figure(7.0, 2.6, left=0.9, top=0.55, bottom=0.55, right=1.6)
     ax = fig.add_subplot()
     edges = [(bc.SCALE_MIN, bc.MODERATE_AT, "weak"), (bc.MODERATE_AT, bc.STRONG_AT, "moderate"),
@@ -62,18 +86,6 @@ def scores_section(ctx: Context):
         ax.axvspan(low, high, color=fill, zorder=0)
         ax.text((low + high) / 2, 2.75, name, ha="center", va="center", fontsize=8, color=PALETTE["muted"])
     y = np.arange(len(s))
-    scores = s["score"].fillna(bc.SCALE_MIN).to_numpy()
-    colours = [FORM_COLOURS[f] for f in s["form"]]
-    alphas = [1.0 if f == res.dominant else 0.55 for f in s["form"]]
-    for yi, v, c, a in zip(y, scores, colours, alphas):
-        ax.barh(yi, v - bc.SCALE_MIN, left=bc.SCALE_MIN, color=c, alpha=a, height=0.55, zorder=2)
-    for yi, (f, v) in enumerate(zip(s["form"], s["score"])):
-        text = "not answered" if pd.isna(v) else f"{v:.2f}"
-        if f == res.dominant:
-            text += "  \u2190 dominant" + (" (tie)" if len(res.tied) > 1 else "")
-        if f == ctx.inputs.target_form:
-            text += "  [client's target]"
-        ax.text(bc.SCALE_MAX + 0.08, yi, text, va="center", fontsize=8, color=PALETTE["ink"], clip_on=False)
     ax.set_yticks(y, list(s["label"]))
     ax.set_xlim(bc.SCALE_MIN, bc.SCALE_MAX)
     ax.set_ylim(2.45 + 0.5, -0.5)
@@ -81,7 +93,7 @@ def scores_section(ctx: Context):
                   [f"{k}\n{bc.SCALE_LABELS[k]}" if k in (1, 5) else str(k) for k in range(1, 6)])
     ax.set_title("Strength of the ties behind each form (mean answer, 1 to 5)", loc="left")
     style_axes(ax)
-    return fig
+    return fig, ax
 
 
 def guidance_section(ctx: Context) -> str:

@@ -1,0 +1,48 @@
+"""A live chart drawn in layers (static layer kept, data drawn over it) looks like the report's."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from workbook import registry
+from workbook.charts import LayeredChart, png_bytes
+from workbook.room import RoomState
+from workbook.store import Store
+
+from ..conftest import DATA
+from .rooms import CLIENTS
+
+LAYERED = [(fw.name, name) for fw in registry.REGISTRY for name, renderer in fw.ui.SECTIONS.items()
+           if isinstance(renderer, LayeredChart)]
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+@pytest.mark.parametrize(("framework", "section"), LAYERED)
+def test_live_layers_give_the_report_picture(framework, section):
+    """Same size and no pixel visibly different: the data layer keeps the z-order of a full draw
+    (e.g. a bar stays under the axis line it starts on)."""
+    chart = registry.get(framework).ui.SECTIONS[section]
+    drawn = 0
+    for client in CLIENTS:
+        ctx = RoomState.load(framework, Store(DATA), client).context
+        full = chart(ctx)
+        if full is None:
+            continue
+        cache: dict = {}
+        chart.live_png(ctx, cache)  # the first call builds the static layer; the second reuses it
+        live, report = _pixels(chart.live_png(ctx, cache)), _pixels(png_bytes(full))
+        assert live.shape == report.shape, (client, live.shape, report.shape)
+        assert np.abs(live - report).max() <= 40, client
+        drawn += 1
+    assert drawn, f"no example client draws {framework}.{section}"
+
+
+def test_the_rooms_redrawn_most_often_keep_a_static_layer():
+    assert {("sales_marketing", "totals"), ("sales_marketing", "comparison"), ("deal_qualification", "forecast"),
+            ("brand_communities", "scores")} <= set(LAYERED)
