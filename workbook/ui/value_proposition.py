@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from matplotlib.patches import Patch
 import numpy as np
 import pandas as pd
 
@@ -80,7 +81,7 @@ def values_section(ctx: Context):
     ax.set_xlim(min(low * 1.6, -span * 0.05), span * 1.4)
     ax.invert_yaxis()
     ax.set_xlabel(f"Value to the customer, thousands of dollars {ctx.inputs.value_period}", fontsize=8.5)
-    handles = [ax.bar(0, 0, color=KIND_COLOURS[k], label=vp.KIND_LABELS[k]) for k in vp.KINDS]
+    handles = [Patch(facecolor=KIND_COLOURS[k], label=vp.KIND_LABELS[k]) for k in vp.KINDS]  # swatches only
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=7.5, frameon=False)
     ax.set_title("Elements ranked by value to the customer", loc="left", pad=30)
     style_axes(ax)
