@@ -187,6 +187,20 @@ def pipeline_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _deals_key(state) -> tuple:
+    """What the deal rows are built from: every column of the pipeline but the three conditions."""
+    frame = state.tables.get("pipeline")
+    if frame is None:
+        return ()
+    return tuple(map(tuple, frame.drop(columns=list(dq.CRITERIA)).astype(str).to_numpy().tolist()))
+
+
+def _met(state, deal: str, criterion: str) -> bool:
+    """Whether ``deal`` meets ``criterion`` in the pipeline as saved."""
+    frame = state.tables["pipeline"]
+    return bool(frame.loc[frame["deal"] == deal, criterion].iloc[0])
+
+
 class View(RoomView):
     """Import the pipeline, toggle each deal's conditions and set the comparison settings."""
 
@@ -197,7 +211,6 @@ class View(RoomView):
     import_noun = "deals"
 
     def _build_inputs(self) -> widgets.Widget:
-        self._syncing = False
         doc = self.state.inputs
         wide = {"description_width": "200px"}
         path_row, upload = self._import_controls(wide)
@@ -210,16 +223,19 @@ class View(RoomView):
 
         self._deal_rows = widgets.VBox()
         self._toggles: dict[tuple[str, str], widgets.ToggleButton] = {}
-        self._build_deal_rows()
+        self._part("deals", self._deal_rows, self._deal_row_widgets, _deals_key)
         deals = widgets.VBox([widgets.HTML("<i>Click a condition to mark it met (green) or missing.</i>"),
                               self._deal_rows])
 
         self._as_of = widgets.Text(value=doc.as_of_month or "", description="Forecast month (YYYY-MM)", style=wide,
                                    continuous_update=False)
         self._as_of.observe(lambda ch: self._set("as_of_month", ch["new"].strip() or None), names="value")
+        self._bind(self._as_of, lambda state: state.inputs.as_of_month or "")
         self._statement1 = widgets.Text(value="" if doc.statement1_mean is None else f"{doc.statement1_mean:g}",
                                         description="Statement 1 mean (1-5)", style=wide, continuous_update=False)
         self._statement1.observe(lambda ch: self._set_statement1(ch["new"]), names="value")
+        self._bind(self._statement1, lambda state: "" if state.inputs.statement1_mean is None
+                   else f"{state.inputs.statement1_mean:g}")
         self._diagnostic = widgets.HTML()
         self._take = widgets.Button(description="Use the diagnostic's mean", icon="download",
                                     layout=widgets.Layout(width="230px"))
@@ -228,6 +244,7 @@ class View(RoomView):
         self._count = widgets.IntSlider(value=doc.priority_count, min=1, max=20, description="Deals to list first",
                                         style=wide, continuous_update=False)
         self._count.observe(lambda ch: self._set("priority_count", ch["new"]), names="value")
+        self._bind(self._count, lambda state: state.inputs.priority_count)
         settings = widgets.VBox([self._as_of, widgets.HBox([self._statement1, self._take]), self._diagnostic,
                                  self._count])
 
@@ -286,11 +303,7 @@ class View(RoomView):
             doc.statement1_mean = mean
             doc.statement1_source = "diagnostic"
         if self._apply(change):
-            self._syncing = True
-            try:
-                self._statement1.value = f"{mean:g}"
-            finally:
-                self._syncing = False
+            self._show_saved()
         self._show_diagnostic()
 
     def _toggle(self, deal: str, criterion: str, met: bool) -> None:
@@ -309,7 +322,7 @@ class View(RoomView):
                              "bad")
             if frame is not None:
                 self.state.replace(tables={"pipeline": frame})
-                self._build_deal_rows()
+                self._show_saved()
                 self._refresh()
             return
         frame = frame.copy()
@@ -320,7 +333,7 @@ class View(RoomView):
         return parse_mapping(self._mapping.value)
 
     def _after_import(self) -> None:
-        self._build_deal_rows()
+        self._show_saved()
 
     def _save_table(self, frame: pd.DataFrame) -> None:
         try:
@@ -330,29 +343,22 @@ class View(RoomView):
             self._set_status(f"Not saved: {exc}", "bad")
             return
         self.state.replace(tables={"pipeline": clean})
-        if set(clean["deal"]) != {deal for deal, _ in self._toggles}:
-            self._build_deal_rows()  # another session changed the list of deals
-        else:  # show the saved flags, including any another session changed
-            self._syncing = True
-            try:
-                for _, row in clean.iterrows():
-                    for c in dq.CRITERIA:
-                        toggle = self._toggles[(row["deal"], c)]
-                        toggle.value = bool(row[c])
-                        toggle.button_style = "success" if row[c] else ""
-            finally:
-                self._syncing = False
+        self._show_saved()  # the saved flags, including any another session changed (new rows if its deals did)
         self._refresh()
         self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
 
     # -- keeping widgets in step with the state ----------------------------------
-    def _build_deal_rows(self) -> None:
+    def _reload_inputs(self) -> None:
+        super()._reload_inputs()
+        self._show_diagnostic()  # the client's Sales and Marketing diagnostic may have changed too
+
+    def _deal_row_widgets(self) -> list[widgets.Widget]:
+        """One row of condition toggles per deal (the "deals" part: built again when the deals change)."""
         frame = self.state.tables.get("pipeline")
         self._toggles = {}
         rows = []
         if frame is None or frame.empty:
-            self._deal_rows.children = (widgets.HTML("<i>No deals yet: use the Import tab.</i>"),)
-            return
+            return [widgets.HTML("<i>No deals yet: use the Import tab.</i>")]
         for _, deal in frame.iterrows():
             cells = [widgets.HTML(f"<b>{esc(deal['deal'])}</b> {esc(deal['account'])} \u00b7 "
                                   f"{_money(deal['amount'])} \u00b7 {esc(deal['close_month'])} \u00b7 "
@@ -365,7 +371,10 @@ class View(RoomView):
                                               layout=widgets.Layout(width="80px"))
                 toggle.add_class(f"wb-{c}")
                 toggle.observe(lambda ch, d=deal["deal"], crit=c: self._toggle(d, crit, ch["new"]), names="value")
+                self._bind(toggle, lambda state, d=deal["deal"], crit=c: _met(state, d, crit))
+                self._bind(toggle, lambda state, d=deal["deal"], crit=c: "success" if _met(state, d, crit) else "",
+                           "button_style")
                 self._toggles[(deal["deal"], c)] = toggle
                 cells.append(toggle)
             rows.append(widgets.HBox(cells))
-        self._deal_rows.children = tuple(rows)
+        return rows

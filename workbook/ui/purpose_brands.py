@@ -172,6 +172,16 @@ SECTIONS = {
 
 # -- the live form --------------------------------------------------------------
 
+def _jobs(state) -> list[str]:
+    """Every job in the portfolio (the choices of the job boxes)."""
+    return list(state.result.jobs["job"])
+
+
+def _structure(state) -> tuple:
+    """What the brand boxes are built from: brands, their endorsers and their products' ids."""
+    return tuple((b.name, b.endorsed_by, tuple(p.id for p in b.products)) for b in state.inputs.brands)
+
+
 class View(RoomView):
     """Edit the portfolio: brands, their products and the job each product is hired for."""
 
@@ -183,14 +193,17 @@ class View(RoomView):
         self._company = widgets.Text(self.state.inputs.company, description="Company", continuous_update=False,
                                      layout=widgets.Layout(width="50%"))
         self._company.observe(lambda c: self._set_company(c["new"]), names="value")
+        self._bind(self._company, lambda state: state.inputs.company)
         self._brands = widgets.VBox()
         lay = widgets.Layout
         self._new_brand = widgets.Text(placeholder="New brand", layout=lay(width="180px"))
         self._new_product = widgets.Text(placeholder="its first product", layout=lay(width="180px"))
-        self._new_job = widgets.Combobox(placeholder="the job it is hired to do", layout=lay(width="300px"))
+        self._new_job = self._bind(widgets.Combobox(placeholder="the job it is hired to do", layout=lay(width="300px")),
+                                   _jobs, "options")
         add = widgets.Button(description="Add brand", icon="plus")
         add.on_click(lambda _: self._add_brand())
-        self._rebuild()
+        self._part("brands", self._brands, lambda: [self._brand_box(b) for b in self.state.inputs.brands],
+                   _structure)
         return widgets.VBox([
             self._company,
             widgets.HTML("<b>Brands</b> <i>(say each job from the customer's side; pick an existing job from the "
@@ -199,13 +212,6 @@ class View(RoomView):
         ])
 
     # -- building ------------------------------------------------------------------
-    def _jobs(self) -> list[str]:
-        return list(self.state.result.jobs["job"])
-
-    def _rebuild(self) -> None:
-        self._brands.children = [self._brand_box(b) for b in self.state.inputs.brands]
-        self._new_job.options = self._jobs()
-
     def _brand_box(self, brand: pb.Brand) -> widgets.Widget:
         lay = widgets.Layout
         name = brand.name
@@ -218,12 +224,16 @@ class View(RoomView):
         endorser.observe(lambda c: self._endorse(name, c["new"]), names="value")
         remove = widgets.Button(icon="trash", tooltip=f"Remove brand {name}", layout=lay(width="36px"))
         remove.on_click(lambda _: self._remove_brand(name))
-        place = self.state.result.brands.set_index("brand").loc[name, "label"]
-        rows = [widgets.HBox([title, endorser, remove, widgets.HTML(f"&nbsp;<i>{esc(place)}</i>")])]
+
+        def show_place(state) -> str:
+            return f"&nbsp;<i>{esc(state.result.brands.set_index('brand').loc[name, 'label'])}</i>"
+        place = self._bind(widgets.HTML(show_place(self.state)), show_place)
+        rows = [widgets.HBox([title, endorser, remove, place])]
         for product in brand.products:
             rows.append(self._product_row(name, product))
         new_product = widgets.Text(placeholder="add a product", layout=lay(width="200px"))
-        new_job = widgets.Combobox(placeholder="job", options=self._jobs(), layout=lay(width="320px"))
+        new_job = self._bind(widgets.Combobox(placeholder="job", options=_jobs(self.state), layout=lay(width="320px")),
+                             _jobs, "options")
         add = widgets.Button(icon="plus", tooltip="Add product", layout=lay(width="36px"))
         add.on_click(lambda _: self._add_product(name, new_product.value, new_job.value))
         rows.append(widgets.HBox([widgets.HTML("&nbsp;", layout=lay(width="24px")), new_product, new_job, add]))
@@ -235,8 +245,11 @@ class View(RoomView):
         lay = widgets.Layout
         pid = product.id  # edits name the product by its stable id, never by its position
         name = widgets.Text(product.name, continuous_update=False, layout=lay(width="200px"))
-        job = widgets.Combobox(value=product.job, options=self._jobs(), continuous_update=False,
+        job = widgets.Combobox(value=product.job, options=_jobs(self.state), continuous_update=False,
                                layout=lay(width="320px"))
+        self._bind(name, lambda state: state.inputs.brand(brand).product(pid).name)
+        self._bind(job, lambda state: state.inputs.brand(brand).product(pid).job)
+        self._bind(job, _jobs, "options")
         name.observe(lambda c: self._set_product(brand, pid, "name", c["new"]), names="value")
         job.observe(lambda c: self._set_product(brand, pid, "job", c["new"]), names="value")
         remove = widgets.Button(icon="trash", tooltip=f"Remove product {product.name}", layout=lay(width="36px"))
@@ -245,12 +258,14 @@ class View(RoomView):
 
     # -- events --------------------------------------------------------------------
     def _changed(self, change) -> None:
+        if self._syncing:
+            return
         if not self._apply(change):
             # Show what is saved now (another session may have changed it); the status says why.
             saved = self._store.load(self._client, self.framework, pb.Inputs)
             if saved is not None:
                 self.state.replace(inputs=saved)
-        self._rebuild()
+        self._show_saved()
 
     def _set_company(self, value: str) -> None:
         def change(doc: pb.Inputs) -> None:
@@ -264,7 +279,7 @@ class View(RoomView):
             doc.add_brand(name, product, job)
         if self._apply(change):
             self._new_brand.value = self._new_product.value = self._new_job.value = ""
-            self._rebuild()
+            self._show_saved()
 
     def _rename(self, old: str, new: str) -> None:
         self._changed(lambda doc: doc.rename_brand(old, new))
