@@ -187,20 +187,6 @@ def pipeline_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _deals_key(state) -> tuple:
-    """What the deal rows are built from: every column of the pipeline but the three conditions."""
-    frame = state.tables.get("pipeline")
-    if frame is None:
-        return ()
-    return tuple(map(tuple, frame.drop(columns=list(dq.CRITERIA)).astype(str).to_numpy().tolist()))
-
-
-def _met(state, deal: str, criterion: str) -> bool:
-    """Whether ``deal`` meets ``criterion`` in the pipeline as saved."""
-    frame = state.tables["pipeline"]
-    return bool(frame.loc[frame["deal"] == deal, criterion].iloc[0])
-
-
 class View(RoomView):
     """Import the pipeline, toggle each deal's conditions and set the comparison settings."""
 
@@ -223,7 +209,7 @@ class View(RoomView):
 
         self._deal_rows = widgets.VBox()
         self._toggles: dict[tuple[str, str], widgets.ToggleButton] = {}
-        self._part("deals", self._deal_rows, self._deal_row_widgets, _deals_key)
+        self._part("deals", self._deal_rows, self._deal_row_widgets, lambda state: self._pipeline(state)[0])
         deals = widgets.VBox([widgets.HTML("<i>Click a condition to mark it met (green) or missing.</i>"),
                               self._deal_rows])
 
@@ -352,6 +338,27 @@ class View(RoomView):
         super()._reload_inputs()
         self._show_diagnostic()  # the client's Sales and Marketing diagnostic may have changed too
 
+    def _pipeline(self, state) -> tuple[tuple, dict[tuple[str, str], bool]]:
+        """The saved pipeline as the deal rows show it, worked out once per table read.
+
+        Returns
+        -------
+        rows : tuple
+            What the rows are built from: every column but the three
+            conditions (the "deals" part is built again when it changes).
+        met : dict
+            ``(deal, condition) -> bool``, what each toggle shows.
+        """
+        frame = state.tables.get("pipeline")
+        seen = getattr(self, "_pipeline_seen", (None, None))
+        if frame is None:
+            return (), {}
+        if seen[0] is not frame:
+            rows = tuple(map(tuple, frame.drop(columns=list(dq.CRITERIA)).astype(str).to_numpy().tolist()))
+            met = {(d, c): bool(v) for c in dq.CRITERIA for d, v in zip(frame["deal"], frame[c])}
+            self._pipeline_seen = seen = (frame, (rows, met))
+        return seen[1]
+
     def _deal_row_widgets(self) -> list[widgets.Widget]:
         """One row of condition toggles per deal (the "deals" part: built again when the deals change)."""
         frame = self.state.tables.get("pipeline")
@@ -371,9 +378,9 @@ class View(RoomView):
                                               layout=widgets.Layout(width="80px"))
                 toggle.add_class(f"wb-{c}")
                 toggle.observe(lambda ch, d=deal["deal"], crit=c: self._toggle(d, crit, ch["new"]), names="value")
-                self._bind(toggle, lambda state, d=deal["deal"], crit=c: _met(state, d, crit))
-                self._bind(toggle, lambda state, d=deal["deal"], crit=c: "success" if _met(state, d, crit) else "",
-                           "button_style")
+                met = (lambda state, key=(deal["deal"], c): self._pipeline(state)[1][key])
+                self._bind(toggle, met)
+                self._bind(toggle, lambda state, met=met: "success" if met(state) else "", "button_style")
                 self._toggles[(deal["deal"], c)] = toggle
                 cells.append(toggle)
             rows.append(widgets.HBox(cells))
