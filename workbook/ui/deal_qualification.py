@@ -209,6 +209,7 @@ class View(RoomView):
 
         self._deal_rows = widgets.VBox()
         self._toggles: dict[tuple[str, str], widgets.ToggleButton] = {}
+        self._pipeline_seen: tuple = (None, None)  # (the pipeline frame, what the rows show of it)
         self._part("deals", self._deal_rows, self._deal_row_widgets, lambda state: self._pipeline(state)[0])
         deals = widgets.VBox([widgets.HTML("<i>Click a condition to mark it met (green) or missing.</i>"),
                               self._deal_rows])
@@ -349,8 +350,7 @@ class View(RoomView):
         met : dict
             ``(deal, condition) -> bool``, what each toggle shows.
         """
-        frame = state.tables.get("pipeline")
-        seen = getattr(self, "_pipeline_seen", (None, None))
+        frame, seen = state.tables.get("pipeline"), self._pipeline_seen
         if frame is None:
             return (), {}
         if seen[0] is not frame:

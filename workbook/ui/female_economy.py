@@ -335,6 +335,7 @@ class View(RoomView):
         return self._offer.value if self._offer.value in names else (names[0] if names else None)
 
     def _offer_shown(self, state) -> fe.Offer | None:
+        """The saved offer picked on screen (None when there is none)."""
         return next((o for o in state.inputs.offers if o.name == self._offer.value), None)
 
     def _show_offer(self) -> None:

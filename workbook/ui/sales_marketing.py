@@ -328,6 +328,7 @@ class View(RoomView):
         return self._who.value if self._who.value in names else (names[0] if names else None)
 
     def _answer_shown(self, state, idx: int) -> int | None:
+        """The saved answer to statement ``idx`` of the respondent picked on screen."""
         current = next((r for r in state.inputs.respondents if r.name == self._who.value), None)
         return current.answers[idx] if current else None
 
