@@ -231,3 +231,17 @@ def test_a_room_that_binds_nothing_is_built_again_with_its_tab(copy_data):
     assert view._check_external(force=True) is True
     new = view._inputs_box.children[0]
     assert new is not old and new.selected_index == 1 and view._revenue.value == 8.1e6
+
+
+def test_a_refused_edit_in_a_part_shows_the_saved_value_again_in_place(copy_data):
+    """Northwind cannot be endorsed by Truline (itself endorsed): the choice goes back to the saved one."""
+    slug = "northwind-tools"
+    store, view = live_view("purpose_brands", slug, copy_data)
+    boxes = list(view._brands.children)
+    endorser = next(w for w in _tree(boxes[0]) if isinstance(w, widgets.Dropdown))
+    assert endorser.value == "(none)" and "Truline" in endorser.options
+    endorser.value = "Truline"
+    assert "Not saved" in view._status.value and "one level of endorsement" in view._status.value
+    assert endorser.value == "(none)"
+    assert list(view._brands.children) == boxes  # set back in place, not built again
+    assert store.load(slug, "purpose_brands", registry.get("purpose_brands").module.Inputs).brands[0].endorsed_by is None

@@ -222,6 +222,8 @@ class View(RoomView):
                                     description="endorsed by", layout=lay(width="270px"))
         endorser.style.description_width = "95px"
         endorser.observe(lambda c: self._endorse(name, c["new"]), names="value")
+        self._bind(title, lambda state: name)  # a refused rename or endorsement shows the saved one again
+        self._bind(endorser, lambda state: state.inputs.brand(name).endorsed_by or NO_ENDORSER)
         remove = widgets.Button(icon="trash", tooltip=f"Remove brand {name}", layout=lay(width="36px"))
         remove.on_click(lambda _: self._remove_brand(name))
 
