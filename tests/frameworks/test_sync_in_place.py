@@ -245,3 +245,62 @@ def test_a_refused_edit_in_a_part_shows_the_saved_value_again_in_place(copy_data
     assert endorser.value == "(none)"
     assert list(view._brands.children) == boxes  # set back in place, not built again
     assert store.load(slug, "purpose_brands", registry.get("purpose_brands").module.Inputs).brands[0].endorsed_by is None
+
+
+def test_a_respondent_added_elsewhere_keeps_the_one_on_screen(copy_data):
+    from workbook.frameworks import sales_marketing as sm
+
+    slug = "aurora-software"
+    store, view = live_view("sales_marketing", slug, copy_data)
+    view._who.value = "Priya Nair"
+    shown = [b.value for b in view._answers]
+    Store(copy_data).update(slug, "sales_marketing", sm.Inputs, lambda d: d.add_respondent("Ola Berg", "Sales"))
+    assert view._check_external(force=True) is True
+    assert "Ola Berg" in view._who.options and view._who.value == "Priya Nair"
+    assert [b.value for b in view._answers] == shown
+
+
+def test_an_offer_removed_elsewhere_moves_the_form_to_a_saved_offer(copy_data):
+    from workbook.frameworks import female_economy as fe
+
+    slug = "meridian-bank"
+    store, view = live_view("female_economy", slug, copy_data)
+    names = [o.name for o in view.state.inputs.offers]
+    assert len(names) >= 2
+    view._offer.value = names[-1]
+    Store(copy_data).update(slug, "female_economy", fe.Inputs,
+                            lambda d: setattr(d, "offers", [o for o in d.offers if o.name != names[-1]]))
+    assert view._check_external(force=True) is True
+    assert view._offer.value == names[0] and names[-1] not in view._offer.options
+    first = view.state.inputs.offers[0]
+    assert {k: b.value for k, b in view._needs.items()} == {k: first.needs.get(k, 0) for k in fe.NEEDS}
+
+
+def test_a_saved_entry_is_shown_as_saved_so_a_later_change_elsewhere_leaves_it_alone(copy_data):
+    """``35.0`` is saved as 35 and shown so at once: another session's later change then sends nothing to that box."""
+    from workbook.frameworks import nps
+
+    slug = "bluebird-coffee"
+    store, view = live_view("nps", slug, copy_data)
+    view._peers.value = "Harbor Bean; 35.0; 9.80\nCopper Kettle; 12; 3"
+    assert "Saved" in view._status.value
+    assert view._peers.value == "Harbor Bean; 35; 9.8\nCopper Kettle; 12; 3"
+    events = []
+    view._peers.observe(lambda change: events.append(change), names="value")
+    Store(copy_data).update(slug, "nps", nps.Inputs, lambda d: setattr(d, "peer_industry", "Coffee chains"))
+    assert view._check_external(force=True) is True
+    assert view._industry.value == "Coffee chains" and events == []
+
+
+def test_column_names_typed_for_the_next_import_wait_for_it(copy_data):
+    """The column boxes are saved with an import, so another session's change leaves what is typed there."""
+    from workbook.frameworks import nps
+
+    slug = "bluebird-coffee"
+    store, view = live_view("nps", slug, copy_data)
+    view._col_score.value = "Likelihood"
+    view._min_n.value = view._min_n.value + 1  # a change of the consultant's own
+    assert "Saved" in view._status.value
+    Store(copy_data).update(slug, "nps", nps.Inputs, lambda d: setattr(d, "peer_industry", "Coffee chains"))
+    assert view._check_external(force=True) is True
+    assert view._col_score.value == "Likelihood"

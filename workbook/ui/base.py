@@ -271,7 +271,7 @@ class RoomView(ImportMixin, BindingMixin):
             merged = saved != Conflict.expected(change, seen, model)
             self._version = self._client_version()
             self.state.replace(inputs=saved)
-            if merged:  # another session's change came back with ours: show it in the form too
+            if merged or self._bound:  # the form shows what was saved (with another session's changes, if any)
                 self._reload_quietly()
             self._refresh(start)
             note = " (with another session's changes merged in)" if merged else ""

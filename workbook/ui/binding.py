@@ -15,7 +15,12 @@ says how each widget shows the saved state:
   with a key that names that structure; only a part whose key changed is
   built again, and the rest of the form (and its open tab) stays.
 
-A room that binds nothing is built again as a whole, keeping the open tab.
+The same refresh follows the consultant's own saves, so a box shows what
+was saved (``7.5M`` becomes ``7,500,000``; a value refused earlier goes back to
+the saved one once a later change is saved). Boxes whose text is saved only
+with another action (the column names of an import) are not bound: what is
+typed there waits for that action. A room that binds nothing is built again
+as a whole, keeping the open tab.
 """
 from __future__ import annotations
 
@@ -119,7 +124,12 @@ class BindingMixin:
                     if isinstance(value, list):
                         value = tuple(value)
                     if getattr(widget, trait) != value:
-                        setattr(widget, trait, value)
+                        _set_trait(widget, trait, value)
+
+    @property
+    def _bound(self) -> bool:
+        """Whether the room bound its widgets (else the form is built again to show a change)."""
+        return bool(self._parts) or any(self._bindings.values())
 
     def _reload_inputs(self) -> None:
         """Show ``self.state`` in the input widgets after another session's change.
@@ -129,7 +139,7 @@ class BindingMixin:
         """
         if self._inputs_box is None:
             return
-        if any(self._bindings.values()) or self._parts:
+        if self._bound:
             self._show_saved()
             return
         old = self._inputs_box.children[0] if self._inputs_box.children else None
@@ -139,3 +149,16 @@ class BindingMixin:
         if tab is not None and isinstance(new, widgets.Tab) and tab < len(new.children):
             new.selected_index = tab
         self._inputs_box.children = (new,)
+
+
+def _set_trait(widget: widgets.Widget, trait: str, value: Any) -> None:
+    """Set one trait; new ``options`` keep the pick while it is still among them.
+
+    A selection widget jumps to its first option whenever its options are
+    set; the pick on screen (a respondent, an offer) is put back.
+    """
+    kept = getattr(widget, "value", None) if trait == "options" else None
+    setattr(widget, trait, value)
+    if kept is not None and widget.value != kept and kept in (
+            o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in value):
+        widget.value = kept

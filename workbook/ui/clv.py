@@ -336,8 +336,6 @@ class View(RoomView):
         cols = doc.columns
         self._cols = {name: widgets.Text(getattr(cols, name) or "", description=f"{name} column", style=wide)
                       for name in ("customer_id", "date", "amount", "product")}
-        for name, w in self._cols.items():
-            self._bind(w, lambda state, f=name: getattr(state.inputs.columns, f) or "")
         importer = widgets.VBox([
             widgets.HTML("One row per transaction: customer, date and a positive amount; the product is optional. "
                          "Name the columns as they appear in the export."),

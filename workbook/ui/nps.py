@@ -321,8 +321,6 @@ class View(RoomView):
         self._col_score = widgets.Text(doc.columns.score, description="Answer column", style=wide)
         self._col_segment = widgets.Text(doc.columns.segment or "", description="Segment column", style=wide)
         self._col_date = widgets.Text(doc.columns.date or "", description="Date column", style=wide)
-        for w, field in ((self._col_score, "score"), (self._col_segment, "segment"), (self._col_date, "date")):
-            self._bind(w, lambda state, f=field: getattr(state.inputs.columns, f) or "")
         importer = widgets.VBox([
             widgets.HTML("Name the columns of the survey export (segment and date may be left empty). Answers must "
                          "be whole numbers 0-10; blank answers are counted and left out."),
