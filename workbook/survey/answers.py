@@ -163,8 +163,9 @@ class AnswerStore:
 
         def write_room(saved: Any) -> Any:
             book = self.store.load(client, LINKS_DOC, LinkBook, LinkBook())  # consistent: the lock is held
+            by_id = {x.id: x for x in book.links}
             for job in jobs:
-                link = book.get(job.link_id)
+                link = by_id.get(job.link_id)
                 state = "revoked" if link is None else link.state(at)
                 if state != "open" or link.framework != framework:
                     job.error = LinkClosed(state)
@@ -184,8 +185,9 @@ class AnswerStore:
             return saved
 
         def mark_links(book: LinkBook) -> None:
+            by_id = {x.id: x for x in book.links}
             for job in accepted:
-                link = book.get(job.link_id)
+                link = by_id[job.link_id]
                 ids = set(link.answered)
                 ids |= {i for i, v in job.answers.items() if v is not None}
                 ids -= {i for i, v in job.answers.items() if v is None}
@@ -194,7 +196,7 @@ class AnswerStore:
                 link.last_saved_at = at
                 if job.finished:
                     link.finished_at = at
-                job.link = link.model_copy(deep=True)
+                job.link = link.model_copy(update={"answered": list(link.answered)})  # the rest is immutable
 
         room_spec = spec(framework)
         room = (("table", framework, q.table, write_room, room_spec.tables[q.table]) if q.table
