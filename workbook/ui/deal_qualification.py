@@ -289,8 +289,7 @@ class View(RoomView):
         def change(doc: dq.Inputs) -> None:
             doc.statement1_mean = mean
             doc.statement1_source = "diagnostic"
-        if self._apply(change):
-            self._show_saved()
+        self._apply(change)
         self._show_diagnostic()
 
     def _toggle(self, deal: str, criterion: str, met: bool) -> None:

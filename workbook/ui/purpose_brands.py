@@ -281,7 +281,6 @@ class View(RoomView):
             doc.add_brand(name, product, job)
         if self._apply(change):
             self._new_brand.value = self._new_product.value = self._new_job.value = ""
-            self._show_saved()
 
     def _rename(self, old: str, new: str) -> None:
         self._changed(lambda doc: doc.rename_brand(old, new))

@@ -290,8 +290,7 @@ class View(RoomView):
             if not clean or clean.casefold() in {t.casefold() for t in taken}:
                 raise InvalidInput.one("element name", new, "1 to 80 characters, not already used")
             doc.element(old).name = clean
-        if self._apply(change):
-            self._show_saved()
+        self._apply(change)  # the rows follow the saved names (see workbook.ui.binding)
 
     def _add(self) -> None:
         name = self._new_name.value
@@ -300,10 +299,8 @@ class View(RoomView):
             doc.add_element(name)
         if self._apply(change):
             self._new_name.value = ""
-            self._show_saved()
 
     def _remove(self, name: str) -> None:
         def change(doc: vp.Inputs) -> None:
             doc.remove_element(name)
-        if self._apply(change):
-            self._show_saved()
+        self._apply(change)
