@@ -48,10 +48,10 @@ def _run_all_cells(page) -> None:
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
 
 
-def test_live_session_answers_are_saved(lab_server, browser_page, tmp_path: Path) -> None:
+def test_live_session_answers_are_saved(module_lab_server, module_page, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    page = browser_page
+    page, lab_server = module_page, module_lab_server
     doc_path = lab_server.root / DOC
     repo_doc = REPO / DOC
     repo_answers = _answers(repo_doc, RESPONDENT)
@@ -94,16 +94,18 @@ def test_live_session_answers_are_saved(lab_server, browser_page, tmp_path: Path
     assert shot.stat().st_size > 0
     if os.environ.get(SHOT_ENV):
         page.screenshot(path=os.environ[SHOT_ENV])
+    for session in lab_server.api("api/sessions") or []:  # the module's next test starts with no kernel running
+        lab_server.api(f"api/sessions/{session['id']}", method="DELETE", timeout=10)
 
 
-def test_half_typed_text_survives_another_sessions_change(lab_server, browser_page, tmp_path: Path) -> None:
+def test_half_typed_text_survives_another_sessions_change(module_lab_server, module_page, tmp_path: Path) -> None:
     """A change saved elsewhere shows in the form without taking away what is being typed in another box."""
     from playwright.sync_api import expect
 
     from workbook.frameworks import brand_communities as bc
     from workbook.store import Store
 
-    page = browser_page
+    page, lab_server = module_page, module_lab_server
     lab_server.choose(CLIENT)
     open_notebook(page, lab_server, "notebooks/brand_communities.ipynb")
     _run_all_cells(page)
@@ -133,3 +135,5 @@ def test_half_typed_text_survives_another_sessions_change(lab_server, browser_pa
     expect(screen.locator(".wb-save-state")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d"))
     saved = json.loads((lab_server.root / "data" / "clients" / CLIENT / "brand_communities.json").read_text())
     assert saved["brand"] == "Aurora Rota Cloud" and saved["community"] == start + " and user days"
+    for session in lab_server.api("api/sessions") or []:  # the module's next test starts with no kernel running
+        lab_server.api(f"api/sessions/{session['id']}", method="DELETE", timeout=10)
