@@ -15,18 +15,20 @@ goal 0), the requests refused wrongly (any answer other than the form, the
 redirect or the thanks page: goal 0), and the median and 95th percentile
 response time of the submissions and of all requests (goal: p95 under 300 ms).
 
-The load tool is ``httpx`` with ``asyncio`` (already a dependency of the
-workbook): one process holds 300 connections and releases every submission
-together with one event, and the run then checks the client's store, which a
-generic load tool would not do.
+The load tool is Locust (``FastHttpUser``, one user per respondent, each with
+its own cookie jar), run as library in its own process by
+``benchmarks/survey_swarm.py`` so that it does not share an interpreter with
+this script; it releases every submission together with one event. This script
+then checks the client's store, which a load tool alone would not do, and
+reports the server's CPU time apart from the load generator's: both share the
+machine's two cores.
 """
 from __future__ import annotations
 
 import argparse
-import asyncio
+import json
 import os
 import random
-import re
 import shutil
 import signal
 import socket
@@ -35,9 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,8 +48,6 @@ from workbook.frameworks import nps, sales_marketing  # noqa: E402
 from workbook.store import Store  # noqa: E402
 from workbook.survey.links import create_links, load_links  # noqa: E402
 
-CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -55,77 +55,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path, port: int, limit_s: int, log: Path) -> subprocess.Popen:
+def start_server(data: Path, port: int, limit_s: int, log: Path, workers: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with open(log, "wb") as out:
         proc = subprocess.Popen(["timeout", str(limit_s), sys.executable, "-m", "workbook", "survey", "serve",
-                                 "--port", str(port), "--stop-after", str(limit_s - 5), "--data-dir", str(data)],
+                                 "--port", str(port), "--stop-after", str(limit_s - 5), "--workers", str(workers), "--data-dir", str(data)],
                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 30
+    local = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1, trust_env=False).text == "ok":
+            if local.open(f"http://127.0.0.1:{port}/healthz", timeout=1).read() == b"ok":
                 return proc
-        except httpx.HTTPError:
+        except OSError:
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("the survey server did not start")
 
 
-async def respondent(http: httpx.AsyncClient, token: str, answers: dict, go: asyncio.Event, ready: list,
-                     times: dict, refused: list) -> bool:
-    """Open the link, wait for the start signal, submit everything, open the thanks page.
-
-    Each respondent sends its own cookie (the shared client keeps none), and
-    the submission goes over a fresh connection when the idle one was closed,
-    as a browser does after a respondent spent minutes on the page.
-    """
-    async def timed(kind: str, method: str, url: str, **kw) -> httpx.Response | None:
-        t0 = time.perf_counter()
-        try:
-            r = await http.request(method, url, **kw)
-        except httpx.HTTPError as exc:
-            refused.append((kind, type(exc).__name__))
-            return None
-        times.setdefault(kind, []).append(time.perf_counter() - t0)
-        if r.status_code not in (200, 303):
-            refused.append((kind, r.status_code))
-        return r
-
-    r = await timed("open", "GET", f"/s/{token}")
-    if r is None or r.status_code != 200:
-        ready.append(False)
-        return False
-    cookie = r.headers["set-cookie"].split(";")[0]
-    csrf = CSRF.search(r.text).group(1)
-    ready.append(True)
-    await go.wait()
-    form = {"csrf": csrf, "page": "1", "action": "finish", **{f"q_{k}": str(v) for k, v in answers.items()}}
-    r = await timed("submit", "POST", f"/s/{token}", data=form, headers={"origin": str(http.base_url).rstrip("/"), "cookie": cookie})
-    if r is None or r.status_code != 303:
-        return False
-    await timed("thanks", "GET", r.headers["location"], headers={"cookie": cookie})
-    return True
-
-
-async def run(base: str, jobs: list[tuple[str, dict]]) -> tuple[dict, list, list[bool], float]:
-    go, ready, times, refused = asyncio.Event(), [], {}, []
-
-    async def forget_cookies(response: httpx.Response) -> None:
-        http.cookies.clear()          # runs before any other task can build a request
-
-    limits = httpx.Limits(max_connections=len(jobs), max_keepalive_connections=len(jobs), keepalive_expiry=4)
-    async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False, limits=limits,
-                                 transport=httpx.AsyncHTTPTransport(retries=1, limits=limits),
-                                 event_hooks={"response": [forget_cookies]}) as http:
-        tasks = [asyncio.create_task(respondent(http, t, a, go, ready, times, refused)) for t, a in jobs]
-        while len(ready) < len(jobs) and not all(t.done() for t in tasks):
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(5)        # idle connections from the first visit are closed by the server (5 s)
-        t0 = time.perf_counter()
-        go.set()
-        acks = await asyncio.gather(*tasks)
-    return times, refused, acks, time.perf_counter() - t0
+def run(base: str, jobs: list[tuple[str, dict]], tmp: Path) -> tuple[dict, list, list[bool], float, dict]:
+    """Play the respondents with Locust in its own process (``survey_swarm.py``); returns its figures."""
+    jobs_file, out_file = tmp / "jobs.json", tmp / "swarm.json"
+    jobs_file.write_text(json.dumps([{"token": t, "answers": a} for t, a in jobs]))
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "survey_swarm.py"), str(jobs_file), base, str(out_file)],
+                   check=True, timeout=300, stdout=subprocess.DEVNULL)
+    swarm = json.loads(out_file.read_text())
+    times, refused = {}, []
+    for kind, status, seconds in swarm["records"]:
+        times.setdefault(kind, []).append(seconds)
+        if status not in (200, 303):
+            refused.append((kind, status))
+    acks = [bool(swarm["acks"].get(t)) for t, _ in jobs]
+    return times, refused, acks, swarm["wall_s"], swarm
 
 
 def cpu_seconds(root_pid: int) -> float:
@@ -150,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--diagnostic", type=int, default=250, help="Sales-Marketing respondents (one client)")
     parser.add_argument("--nps", type=int, default=50, help="anonymous NPS respondents (another client)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (workbook survey serve --workers)")
     args = parser.parse_args()
     rng = random.Random(14)
     tmp = Path(tempfile.mkdtemp(prefix="survey-load-"))
@@ -164,11 +126,11 @@ def main() -> None:
     sent = {m.token: (m, a) for m, (_, a) in zip(sm_links + nps_links, jobs)}
     port = free_port()
     load_before = os.getloadavg()
-    server = start_server(data, port, 300, tmp / "server.log")
+    server = start_server(data, port, 300, tmp / "server.log", args.workers)
     try:
-        cpu0, me0 = cpu_seconds(server.pid), time.process_time()
-        times, refused, acks, wall = asyncio.run(run(f"http://127.0.0.1:{port}", jobs))
-        server_cpu, client_cpu = cpu_seconds(server.pid) - cpu0, time.process_time() - me0
+        cpu0 = cpu_seconds(server.pid)
+        times, refused, acks, wall, swarm = run(f"http://127.0.0.1:{port}", jobs, tmp)
+        server_cpu, client_cpu = cpu_seconds(server.pid) - cpu0, swarm["cpu_s"]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)

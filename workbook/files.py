@@ -93,6 +93,41 @@ def sweep_orphans(folders: list[Path], max_age_s: float = ORPHAN_AGE_S) -> int:
     return removed
 
 
+#: A stored text cell that a spreadsheet would run as a formula: it starts with = @ tab or CR, or with + or -
+#: before something that is not a plain number (an apostrophe is marked too, so that reading is exact).
+_FORMULA_LIKE = r"^(?:[=@\t\r']|[+-](?!(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$))"
+
+
+def table_csv(frame: pd.DataFrame) -> bytes:
+    """The bytes of a stored table: CSV in UTF-8, with text that could run as a spreadsheet formula made inert.
+
+    A cell such as ``=HYPERLINK(...)`` typed by a respondent is written as
+    ``'=HYPERLINK(...)``, which a spreadsheet shows as text; :func:`read_table`
+    takes the apostrophe off again, so what was typed is what is read.
+    """
+    out = frame
+    for i, column in enumerate(frame.columns):
+        values = frame.iloc[:, i]
+        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
+            continue
+        risky = values.str.contains(_FORMULA_LIKE, na=False, regex=True)
+        if risky.any():
+            out = out.copy() if out is frame else out
+            out.iloc[:, i] = values.where(~risky, "'" + values.astype(str))
+    return out.to_csv(index=False).encode("utf-8")
+
+
+def read_table(source: Path | io.BytesIO) -> pd.DataFrame:
+    """Read a stored table written by :func:`table_csv` (every cell as text, formula markers taken off)."""
+    frame = read_csv(source)
+    for i in range(frame.shape[1]):
+        values = frame.iloc[:, i]
+        marked = values.str.startswith("'", na=False)
+        if marked.any():
+            frame.iloc[:, i] = values.where(~marked, values.str[1:])
+    return frame
+
+
 def read_csv(source: Path | io.BytesIO) -> pd.DataFrame:
     """Read a CSV as text, keeping blank lines so row numbers match the file (header = row 1).
 

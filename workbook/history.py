@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from .errors import InvalidInput, SchemaVersionError
-from .files import atomic_write, first_line, read_bytes, read_csv, stamp
+from .files import atomic_write, first_line, read_bytes, read_table, stamp
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class HistoryMixin:
         """Make an archived table current again, validated first (the current one goes to history)."""
         if snapshot.table is None:
             raise InvalidInput.one("snapshot", snapshot.path.name, "a table snapshot (use restore for documents)")
-        frame = read_csv(snapshot.path)
+        frame = read_table(snapshot.path)
         clean = validator(frame) if validator else frame
         self._archived.discard((slug, framework, snapshot.table))
         self.save_table(slug, framework, snapshot.table, frame, None, check_version=False)

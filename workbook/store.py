@@ -43,7 +43,7 @@ from .errors import (
     from_pydantic,
     validated,
 )
-from .files import ClientLock, atomic_write, first_line as _first_line, now_iso, read_bytes as _read_bytes, read_csv, read_export, stamp, sweep_orphans
+from .files import ClientLock, atomic_write, first_line as _first_line, now_iso, read_bytes as _read_bytes, read_export, read_table, table_csv, stamp, sweep_orphans
 from .history import META_KEY, PROFILE, HistoryMixin, Snapshot, check_name as _check_name
 
 __all__ = ["PROFILE", "Profile", "Snapshot", "Store", "atomic_write", "check_slug", "new_session_id", "read_report_json"]
@@ -248,7 +248,7 @@ class Store(HistoryMixin):
         self._seen[(slug, framework, table)] = _digest(data)
         if data is None:
             return None
-        frame = read_csv(io.BytesIO(data))
+        frame = read_table(io.BytesIO(data))
         return validator(frame) if validator else frame
 
     def save_table(self, slug: str, framework: str, table: str, frame: pd.DataFrame,
@@ -274,7 +274,7 @@ class Store(HistoryMixin):
                 dest = self._history_dir(slug, framework) / f"{table}-{stamp()}--{_safe(self.session)}.csv"
                 atomic_write(dest, old)
                 self._archived.add(key)
-            body = frame.to_csv(index=False).encode("utf-8")
+            body = table_csv(frame)
             atomic_write(path, body)
             self._seen[key] = _digest(body)
         return clean

@@ -14,7 +14,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from .errors import from_pydantic
-from .files import atomic_write, now_iso, read_bytes as _read_bytes, read_csv, read_export, stamp
+from .files import atomic_write, now_iso, read_bytes as _read_bytes, read_export, read_table, stamp, table_csv
 from .history import check_name as _check_name
 from .store import Store, _digest, _safe
 
@@ -67,7 +67,7 @@ def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
             else:
                 path = store.table_path(slug, name, second)
                 data = _read_bytes(path)
-                frame = change(read_csv(io.BytesIO(data)) if data is not None else None)
+                frame = change(read_table(io.BytesIO(data)) if data is not None else None)
                 if last is not None:
                     last(frame)
                 done.append((kind, name, second, path, frame))
@@ -82,7 +82,7 @@ def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
             if old is not None and key not in store._archived:
                 atomic_write(store._history_dir(slug, name) / f"{second}-{stamp()}--{_safe(store.session)}.csv", old)
                 store._archived.add(key)
-            body = new.to_csv(index=False).encode("utf-8")
+            body = table_csv(new)
             atomic_write(path, body)
             store._seen[key] = _digest(body)
     return [new for *_, new in done]

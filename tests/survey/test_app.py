@@ -180,6 +180,18 @@ def test_script_in_a_free_text_answer_stays_text(client, data_dir):
     assert "default-src 'none'" in client.get(f"/s/{link.token}").headers["content-security-policy"]
 
 
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil.example","click")', "@SUM(1+1)", "+cmd|' /C calc'!A0",
+                                   "-2+3", "'already quoted"])
+def test_a_reason_that_looks_like_a_formula_is_stored_inert_and_read_back_as_typed(client, data_dir, typed):
+    link = make_link(data_dir, "bluebird-coffee", "nps", None, None)
+    assert post(client, link.token, 1, action="finish", q_score="9", q_reason=typed).status_code == 303
+    store = Store(data_dir)
+    on_disk = store.table_path("bluebird-coffee", "nps", "responses").read_text(encoding="utf-8")
+    assert f",{typed}," not in on_disk and f',"{typed}",' not in on_disk   # a spreadsheet would run it
+    assert "'" + typed.replace('"', '""')[:8] in on_disk                # it shows as text there
+    assert store.load_table("bluebird-coffee", "nps", "responses")["reason"].iloc[-1] == typed
+
+
 def test_rate_limits_per_link_and_per_address(app_for, data_dir, caplog):
     caplog.set_level(logging.WARNING, "workbook.survey")
     client = app_for(Limits(per_address=(50, 0.001), per_token=(5, 0.001), failures=(3, 0.001)))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidInput, WorkbookError
 from ..store import Store
-from ..store_helpers import doc_mtime, update_together
+from ..store_helpers import update_together
 from .links import LINKS_DOC, Link, LinkBook, now, questionnaire_for, spec
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,21 @@ class AnswerStore:
     _pending: dict = field(default_factory=dict)
     _busy: set = field(default_factory=set)
     _cache: dict = field(default_factory=dict)
+    _paths: dict = field(default_factory=dict)
     commits: int = 0
 
     # -- reading ---------------------------------------------------------------
+    def _mtime(self, client: str, name: str, table: str | None = None) -> int | None:
+        """When a document (or table) last changed, in ns, or None: one ``stat`` (paths are worked out once)."""
+        path = self._paths.get((client, name, table))
+        if path is None:
+            path = os.fspath(self.store.table_path(client, name, table) if table else self.store.doc_path(client, name))
+            self._paths[(client, name, table)] = path
+        try:
+            return os.stat(path).st_mtime_ns
+        except FileNotFoundError:
+            return None
+
     def _cached(self, key: tuple, mtime: int | None, load) -> Any:
         hit = self._cache.get(key)
         if hit is not None and hit.mtime == mtime and mtime is not None:
@@ -72,12 +85,19 @@ class AnswerStore:
 
     def links(self, client: str) -> LinkBook:
         """The client's link book, re-read only when the file changed."""
-        return self._cached(("links", client), doc_mtime(self.store, client, LINKS_DOC),
-                            lambda: self.store.load(client, LINKS_DOC, LinkBook, LinkBook()))
+        return self.links_by_hash(client)[0]
+
+    def links_by_hash(self, client: str) -> tuple[LinkBook, dict[str, Link]]:
+        """The client's link book and its links by token hash (one dictionary look-up per request)."""
+        def load() -> tuple[LinkBook, dict[str, Link]]:
+            book = self.store.load(client, LINKS_DOC, LinkBook, LinkBook())
+            return book, {x.token_sha256: x for x in book.links}
+
+        return self._cached(("links", client), self._mtime(client, LINKS_DOC), load)
 
     def profile_name(self, client: str) -> str:
         """The client's name from its profile, re-read only when the profile changed."""
-        return self._cached(("profile", client), doc_mtime(self.store, client, "profile"),
+        return self._cached(("profile", client), self._mtime(client, "profile"),
                             lambda: self.store.load_profile(client).name)
 
     def saved_answers(self, client: str, link: Link) -> dict:
@@ -85,10 +105,10 @@ class AnswerStore:
         q = questionnaire_for(link.framework)
         fw = spec(link.framework)
         if q.table:
-            saved = self._cached(("table", client, link.framework), doc_mtime(self.store, client, link.framework, q.table),
+            saved = self._cached(("table", client, link.framework), self._mtime(client, link.framework, q.table),
                                  lambda: self.store.load_table(client, link.framework, q.table))
         else:
-            saved = self._cached(("doc", client, link.framework), doc_mtime(self.store, client, link.framework),
+            saved = self._cached(("doc", client, link.framework), self._mtime(client, link.framework),
                                  lambda: self.store.load(client, link.framework, fw.Inputs, fw.Inputs()))
         answers = q.read(saved, link.who)
         return {qid: answers.get(qid) for qid in link.answered if answers.get(qid) is not None}

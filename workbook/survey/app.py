@@ -7,7 +7,9 @@ respondents; an unknown token gets the same page as any other missing address.
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -48,11 +50,23 @@ class Settings:
         The public address in front of the app (e.g. ``https://survey.example.com``),
         used to check the origin of posts and to mark the cookie Secure.
     limits : Limits
+        Rate limits and the largest body; each worker process keeps its own counts.
+    csrf_key : bytes or None
+        Secret behind the form check. Worker processes of one server must share
+        it (a form served by one may be posted to another); None makes a fresh one.
     """
 
     data_dir: str
     base_url: str | None = None
     limits: Limits = field(default_factory=Limits)
+    csrf_key: bytes | None = None
+
+    ENV = "WORKBOOK_SURVEY_SETTINGS"
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as an environment variable, for worker processes (see :func:`app_from_env`)."""
+        return {self.ENV: json.dumps({"data_dir": self.data_dir, "base_url": self.base_url,
+                                      "csrf_key": (self.csrf_key or b"").hex()})}
 
 
 class _Guarded:
@@ -85,10 +99,10 @@ def create_app(settings: Settings) -> "_Guarded":
     answers = AnswerStore(store)
     directory = Directory(store, answers)
     limiter = RateLimiter(settings.limits)
-    csrf = Csrf()
+    csrf = Csrf(settings.csrf_key)
     base = settings.base_url.rstrip("/") if settings.base_url else None
     secure_cookie = bool(base and base.startswith("https://"))
-    env = Environment(loader=PackageLoader("workbook", "templates/survey"), autoescape=select_autoescape(default=True),
+    env = Environment(loader=PackageLoader("workbook", "templates/survey"), autoescape=select_autoescape(default=True), auto_reload=False,
                       trim_blocks=True, lstrip_blocks=True)
 
     def page(name: str, status: int = 200, **context) -> HTMLResponse:
@@ -262,3 +276,10 @@ def create_app(settings: Settings) -> "_Guarded":
     guarded = _Guarded(app, settings.limits)
     guarded.answers = answers
     return guarded
+
+
+def app_from_env() -> "_Guarded":
+    """The app of one worker process, from the settings its server put in the environment."""
+    logging.getLogger("workbook.survey").setLevel(logging.INFO)  # each worker logs its refusals and saves
+    raw = json.loads(os.environ[Settings.ENV])
+    return create_app(Settings(raw["data_dir"], raw["base_url"], csrf_key=bytes.fromhex(raw["csrf_key"]) or None))

@@ -94,22 +94,31 @@ def serve_cmd(host: str = typer.Option("127.0.0.1", "--host", help="Address to l
                                                       help="Proxies whose X-Forwarded-For/-Proto headers are trusted."),
               stop_after: Optional[float] = typer.Option(None, "--stop-after", min=1,
                                                          help="Stop by itself after this many seconds (tests, demos)."),
+              workers: int = typer.Option(1, "--workers", min=1, max=16,
+                                          help="Server processes answering requests (e.g. one per core). Each "
+                                               "keeps its own rate-limit counts."),
               data_dir: str = DATA_OPT) -> None:
     """Run the survey web app (stop with Ctrl-C)."""
+    import secrets
+    import signal
+
     import uvicorn
 
-    from .app import Settings, create_app
+    from .app import Settings
 
     logging.getLogger("workbook.survey").setLevel(logging.INFO)
     if host not in ("127.0.0.1", "::1", "localhost"):
         log.warning("listening on %s: anyone who can reach it can try links; put it behind an HTTPS proxy", host)
-    app = create_app(Settings(os.fspath(data_dir), base_url))
-    config = uvicorn.Config(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
-                            access_log=False, server_header=False, log_level="info", timeout_keep_alive=5)
-    server = uvicorn.Server(config)
+    os.environ.update(Settings(os.fspath(data_dir), base_url, csrf_key=secrets.token_bytes(32)).to_env())
+    options = dict(host=host, port=port, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, factory=True,
+                   access_log=False, server_header=False, log_level="info", timeout_keep_alive=5)
+    typer.echo(f"Survey app on http://{host}:{port} (links point to {_base(base_url)}, {workers} worker process"
+               f"{'es' if workers > 1 else ''}); Ctrl-C stops it.")
     if stop_after:
-        timer = threading.Timer(stop_after, lambda: setattr(server, "should_exit", True))
+        timer = threading.Timer(stop_after, lambda: os.kill(os.getpid(), signal.SIGINT))
         timer.daemon = True
         timer.start()
-    typer.echo(f"Survey app on http://{host}:{port} (links point to {_base(base_url)}); Ctrl-C stops it.")
-    server.run()
+    if workers == 1:
+        uvicorn.Server(uvicorn.Config("workbook.survey.app:app_from_env", **options)).run()
+    else:
+        uvicorn.run("workbook.survey.app:app_from_env", workers=workers, **options)

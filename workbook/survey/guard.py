@@ -121,8 +121,8 @@ class Csrf:
     refused before that.
     """
 
-    def __init__(self) -> None:
-        self._key = secrets.token_bytes(32)
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key or secrets.token_bytes(32)
 
     @staticmethod
     def new_cookie() -> str:
@@ -181,7 +181,7 @@ class Directory:
             client = self._index.get(digest)
         if client is None:
             return None
-        link = next((x for x in self.answers.links(client).links if hmac.compare_digest(x.token_sha256, digest)), None)
+        link = self.answers.links_by_hash(client)[1].get(digest)  # a look-up by hash: the token itself is never compared
         return (client, link) if link is not None else None
 
     def _rescan(self) -> bool:
