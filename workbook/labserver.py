@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .clients import CHOICE_ENV, DATA_DIR_ENV
-from .files import atomic_write
+from .files import atomic_write, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,8 @@ def clean_notebook(nb: Any) -> Any:
     and the ``parameters`` cell gets its literal defaults back. The first
     ``teaching`` markdown cell, when it is a heading, is saved folded
     (``HEADING_FOLDED``): the worked example and exercises under it stay out of
-    the way during a session, and a click on its arrow opens them.
+    the way during a session, and the button JupyterLab shows under a folded
+    heading ("N cells hidden") opens them.
     """
     cells = []
     fold_next_teaching = True
@@ -148,7 +149,7 @@ def seed_workspace(folder: str | os.PathLike) -> Path:
     """
     from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, slugify
 
-    layout = json.loads(WORKSPACE_TEMPLATE.read_text(encoding="utf-8"))
+    layout = json.loads(read_bytes(WORKSPACE_TEMPLATE) or b"")
     path = Path(folder) / (slugify(layout["metadata"]["id"]) + WORKSPACE_EXTENSION)
     atomic_write(path, json.dumps(layout, indent=1) + "\n")
     return path
