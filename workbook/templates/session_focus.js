@@ -2,8 +2,10 @@
 // Shown (invisibly) by workbook.notebook.Room.form() in a JupyterLab session.
 // JupyterLab scrolls to the last cell when Run All starts, and cells that
 // render later move the page; this puts the form's cell at the top of the
-// notebook's scrolling area and keeps it there until the page has been still
-// for QUIET_MS, or at once when the user scrolls, clicks or types.
+// notebook's scrolling area (or, when the session screen is too tall to fit
+// under the line naming the client, the screen itself) and keeps it there
+// until the page has been still for QUIET_MS, or at once when the user
+// scrolls, clicks or types.
 (function (element) {
   "use strict";
   var QUIET_MS = 2500, LIMIT_MS = 30000, waited = 0;
@@ -38,8 +40,18 @@
     function pin() {
       var now = Date.now();
       if (done || !cell.isConnected || now - started > LIMIT_MS || now - lastMove > QUIET_MS) { stop(); return; }
-      var top = scroller === document.scrollingElement ? 0 : scroller.getBoundingClientRect().top;
-      var offset = cell.getBoundingClientRect().top - top;
+      var page = scroller === document.scrollingElement;
+      var top = page ? 0 : scroller.getBoundingClientRect().top;
+      var height = page ? window.innerHeight : scroller.clientHeight;
+      // The cell's top (the line naming the client) when the whole session screen still fits below it;
+      // else as much of the screen as fits, from its top.
+      var target = cell.getBoundingClientRect().top;
+      var screen = cell.querySelector(".wb-session-screen");
+      if (screen) {
+        var box = screen.getBoundingClientRect();
+        if (box.bottom - target > height) { target = Math.min(box.top, box.bottom - height); }
+      }
+      var offset = target - top;
       if (Math.abs(offset) > 1) {
         scroller.scrollTop += offset;
         lastMove = now;
