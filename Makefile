@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	@echo "Installing the workbook into $(VENV) (first time takes a few minutes)"
 	@( $(BIN)/python -m pip install -q --upgrade pip && \
 	   $(BIN)/python -m pip install -q -e '.[test]' && \
-	   $(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (workbook)" ) >>$(LOG) 2>&1 \
+	   $(BIN)/python -m workbook.warm --install ) >>$(LOG) 2>&1 \
 	  || { echo "pip install failed; see $(LOG)"; tail -20 $(LOG); exit 1; }
 	@touch $@
 

@@ -73,13 +73,26 @@ def start_server(data: Path, port: int, limit_s: int, log: Path, workers: int) -
     raise SystemExit("the survey server did not start")
 
 
-def run(base: str, jobs: list[tuple[str, dict]], tmp: Path) -> tuple[dict, list, list[bool], float, dict]:
-    """Play the respondents with Locust in its own process (``survey_swarm.py``); returns its figures."""
+def run(base: str, jobs: list[tuple[str, dict]], tmp: Path, server_pid: int) -> tuple[dict, list, list[bool], float, dict]:
+    """Play the respondents with Locust in its own process (``survey_swarm.py``); returns its figures.
+
+    The server's CPU time is read when every respondent has opened its form
+    and again at the end, so ``swarm["server_cpu_submit_s"]`` is what the
+    submissions (and the thanks pages) cost it.
+    """
     jobs_file, out_file = tmp / "jobs.json", tmp / "swarm.json"
     jobs_file.write_text(json.dumps([{"token": t, "answers": a} for t, a in jobs]))
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "survey_swarm.py"), str(jobs_file), base, str(out_file)],
-                   check=True, timeout=300, stdout=subprocess.DEVNULL)
+    swarm_proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "survey_swarm.py"), str(jobs_file), base,
+                                   str(out_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    if swarm_proc.stdout.readline().strip() != "ready":
+        raise SystemExit("the load generator did not get ready")
+    cpu_go = cpu_seconds(server_pid)
+    swarm_proc.stdin.write("go\n")
+    swarm_proc.stdin.flush()
+    swarm_proc.wait(300)
+    cpu_end = cpu_seconds(server_pid)
     swarm = json.loads(out_file.read_text())
+    swarm["server_cpu_submit_s"] = cpu_end - cpu_go
     times, refused = {}, []
     for kind, status, seconds in swarm["records"]:
         times.setdefault(kind, []).append(seconds)
@@ -129,7 +142,7 @@ def main() -> None:
     server = start_server(data, port, 300, tmp / "server.log", args.workers)
     try:
         cpu0 = cpu_seconds(server.pid)
-        times, refused, acks, wall, swarm = run(f"http://127.0.0.1:{port}", jobs, tmp)
+        times, refused, acks, wall, swarm = run(f"http://127.0.0.1:{port}", jobs, tmp, server.pid)
         server_cpu, client_cpu = cpu_seconds(server.pid) - cpu0, swarm["cpu_s"]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -164,7 +177,9 @@ def main() -> None:
     print(f"submissions: median {statistics.median(sub) * 1000:.0f} ms, p95 {pct(sub, 95):.0f} ms, "
           f"max {max(sub) * 1000:.0f} ms (goal p95 < 300 ms); all {len(jobs)} done in {wall:.2f} s")
     print(f"server CPU time: {server_cpu:.2f} s for {len(everything)} requests "
-          f"({server_cpu / max(1, len(everything)) * 1000:.1f} ms a request); load generator CPU time: {client_cpu:.2f} s")
+          f"({server_cpu / max(1, len(everything)) * 1000:.1f} ms a request), of which {swarm['server_cpu_submit_s']:.2f} s "
+          f"for the {len(sub)} submissions and their thanks pages; load generator CPU time: {client_cpu:.2f} s "
+          f"({swarm['cpu_s_during_submit']:.2f} s while submitting); {args.workers} server process(es)")
     print(f"all requests ({len(everything)}): median {statistics.median(everything) * 1000:.0f} ms, "
           f"p95 {pct(everything, 95):.0f} ms; form opening p95 {pct(times.get('open', [0.0]), 95):.0f} ms")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -7,7 +7,9 @@ as a browser does); each opens its link, then all wait for one signal and send
 their complete answers at the same instant, and each follows the redirect to
 the thanks page. OUT receives every request's kind, status and time in
 seconds, and this process's CPU time, so that the calling script can report
-the server's figures apart from the load generator's.
+the server's figures apart from the load generator's. It prints ``ready`` when
+every respondent waits for the signal and gives it when a line arrives on its
+standard input.
 
 It runs apart from the calling script because Locust patches the standard
 library for gevent when imported.
@@ -91,6 +93,8 @@ def main(jobs_path: str, base: str, out_path: str) -> None:
     while Swarm.opened < total and time.monotonic() < deadline:
         gevent.sleep(0.05)
     gevent.sleep(0.5)                     # every respondent is now parked on the signal
+    print("ready", flush=True)            # the calling script notes the server's CPU time, then says go
+    sys.stdin.readline()
     cpu0, t0 = time.process_time(), time.perf_counter()
     Swarm.go.set()
     while len(Swarm.acks) < total and time.monotonic() < deadline + 120:

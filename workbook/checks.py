@@ -19,6 +19,7 @@ Workbook rules (not from the sources), with their reasons:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any, Iterable
 
@@ -54,39 +55,60 @@ def _min_length(field_info: Any) -> int:
     return 0
 
 
-def _walk(value: Any, path: str, needs_text: bool, out: list[Problem]) -> None:
+@functools.lru_cache(maxsize=None)
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """A model's field names, each with whether it needs some text (worked out once per model)."""
+    return tuple((name, _min_length(info) > 0) for name, info in model.model_fields.items())
+
+
+def _name(path: list) -> str:
+    """``["peers", 2, "name"]`` as ``peers[2].name``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def _walk(value: Any, path: list, needs_text: bool, out: list[Problem]) -> None:
+    # ``path`` is one list, pushed and popped on the way down: its text is made only for a problem.
     if isinstance(value, BaseModel):
-        fields = type(value).model_fields
-        for name, info in fields.items():
-            _walk(getattr(value, name, None), f"{path}.{name}" if path else name, _min_length(info) > 0, out)
+        for name, text in _fields(type(value)):
+            path.append(name)
+            _walk(getattr(value, name, None), path, text, out)
+            path.pop()
     elif isinstance(value, bool) or value is None:
         return
     elif isinstance(value, float):
         if not math.isfinite(value) or abs(value) > MAX_ABS_NUMBER:
-            out.append(Problem(path or "(document)", value, FINITE_ALLOWED))
+            out.append(Problem(_name(path), value, FINITE_ALLOWED))
     elif isinstance(value, int):
         if abs(value) > MAX_ABS_NUMBER:
-            out.append(Problem(path or "(document)", value, FINITE_ALLOWED))
+            out.append(Problem(_name(path), value, FINITE_ALLOWED))
     elif isinstance(value, str):
         if needs_text and not value.strip():
-            out.append(Problem(path or "(document)", value, BLANK_ALLOWED))
-
+            out.append(Problem(_name(path), value, BLANK_ALLOWED))
     elif isinstance(value, (dt.date, dt.datetime)):
         day = value.date() if isinstance(value, dt.datetime) else value
         if not EARLIEST_DATE <= day <= latest_date():
-            out.append(Problem(path or "(document)", value.isoformat(), date_allowed()))
+            out.append(Problem(_name(path), value.isoformat(), date_allowed()))
     elif isinstance(value, dict):
         for key, item in value.items():
-            _walk(item, f"{path}.{key}" if path else str(key), False, out)
+            path.append(str(key))
+            _walk(item, path, False, out)
+            path.pop()
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
-            _walk(item, f"{path}[{i}]", False, out)
+            if item is None or (type(item) is int and -MAX_ABS_NUMBER <= item <= MAX_ABS_NUMBER):
+                continue  # the common case (answers on a scale), checked without a call
+            path.append(i)
+            _walk(item, path, False, out)
+            path.pop()
 
 
 def document_problems(doc: BaseModel) -> list[Problem]:
     """Every non-finite or oversized number, implausible date and blank required text in ``doc``."""
     out: list[Problem] = []
-    _walk(doc, "", False, out)
+    _walk(doc, [], False, out)
     return out
 
 

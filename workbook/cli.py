@@ -107,7 +107,7 @@ def clients_new(slug: str = typer.Argument(..., help="lowercase letters, digits 
     """Create a client folder with its profile."""
     store = _store(data_dir)
     store.create_client(slug, {"name": name, "industry": industry, "revenue_usd": revenue, "notes": notes})
-    typer.echo(f"Created {store.client_dir(slug)}. Open a framework notebook in JupyterLab and set client = \"{slug}\".")
+    typer.echo(f"Created {store.client_dir(slug)}. Start a session with `workbook lab` (or `make lab`) and pick it on the start page.")
 
 
 @app.command("validate")

@@ -46,7 +46,8 @@ SESSION_CSS = """<style>
 .wb-session-screen .wb-sync {color:#1d3557;font-size:90%;}
 .wb-session-screen .wb-col-form > *, .wb-session-screen .wb-col-results > * {flex:0 0 auto;}
 .wb-session-screen .wb-col-results .widget-box {flex:0 0 auto;}
-.wb-session-screen .wb-headline-box {max-height:220px;overflow-y:auto;}
+.wb-session-screen .wb-headline-box {max-height:220px;overflow-y:auto;border-bottom:1px solid #d9e2ec;
+  box-shadow:inset 0 -10px 8px -8px rgba(31,41,51,.18);margin-bottom:6px;}
 .wb-session-screen .wb-col-results img.widget-image {flex:0 0 auto;width:auto;max-width:100%;max-height:360px;
   object-fit:contain;object-position:left top;}
 .wb-session-screen .wb-col-form .widget-hbox > .widget-html {flex:1 1 0;min-width:0;width:auto !important;}

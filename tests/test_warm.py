@@ -1,0 +1,38 @@
+"""The kernel warm-up: only in a Jupyter server's notebook kernels, and installed with the kernel spec."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _run(code: str, **env: str) -> str:
+    clean = {k: v for k, v in __import__("os").environ.items() if k != "JPY_SESSION_NAME"}
+    return subprocess.run([sys.executable, "-c", code], env={**clean, "PYTHONPATH": str(REPO), **env},
+                          capture_output=True, text=True, check=True, timeout=120).stdout.strip()
+
+
+def test_a_batch_kernel_does_not_warm_up():
+    code = ("import sys, workbook.warm as w; print(w.start() is None, 'pandas' in sys.modules, "
+            "'ipywidgets' in sys.modules)")
+    assert _run(code) == "True False False"
+
+
+def test_a_notebook_kernel_imports_the_rooms_and_freezes_the_heap_in_the_background():
+    code = ("import gc, sys, workbook.warm as w; t = w.start(); t.join(120); "
+            "print(all(m in sys.modules for m in w.MODULES), 'workbook.ui.sales_marketing' in sys.modules, "
+            "'workbook.lessons.clv' in sys.modules, w.seconds is not None and w.seconds > 0, gc.get_freeze_count() > 1000, "
+            "w.start() is t)")
+    assert _run(code, JPY_SESSION_NAME="notebooks/clv.ipynb") == "True True True True True True"
+
+
+def test_the_kernel_spec_switches_the_warm_up_on(tmp_path):
+    code = f"import workbook.warm as w; print(w.install_kernelspec({str(tmp_path)!r}))"
+    folder = Path(_run(code).splitlines()[-1])
+    spec = json.loads((folder / "kernel.json").read_text())
+    assert spec["argv"][-1] == "--ext=workbook.warm" and spec["display_name"] == "Python 3 (workbook)"
+    _run(code)   # installing again keeps one switch
+    assert json.loads((folder / "kernel.json").read_text())["argv"].count("--ext=workbook.warm") == 1

@@ -1,0 +1,97 @@
+"""A kernel that gets ready while the consultant looks at the notebook.
+
+Opening a framework notebook starts a kernel; the first cell then spends about
+a second importing pandas, matplotlib, ipywidgets and the workbook. Loaded as
+an IPython extension (the workbook's kernel spec passes ``--ext=workbook.warm``),
+this module starts those imports in a background thread as soon as the kernel
+is up, so they overlap with the seconds in which the page renders and the
+consultant reaches for *Run All*; the cells then find the modules loaded. Once
+everything is imported the thread moves the long-lived objects out of the
+garbage collector's way (``gc.freeze``), which the live form otherwise does on
+the click path.
+
+Only kernels started by a Jupyter server for a notebook (JupyterLab, Voila)
+warm up: they have ``JPY_SESSION_NAME`` set. Batch runs (papermill) import
+what they need in their first cell, as before.
+
+``python -m workbook.warm --install`` installs the workbook's kernel spec
+(``python3`` in this environment, display name "Python 3 (workbook)") with the
+extension switched on; ``make`` runs it.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import json
+import logging
+import os
+import sys
+import threading
+import time
+
+log = logging.getLogger(__name__)
+
+#: What the first cells of a framework notebook import, in the order they import it.
+MODULES = ("workbook.notebook", "ipywidgets", "workbook.ui.start", "workbook.ui.base")
+KERNEL_NAME = "python3"
+DISPLAY_NAME = "Python 3 (workbook)"
+_started: threading.Thread | None = None
+#: Seconds the warm-up took (None while it runs or when it did not run).
+seconds: float | None = None
+
+
+def _warm() -> None:
+    global seconds
+    start = time.perf_counter()
+    try:
+        for name in MODULES:
+            importlib.import_module(name)
+        from . import registry
+
+        for fw in registry.REGISTRY:   # the rooms' widget and lesson modules (the registry loads the pure ones)
+            fw.ui, fw.lesson  # noqa: B018 - imported on first access
+        gc.collect()
+        gc.freeze()
+    except Exception:  # noqa: BLE001 - a failed warm-up only means the first cell imports as usual
+        log.debug("kernel warm-up stopped early", exc_info=True)
+        return
+    seconds = time.perf_counter() - start
+
+
+def start(force: bool = False) -> threading.Thread | None:
+    """Start the warm-up once per process (only in a Jupyter server's notebook kernel unless ``force``)."""
+    global _started
+    if _started is None and (force or os.environ.get("JPY_SESSION_NAME")):
+        _started = threading.Thread(target=_warm, name="workbook-warm-up", daemon=True)
+        _started.start()
+    return _started
+
+
+def load_ipython_extension(ipython) -> None:  # noqa: ARG001 - IPython's extension hook
+    """IPython's hook: called once when the kernel starts with ``--ext=workbook.warm``."""
+    start()
+
+
+def install_kernelspec(prefix: str = sys.prefix) -> str:
+    """Install the workbook's kernel spec into ``prefix`` with the warm-up switched on; returns its folder."""
+    from ipykernel.kernelspec import install
+
+    folder = install(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix)
+    path = os.path.join(folder, "kernel.json")
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    if "--ext=workbook.warm" not in spec["argv"]:
+        spec["argv"].append("--ext=workbook.warm")
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(spec, f, indent=1)
+    os.replace(path + ".tmp", path)
+    return folder
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Install the workbook's kernel spec (with the warm-up).")
+    parser.add_argument("--install", action="store_true", help="install into this environment (sys.prefix)")
+    if parser.parse_args().install:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+        log.info("kernel spec installed in %s", install_kernelspec())
