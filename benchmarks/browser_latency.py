@@ -237,8 +237,10 @@ def _wait_idle(page, timeout_ms: float = 60_000) -> None:
 
 
 def _open_start_page(page, server) -> None:
-    """The start page, run once, as a consultant begins a session."""
-    lab.open_notebook(page, server, START)
+    """The start page in the default workspace (sidebars closed, as ``workbook lab`` opens), run once."""
+    page.goto(server.url(f"lab/tree/{START}"), wait_until="domcontentloaded")
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
+    _wait_idle(page)
     _run_all(page)
     page.locator(".wb-start-page").first.wait_for(timeout=60_000)
 

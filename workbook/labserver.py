@@ -7,22 +7,37 @@ notebook clean (:func:`clean_notebook`): no outputs, execution counts, widget
 state or kernel details, papermill's injected cell gone, and the parameters
 cell back to its literal defaults. A session's client data therefore never
 reaches the repository, and a reopened notebook has no widget outputs whose
-models are gone ("Error displaying widget: model not found").
+models are gone ("Error displaying widget: model not found"). The teaching
+part is saved folded under its heading (:data:`HEADING_FOLDED`), so a session
+opens with the exercises out of the way.
+
+:func:`configure` also gives the server a workspace folder of its own, seeded
+with a layout whose left sidebar is closed (:func:`seed_workspace`): JupyterLab
+opens on the start page at full width, and the file browser is one click on
+its icon away.
 """
 from __future__ import annotations
 
+import atexit
+import json
 import logging
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 from .clients import CHOICE_ENV, DATA_DIR_ENV
+from .files import atomic_write, read_bytes
 
 log = logging.getLogger(__name__)
 
 #: The configuration file handed to ``jupyter lab --config``.
 CONFIG_FILE = Path(__file__).resolve().parent / "templates" / "jupyter_server_config.py"
+#: The layout a new JupyterLab window starts from: left and right sidebars closed, nothing open yet.
+WORKSPACE_TEMPLATE = CONFIG_FILE.parent / "lab_workspace.json"
+#: JupyterLab's cell metadata key for a markdown heading whose section is folded.
+HEADING_FOLDED = "jp-MarkdownHeadingCollapsed"
 #: The literal defaults of the parameters cell, line by line (the text committed in the notebooks).
 PARAMETER_DEFAULTS = {
     "client": 'client = "@start-page"  # the client picked on the start page, or a client folder name',
@@ -32,6 +47,7 @@ PARAMETER_DEFAULTS = {
 KERNELSPEC = {"display_name": "Python 3 (workbook)", "language": "python", "name": "python3"}
 #: Cell metadata worth keeping in the repository; the rest (timing, scroll state, widgets) is per session.
 CELL_METADATA_KEPT = ("tags", "editable", "deletable", "jupyter", "slideshow")
+_HEADING = re.compile(r"^#{1,6}\s")
 _ASSIGN = re.compile(r"^(\w+)\s*=")
 
 
@@ -50,15 +66,25 @@ def clean_notebook(nb: Any) -> Any:
     Outputs and execution counts go, papermill's ``injected-parameters`` cell
     goes, cell metadata keeps only ``CELL_METADATA_KEPT``, the notebook's
     metadata keeps its kernel spec (the workbook's) and language name only,
-    and the ``parameters`` cell gets its literal defaults back.
+    and the ``parameters`` cell gets its literal defaults back. The first
+    ``teaching`` markdown cell, when it is a heading, is saved folded
+    (``HEADING_FOLDED``): the worked example and exercises under it stay out of
+    the way during a session, and the button JupyterLab shows under a folded
+    heading ("N cells hidden") opens them.
     """
     cells = []
+    fold_next_teaching = True
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {})
         tags = meta.get("tags", [])
         if "injected-parameters" in tags:
             continue
         cell["metadata"] = type(meta)((k, v) for k, v in meta.items() if k in CELL_METADATA_KEPT)
+        if fold_next_teaching and "teaching" in tags and cell.get("cell_type") == "markdown":
+            fold_next_teaching = False
+            source = cell.get("source", "")
+            if _HEADING.match("".join(source) if isinstance(source, list) else source):
+                cell["metadata"][HEADING_FOLDED] = True
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
@@ -114,11 +140,42 @@ def prepare_environment(runtime_dir: str | os.PathLike | None = None) -> dict[st
     return env
 
 
-def configure(c: Any) -> None:
-    """Apply the workbook's settings to a Jupyter configuration object ``c``."""
+def seed_workspace(folder: str | os.PathLike) -> Path:
+    """Write JupyterLab's default workspace into ``folder`` from :data:`WORKSPACE_TEMPLATE`; return its path.
+
+    A window opened without a saved layout of its own starts from it: both
+    sidebars closed, so the notebook gets the full width (the file browser
+    opens with a click on the folder icon at the left edge).
+    """
+    from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, slugify
+
+    layout = json.loads(read_bytes(WORKSPACE_TEMPLATE) or b"")
+    path = Path(folder) / (slugify(layout["metadata"]["id"]) + WORKSPACE_EXTENSION)
+    atomic_write(path, json.dumps(layout, indent=1) + "\n")
+    return path
+
+
+def configure(c: Any, runtime_dir: str | os.PathLike | None = None) -> None:
+    """Apply the workbook's settings to a Jupyter configuration object ``c``.
+
+    Besides the clean saves and the local-only server, the server gets a
+    workspace folder of its own under Jupyter's runtime folder (removed when
+    the server exits), seeded by :func:`seed_workspace`: every ``workbook lab``
+    opens on the start page with the sidebars closed and no tabs left over
+    from an earlier client. ``--LabApp.workspaces_dir`` on the command line
+    still wins.
+    """
     c.ContentsManager.pre_save_hook = "workbook.labserver.pre_save_hook"
     c.ServerApp.ip = "127.0.0.1"
     c.ServerApp.allow_remote_access = False
     c.LabApp.news_url = None
     c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
-    prepare_environment()
+    if runtime_dir is None:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        runtime_dir = jupyter_runtime_dir()
+    workspaces = Path(runtime_dir) / f"workbook-workspaces-{os.getpid()}"
+    seed_workspace(workspaces)
+    atexit.register(shutil.rmtree, workspaces, ignore_errors=True)
+    c.LabApp.workspaces_dir = str(workspaces)
+    prepare_environment(runtime_dir)

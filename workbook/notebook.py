@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from . import registry
@@ -24,10 +25,13 @@ from .errors import InvalidInput, UnknownClient, WorkbookError
 from .formatting import money
 from .html import Html, card, bullets, esc, para
 from .store import Store
+from .store_helpers import read_text
 from .teaching import Lesson
 from .room import RoomState, render, render_static
 
 MODES = ("live", "report")
+#: The script that brings the session screen into view after Run All (see :func:`focus_session_screen`).
+FOCUS_SCRIPT = Path(__file__).resolve().parent / "templates" / "session_focus.js"
 HEADLINE_MIME = "application/vnd.workbook.headline+json"
 
 
@@ -109,11 +113,16 @@ class Room:
                 "another client or framework</a></p>")
 
     def form(self) -> Any:
-        """The widget form in live mode, under a line naming the client; nothing in report mode."""
+        """The widget form in live mode, under a line naming the client; nothing in report mode.
+
+        In JupyterLab it also brings the session screen to the top of the
+        notebook once Run All has scrolled away (:func:`focus_session_screen`).
+        """
         if self.mode != "live":
             return None
         from .ui.start import client_banner
 
+        focus_session_screen()
         return client_banner(self.state.profile.name, self.framework.title, self.view.form())
 
     def section(self, name: str) -> Any:
@@ -133,6 +142,27 @@ class Room:
     def record(self) -> Headline:
         """The headline results, as a display the batch runner and summary read."""
         return Headline(self.framework.name, self.client, self.framework.headline(self.state.result))
+
+
+def focus_session_screen() -> None:
+    """Display the invisible script that keeps the calling cell at the top of the notebook while Run All ends.
+
+    *Run All Cells* leaves JupyterLab on the last cell (the exercises); the
+    script (``templates/session_focus.js``) scrolls the cell it is shown in to
+    the top and holds it there until the page is still or the user scrolls,
+    clicks or types. Not shown on the client's screen (``workbook present``),
+    which opens at the top anyway, nor outside a notebook kernel.
+    """
+    if os.environ.get(PRESENT_ENV):
+        return
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is None:
+        return
+    script = read_text(FOCUS_SCRIPT)
+    if script:
+        display({"application/javascript": script}, raw=True)
 
 
 def changes_since_previous(store: Store, client: str, framework: str) -> list[str] | None:

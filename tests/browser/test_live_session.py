@@ -2,7 +2,10 @@
 
 Open the Sales and Marketing notebook for the example client, run all cells,
 answer all 20 statements for the first respondent with "5" and check that the
-form, the save indicator and the client's file on disk all agree.
+form, the save indicator and the client's file on disk all agree. Then, in
+the brand-communities room, a change saved by another session while the
+consultant is half-way through typing in another box: the change shows and the
+typed text (and the focus) stay.
 """
 from __future__ import annotations
 
@@ -45,10 +48,10 @@ def _run_all_cells(page) -> None:
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
 
 
-def test_live_session_answers_are_saved(lab_server, browser_page, tmp_path: Path) -> None:
+def test_live_session_answers_are_saved(module_lab_server, module_page, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    page = browser_page
+    page, lab_server = module_page, module_lab_server
     doc_path = lab_server.root / DOC
     repo_doc = REPO / DOC
     repo_answers = _answers(repo_doc, RESPONDENT)
@@ -91,3 +94,46 @@ def test_live_session_answers_are_saved(lab_server, browser_page, tmp_path: Path
     assert shot.stat().st_size > 0
     if os.environ.get(SHOT_ENV):
         page.screenshot(path=os.environ[SHOT_ENV])
+    for session in lab_server.api("api/sessions") or []:  # the module's next test starts with no kernel running
+        lab_server.api(f"api/sessions/{session['id']}", method="DELETE", timeout=10)
+
+
+def test_half_typed_text_survives_another_sessions_change(module_lab_server, module_page, tmp_path: Path) -> None:
+    """A change saved elsewhere shows in the form without taking away what is being typed in another box."""
+    from playwright.sync_api import expect
+
+    from workbook.frameworks import brand_communities as bc
+    from workbook.store import Store
+
+    page, lab_server = module_page, module_lab_server
+    lab_server.choose(CLIENT)
+    open_notebook(page, lab_server, "notebooks/brand_communities.ipynb")
+    _run_all_cells(page)
+    screen = page.locator(".wb-session-screen").first
+    expect(screen.locator(".wb-save-state")).to_have_text("Loaded", timeout=60_000)
+    brand, community = screen.get_by_label("Brand", exact=True), screen.get_by_label("Community", exact=True)
+    start = community.input_value()
+    community.click()
+    community.press("End")
+    community.type(" and user days")  # no Enter, no leaving the box: nothing is sent to the kernel yet
+
+    Store(lab_server.root / "data").update(CLIENT, "brand_communities", bc.Inputs,
+                                           lambda doc: setattr(doc, "brand", "Aurora Rota Cloud"))
+    expect(screen.locator(".wb-sync")).to_have_text(re.compile(r"Updated from another session \d\d:\d\d:\d\d"),
+                                                    timeout=10_000)
+    expect(brand).to_have_value("Aurora Rota Cloud")
+    expect(community).to_have_value(start + " and user days")
+    expect(community).to_be_focused()
+    page.set_viewport_size({"width": 1400, "height": 900})
+    screen.evaluate("el => el.scrollIntoView({block: 'start'})")
+    shot = tmp_path / "half-typed.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get(SHOT_ENV):
+        page.screenshot(path=os.environ[SHOT_ENV])
+    # The typed text is still the consultant's to save: Enter saves it over nothing newer.
+    community.press("Enter")
+    expect(screen.locator(".wb-save-state")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d"))
+    saved = json.loads((lab_server.root / "data" / "clients" / CLIENT / "brand_communities.json").read_text())
+    assert saved["brand"] == "Aurora Rota Cloud" and saved["community"] == start + " and user days"
+    for session in lab_server.api("api/sessions") or []:  # the module's next test starts with no kernel running
+        lab_server.api(f"api/sessions/{session['id']}", method="DELETE", timeout=10)

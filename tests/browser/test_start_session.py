@@ -154,6 +154,8 @@ def test_start_page_to_framework_and_clean_notebooks(tmp_path: Path) -> None:
             page.goto(server.url("/"), wait_until="domcontentloaded")
             expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")).to_contain_text(
                 "Start here", timeout=60_000)
+            # ... at the window's full width: no sidebar panel open (the file browser is one click away).
+            expect(page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")).to_have_count(0)
             open_notebook(page, server, "00_start_here.ipynb")
             _run_all(page)
             start = page.locator(".wb-start-page")
@@ -194,6 +196,11 @@ def test_start_page_to_framework_and_clean_notebooks(tmp_path: Path) -> None:
             _run_all(page)
             expect(panel.locator(".wb-header .wb-open-client")).to_have_text("Acme Tools", timeout=60_000)
             form = panel.locator(".jp-OutputArea-output", has=page.locator(".wb-save-state"))
+            # Run All ends on the session screen, not on the exercises.
+            _wait_idle(page)
+            page.wait_for_timeout(500)
+            state = form.locator(".wb-save-state").bounding_box()
+            assert state and 0 <= state["y"] <= VIEWPORT["height"] - 40, f"the form is off screen after Run All: {state}"
             expect(form.locator(".wb-banner")).to_contain_text("Acme Tools")
             form.get_by_placeholder("Name of new respondent").fill("Jo Park")
             form.get_by_role("button", name="Add respondent").click()

@@ -17,6 +17,8 @@ across all clients.
 """
 from __future__ import annotations
 
+import re
+
 import hashlib
 import logging
 import math
@@ -407,7 +409,7 @@ def _propose(lines: Sequence[Line], readings: Sequence[Reading]) -> tuple[Action
             continue
         what, owner, when = planned
         actions.append(Action(action=what, owner=owner, timeframe=when, priority=1 if ln.status == "red" else 2,
-                              source=ln.title[:80]))
+                              source=re.sub("[\ud800-\udfff]", "\ufffd", ln.title[:80])))  # a title is code
     seen, unique = set(), []
     for a in actions:
         if a.action not in seen:

@@ -9,6 +9,8 @@ A room's view module (``workbook/ui/<name>.py``) provides:
   ``_build_inputs`` and turns every user change into ``self._apply(change)``,
   where ``change`` edits the saved document; the base class saves it under the
   client's lock, recomputes through the pure module and redraws the sections.
+  Each input widget is bound to the saved state (:mod:`workbook.ui.binding`),
+  so another session's change is set in the widgets already on screen.
 - An Import tab, in rooms with a table: ``import_table`` names the table,
   :meth:`RoomView._import_controls` builds the file box and upload button, and
   :meth:`RoomView._import` reads, validates, saves and shows the table.
@@ -35,6 +37,7 @@ from ..html import bullets, card, esc, no_math
 from ..room import Context, RoomState, figure_title, render_static  # noqa: F401  (moved; re-exported)
 from ..store import Store
 from ..store_helpers import client_version
+from .binding import BindingMixin
 from .imports import ImportMixin
 from .session import Conflict, Watcher, field_note, note_html, plain_error, session_screen
 
@@ -85,11 +88,13 @@ def _same_tables(a: dict, b: dict) -> bool:
     return True
 
 
-class RoomView(ImportMixin):
+class RoomView(ImportMixin, BindingMixin):
     """Base widget view: autosave with a visible state and live-updating sections.
 
     Subclasses set ``framework`` and ``sections`` and implement
-    :meth:`_build_inputs`.
+    :meth:`_build_inputs`, binding each input widget to the saved state
+    (:meth:`_bind`, :meth:`_part`) so that another session's change is shown
+    in the widgets already on screen.
 
     Parameters
     ----------
@@ -135,6 +140,8 @@ class RoomView(ImportMixin):
         self._inputs_box: widgets.Box | None = None
         self._sync_note: widgets.HTML | None = None
         self._screen: widgets.Widget | None = None
+        self._syncing = False  # True while the form is set from the saved state: observers save nothing
+        self._init_bindings()
 
     # -- public --------------------------------------------------------------
     def form(self) -> widgets.Widget:
@@ -197,7 +204,7 @@ class RoomView(ImportMixin):
 
     def _set(self, field: str, value: Any) -> bool:
         """Save one top-level input field; a refused value saves nothing and says why."""
-        if getattr(self, "_syncing", False):
+        if self._syncing:
             return False
         model = self.state.module.Inputs
         return self._apply(lambda doc: model.model_validate({**doc.model_dump(), field: value}), field=field)
@@ -240,8 +247,11 @@ class RoomView(ImportMixin):
         When that other session changed the very value this change touches,
         nothing is saved and the message says so (see :class:`Conflict`).
         Returns False (and shows why, beside ``field`` and in the status line,
-        saving nothing) when the change is invalid.
+        saving nothing) when the change is invalid, and False without a word
+        while the form is being set from the saved state.
         """
+        if self._syncing:
+            return False
         start = time.perf_counter()
         model = self.state.module.Inputs
         with self._lock:
@@ -263,7 +273,7 @@ class RoomView(ImportMixin):
             merged = saved != Conflict.expected(change, seen, model)
             self._version = self._client_version()
             self.state.replace(inputs=saved)
-            if merged:  # another session's change came back with ours: show it in the form too
+            if merged or self._bound:  # the form shows what was saved (with another session's changes, if any)
                 self._reload_quietly()
             self._refresh(start)
             note = " (with another session's changes merged in)" if merged else ""
@@ -304,27 +314,8 @@ class RoomView(ImportMixin):
         return True
 
     def _reload_quietly(self) -> None:
-        previous = getattr(self, "_syncing", False)
-        self._syncing = True
-        try:
+        with self._quiet():
             self._reload_inputs()
-        finally:
-            self._syncing = previous
-
-    def _reload_inputs(self) -> None:
-        """Hook: show ``self.state`` in the input widgets after another session's change.
-
-        The default builds the form again (keeping the open tab); rooms with
-        many widgets override it to set only the values that moved.
-        """
-        if self._inputs_box is None:
-            return
-        old = self._inputs_box.children[0] if self._inputs_box.children else None
-        tab = getattr(old, "selected_index", None) if isinstance(old, widgets.Tab) else None
-        new = self._build_inputs()
-        if tab is not None and isinstance(new, widgets.Tab) and tab < len(new.children):
-            new.selected_index = tab
-        self._inputs_box.children = (new,)
 
     def _refresh(self, start: float | None = None) -> None:
         """Redraw text sections now and charts off the click path (latest change wins)."""

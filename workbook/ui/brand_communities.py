@@ -155,6 +155,7 @@ class View(RoomView):
         for w, field in ((self._brand, "brand"), (self._community, "community"), (self._target, "target_form")):
             w.style.description_width = "90px"
             w.observe(lambda c, f=field: self._set(f, c["new"]), names="value")
+            self._bind(w, lambda state, f=field: getattr(state.inputs, f))
         self._progress = widgets.HTML()
         self._answers: dict[str, widgets.ToggleButtons] = {}
         groups = []
@@ -165,7 +166,8 @@ class View(RoomView):
                                                 style={"button_width": "34px"}, tooltips=ANSWER_TOOLTIPS)
                 buttons.add_class(f"wb-statement-{s.id}")
                 buttons.observe(lambda c, sid=s.id: self._answer(sid, c["new"]), names="value")
-                self._answers[s.id] = buttons
+                self._answers[s.id] = self._bind(buttons, lambda state, sid=s.id: state.inputs.answers.get(sid)
+                                                 or NOT_ANSWERED)
                 rows.append(widgets.HBox([widgets.HTML(esc(s.text), layout=widgets.Layout(width="62%")), buttons]))
             groups.append(widgets.VBox(rows))
         self._after_change()

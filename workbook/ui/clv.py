@@ -275,7 +275,6 @@ class View(RoomView):
     import_noun = "transactions"
 
     def _build_inputs(self) -> widgets.Widget:
-        self._syncing = False
         doc = self.state.inputs
         wide = {"description_width": "160px"}
         lay = widgets.Layout(width="520px")
@@ -289,6 +288,7 @@ class View(RoomView):
         for w, name in ((self._margin, "margin"), (self._rate, "annual_discount_rate"),
                         (self._horizon, "horizon_months")):
             w.observe(lambda ch, f=name: self._set(f, ch["new"]), names="value")
+            self._bind(w, lambda state, f=name: getattr(state.inputs, f))
         self._value_line = widgets.HTML()
         value = widgets.VBox([self._margin, self._rate, self._horizon, self._value_line])
 
@@ -299,7 +299,7 @@ class View(RoomView):
                                             tooltips=list(clv.AUDIT_SCALE.values()), style={"button_width": "34px"})
             buttons.add_class(f"wb-audit-{q.id}")
             buttons.observe(lambda ch, qid=q.id: self._answer(qid, ch["new"]), names="value")
-            self._audit[q.id] = buttons
+            self._audit[q.id] = self._bind(buttons, lambda state, qid=q.id: state.inputs.audit.get(qid))
             rows.append(widgets.HBox([widgets.HTML(f"<b>{esc(q.topic)}</b>: {esc(q.text)}",
                                                    layout=widgets.Layout(width="62%")), buttons]))
         self._audit_line = widgets.HTML()
@@ -317,6 +317,11 @@ class View(RoomView):
                                               continuous_update=False, style=wide, layout=lay)
         for w in (self._has_sub, self._subscribers, self._sub_margin, self._retention):
             w.observe(lambda _: self._set_subscription(), names="value")
+        self._bind(self._has_sub, lambda state: state.inputs.subscription is not None)
+        for w, field in ((self._subscribers, "subscribers"), (self._sub_margin, "monthly_margin"),
+                         (self._retention, "monthly_retention")):  # with no subscription: as the consultant left it
+            self._bind(w, lambda state, w=w, f=field: w.value if state.inputs.subscription is None
+                       else getattr(state.inputs.subscription, f))
         subscription = widgets.VBox([self._has_sub, self._with_note(self._subscribers, "subscribers"),
                                      self._with_note(self._sub_margin, "monthly_margin"),
                                      self._with_note(self._retention, "monthly_retention"), self._note("subscription")])

@@ -212,7 +212,6 @@ class View(RoomView):
     import_noun = "deals"
 
     def _build_inputs(self) -> widgets.Widget:
-        self._syncing = False
         doc = self.state.inputs
         wide = {"description_width": "200px"}
         path_row, upload = self._import_controls(wide)
@@ -225,16 +224,20 @@ class View(RoomView):
 
         self._deal_rows = widgets.VBox()
         self._toggles: dict[tuple[str, str], widgets.ToggleButton] = {}
-        self._build_deal_rows()
+        self._pipeline_seen: tuple = (None, None)  # (the pipeline frame, what the rows show of it)
+        self._part("deals", self._deal_rows, self._deal_row_widgets, lambda state: self._pipeline(state)[0])
         deals = widgets.VBox([widgets.HTML("<i>Click a condition to mark it met (green) or missing.</i>"),
                               self._deal_rows])
 
         self._as_of = widgets.Text(value=doc.as_of_month or "", description="Forecast month (YYYY-MM)", style=wide,
                                    continuous_update=False)
         self._as_of.observe(lambda ch: self._set("as_of_month", ch["new"].strip() or None), names="value")
+        self._bind(self._as_of, lambda state: state.inputs.as_of_month or "")
         self._statement1 = widgets.Text(value="" if doc.statement1_mean is None else f"{doc.statement1_mean:g}",
                                         description="Statement 1 mean (1-5)", style=wide, continuous_update=False)
         self._statement1.observe(lambda ch: self._set_statement1(ch["new"]), names="value")
+        self._bind(self._statement1, lambda state: "" if state.inputs.statement1_mean is None
+                   else f"{state.inputs.statement1_mean:g}")
         self._diagnostic = widgets.HTML()
         self._take = widgets.Button(description="Use the diagnostic's mean", icon="download",
                                     layout=widgets.Layout(width="230px"))
@@ -243,6 +246,7 @@ class View(RoomView):
         self._count = widgets.IntSlider(value=doc.priority_count, min=1, max=20, description="Deals to list first",
                                         style=wide, continuous_update=False)
         self._count.observe(lambda ch: self._set("priority_count", ch["new"]), names="value")
+        self._bind(self._count, lambda state: state.inputs.priority_count)
         settings = widgets.VBox([self._as_of, widgets.HBox([self._statement1, self._take]), self._diagnostic,
                                  self._count])
 
@@ -300,12 +304,7 @@ class View(RoomView):
         def change(doc: dq.Inputs) -> None:
             doc.statement1_mean = mean
             doc.statement1_source = "diagnostic"
-        if self._apply(change):
-            self._syncing = True
-            try:
-                self._statement1.value = f"{mean:g}"
-            finally:
-                self._syncing = False
+        self._apply(change)
         self._show_diagnostic()
 
     def _toggle(self, deal: str, criterion: str, met: bool) -> None:
@@ -327,7 +326,7 @@ class View(RoomView):
                              "bad")
             if frame is not None:
                 self.state.replace(tables={**self.state.tables, "pipeline": frame})
-                self._build_deal_rows()
+                self._show_saved()
                 self._refresh()
             return
         frame = frame.copy()
@@ -338,7 +337,7 @@ class View(RoomView):
         return parse_mapping(self._mapping.value)
 
     def _after_import(self) -> None:
-        self._build_deal_rows()
+        self._show_saved()
 
     def _save_table(self, frame: pd.DataFrame) -> None:
         try:
@@ -349,29 +348,42 @@ class View(RoomView):
             return
         self._version = self._client_version()  # our own save: nothing for the watcher to reload
         self.state.replace(tables={**self.state.tables, "pipeline": clean})
-        if set(clean["deal"]) != {deal for deal, _ in self._toggles}:
-            self._build_deal_rows()  # another session changed the list of deals
-        else:  # show the saved flags, including any another session changed
-            self._syncing = True
-            try:
-                for _, row in clean.iterrows():
-                    for c in dq.CRITERIA:
-                        toggle = self._toggles[(row["deal"], c)]
-                        toggle.value = bool(row[c])
-                        toggle.button_style = "success" if row[c] else ""
-            finally:
-                self._syncing = False
+        self._show_saved()  # the saved flags, including any another session changed (new rows if its deals did)
         self._refresh()
         self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
 
     # -- keeping widgets in step with the state ----------------------------------
-    def _build_deal_rows(self) -> None:
+    def _reload_inputs(self) -> None:
+        super()._reload_inputs()
+        self._show_diagnostic()  # the client's Sales and Marketing diagnostic may have changed too
+
+    def _pipeline(self, state) -> tuple[tuple, dict[tuple[str, str], bool]]:
+        """The saved pipeline as the deal rows show it, worked out once per table read.
+
+        Returns
+        -------
+        rows : tuple
+            What the rows are built from: every column but the three
+            conditions (the "deals" part is built again when it changes).
+        met : dict
+            ``(deal, condition) -> bool``, what each toggle shows.
+        """
+        frame, seen = state.tables.get("pipeline"), self._pipeline_seen
+        if frame is None:
+            return (), {}
+        if seen[0] is not frame:
+            rows = tuple(map(tuple, frame.drop(columns=list(dq.CRITERIA)).astype(str).to_numpy().tolist()))
+            met = {(d, c): bool(v) for c in dq.CRITERIA for d, v in zip(frame["deal"], frame[c])}
+            self._pipeline_seen = seen = (frame, (rows, met))
+        return seen[1]
+
+    def _deal_row_widgets(self) -> list[widgets.Widget]:
+        """One row of condition toggles per deal (the "deals" part: built again when the deals change)."""
         frame = self.state.tables.get("pipeline")
         self._toggles = {}
         rows = []
         if frame is None or frame.empty:
-            self._deal_rows.children = (widgets.HTML("<i>No deals yet: use the Import tab.</i>"),)
-            return
+            return [widgets.HTML("<i>No deals yet: use the Import tab.</i>")]
         for _, deal in frame.iterrows():
             cells = [widgets.HTML(f"<b>{esc(deal['deal'])}</b> {esc(deal['account'])} \u00b7 "
                                   f"{_money(deal['amount'])} \u00b7 {esc(deal['close_month'])} \u00b7 "
@@ -384,7 +396,10 @@ class View(RoomView):
                                               layout=widgets.Layout(width="80px"))
                 toggle.add_class(f"wb-{c}")
                 toggle.observe(lambda ch, d=deal["deal"], crit=c: self._toggle(d, crit, ch["new"]), names="value")
+                met = (lambda state, key=(deal["deal"], c): self._pipeline(state)[1][key])
+                self._bind(toggle, met)
+                self._bind(toggle, lambda state, met=met: "success" if met(state) else "", "button_style")
                 self._toggles[(deal["deal"], c)] = toggle
                 cells.append(toggle)
             rows.append(widgets.HBox(cells))
-        self._deal_rows.children = tuple(rows)
+        return rows

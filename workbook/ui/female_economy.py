@@ -189,6 +189,17 @@ SECTIONS = {
 
 # -- the live form --------------------------------------------------------------
 
+def _share_percent(doc: fe.Inputs, segment: str, field: str) -> float:
+    """A segment's share now or its target, in percent as the form shows it (0 when not entered)."""
+    pos = next((p for p in doc.positions if p.segment == segment), None)
+    return round((getattr(pos, field) if pos else 0.0) * 100, 4)
+
+
+def _need_score(offer, need: str) -> int:
+    """How well ``offer`` meets ``need`` (0 when not scored or no offer)."""
+    return offer.needs.get(need, 0) if offer else 0
+
+
 class View(RoomView):
     """Size the market, set shares per segment and score the offers against needs."""
 
@@ -197,7 +208,6 @@ class View(RoomView):
     empty_chart = "No chart yet: enter the market size and, for each segment, the share now and the target share."
 
     def _build_inputs(self) -> widgets.Widget:
-        self._syncing = False
         doc = self.state.inputs
         wide = {"description_width": "150px"}
         self._market_name = widgets.Text(value=doc.market_name, description="Market", style=wide,
@@ -211,6 +221,9 @@ class View(RoomView):
                                        value=doc.allocation_basis, description="Split market by", style=wide,
                                        layout=widgets.Layout(width="400px"))
         self._basis.observe(lambda ch: self._set("allocation_basis", ch["new"]), names="value")
+        for w, field in ((self._market_name, "market_name"), (self._market_size, "market_size_usd"),
+                         (self._basis, "allocation_basis")):
+            self._bind(w, lambda state, f=field: getattr(state.inputs, f))
         market = widgets.VBox([self._with_note(self._market_name, "market_name"),
                                self._with_note(self._market_size, "market_size_usd"), self._basis])
 
@@ -222,11 +235,12 @@ class View(RoomView):
             cells = [widgets.HTML(f"<b>{esc(s.name)}</b>", layout=widgets.Layout(width="190px"))]
             for field in ("current_share", "target_share"):
                 # A plain number box: 150 % is refused beside the row, never changed to 100 %.
-                box = widgets.FloatText(value=round((getattr(pos, field) if pos else 0.0) * 100, 4), step=0.5,
+                box = widgets.FloatText(value=_share_percent(doc, s.key, field), step=0.5,
                                         description="now %" if field == "current_share" else "target %",
                                         layout=widgets.Layout(width="170px"))
                 box.observe(lambda ch, k=s.key, f=field: self._set_share(k, f, ch["new"]), names="value")
-                self._shares[(s.key, field)] = box
+                self._shares[(s.key, field)] = self._bind(box, lambda state, k=s.key, f=field: _share_percent(
+                    state.inputs, k, f))
                 cells.append(box)
             cells.append(self._note(f"share-{s.key}"))
             rows.append(widgets.HBox(cells))
@@ -235,6 +249,8 @@ class View(RoomView):
         names = [o.name for o in doc.offers]
         self._offer = widgets.Dropdown(options=names, value=names[0] if names else None, description="Offer")
         self._offer.observe(lambda _: self._show_offer(), names="value")
+        self._bind(self._offer, lambda state: [o.name for o in state.inputs.offers], "options")
+        self._bind(self._offer, self._offer_to_show)
         self._new_offer = widgets.Text(placeholder="Name of new offer", layout=widgets.Layout(width="220px"))
         add = widgets.Button(description="Add offer", icon="plus")
         add.on_click(lambda _: self._add_offer())
@@ -247,7 +263,8 @@ class View(RoomView):
                                             style={"button_width": "30px"})
             buttons.add_class(f"wb-need-{key}")
             buttons.observe(lambda ch, k=key: self._score(k, ch["new"]), names="value")
-            self._needs[key] = buttons
+            self._needs[key] = self._bind(buttons, lambda state, k=key: _need_score(self._offer_shown(state), k))
+            self._bind(buttons, lambda state: self._offer_shown(state) is None, "disabled")
             need_rows.append(widgets.HBox([widgets.HTML(esc(text), layout=widgets.Layout(width="55%")), buttons]))
         offers = widgets.VBox([widgets.HBox([self._offer, remove]),
                                widgets.HBox([self._new_offer, add, self._note("new-offer")]),
@@ -312,12 +329,18 @@ class View(RoomView):
             self._offer.value = names[0] if names else None
 
     # -- keeping widgets in step with the state ----------------------------------
+    def _offer_to_show(self, state) -> str | None:
+        """The offer picked on screen while it is still saved, else the first one."""
+        names = [o.name for o in state.inputs.offers]
+        return self._offer.value if self._offer.value in names else (names[0] if names else None)
+
+    def _offer_shown(self, state) -> fe.Offer | None:
+        """The saved offer picked on screen (None when there is none)."""
+        return next((o for o in state.inputs.offers if o.name == self._offer.value), None)
+
     def _show_offer(self) -> None:
-        offer = next((o for o in self.state.inputs.offers if o.name == self._offer.value), None)
-        self._syncing = True
-        try:
+        offer = self._offer_shown(self.state)
+        with self._quiet():
             for key, buttons in self._needs.items():
-                buttons.value = offer.needs.get(key, 0) if offer else 0
+                buttons.value = _need_score(offer, key)
                 buttons.disabled = offer is None
-        finally:
-            self._syncing = False

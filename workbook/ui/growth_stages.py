@@ -219,6 +219,11 @@ def parse_money(text: str, field: str) -> float:
     return round(value, 2)  # whole cents: 4.1M is 4,100,000, not 4,099,999.9999999995
 
 
+def _stage_text(revenue: float) -> str:
+    """The stage a year's revenue falls in, as shown beside it."""
+    return f"<i>{esc(gs.stage_for_revenue(revenue))}</i>"
+
+
 def _year_item(doc: gs.Inputs, year: int) -> gs.YearRevenue:
     for item in doc.history:
         if item.year == year:
@@ -235,18 +240,19 @@ class View(RoomView):
     empty_chart = "No chart yet: enter the revenue (and earlier years) or answer the alignment statements."
 
     def _build_inputs(self) -> widgets.Widget:
-        self._syncing = False
         doc = self.state.inputs
         self._revenue = widgets.FloatText(value=doc.revenue_usd, description="Revenue ($)",
                                           style={"description_width": "110px"},
                                           layout=widgets.Layout(width="300px"))
         self._revenue.add_class("wb-revenue")
         self._revenue.observe(lambda ch: self._set_revenue(ch["new"]), names="value")
+        self._bind(self._revenue, lambda state: state.inputs.revenue_usd)
         self._stage_label = widgets.HTML()
         use_profile = widgets.Button(description="Use profile revenue", icon="download",
                                      disabled=self.state.profile.revenue_usd is None,
                                      layout=widgets.Layout(width="190px"))
         use_profile.on_click(lambda _: self._use_profile())
+        self._bind(use_profile, lambda state: state.profile.revenue_usd is None, "disabled")
         self._history = widgets.VBox()
         # A plain number box: a year out of range is refused beside the row, never changed.
         self._new_year = widgets.IntText(value=self._next_year(), description="Year",
@@ -254,7 +260,8 @@ class View(RoomView):
         self._new_revenue = widgets.Text(placeholder="revenue, e.g. 7.5M", layout=widgets.Layout(width="150px"))
         add_year = widgets.Button(description="Add year", icon="plus")
         add_year.on_click(lambda _: self._add_year())
-        self._rebuild_history()
+        self._part("history", self._history, self._history_rows,
+                   lambda state: tuple(sorted(h.year for h in state.inputs.history)))
         self._answers: dict[tuple[str, int], widgets.ToggleButtons] = {}
         groups = []
         for dim in gs.DIMENSIONS:
@@ -264,7 +271,7 @@ class View(RoomView):
                                                 value=getattr(doc, dim)[i], style={"button_width": "34px"})
                 buttons.add_class(f"wb-{dim}-{i + 1}")
                 buttons.observe(lambda ch, d=dim, idx=i: self._answer(d, idx, ch["new"]), names="value")
-                self._answers[(dim, i)] = buttons
+                self._answers[(dim, i)] = self._bind(buttons, lambda state, d=dim, idx=i: getattr(state.inputs, d)[idx])
                 rows.append(widgets.HBox([widgets.HTML(esc(text), layout=widgets.Layout(width="62%")), buttons]))
             groups.append(widgets.VBox(rows))
         revenue_box = widgets.VBox([
@@ -299,7 +306,8 @@ class View(RoomView):
         years = [h.year for h in self.state.inputs.history]
         return min(max(years) + 1, gs.YEAR_MAX) if years else 2024
 
-    def _rebuild_history(self) -> None:
+    def _history_rows(self) -> list[widgets.Widget]:
+        """One row per year (the "history" part: built again when a year comes or goes)."""
         rows = []
         for item in sorted(self.state.inputs.history, key=lambda h: h.year):
             year = item.year
@@ -308,22 +316,25 @@ class View(RoomView):
                                layout=widgets.Layout(width="150px"))
             box.add_class(f"wb-revenue-{year}")
             box.observe(lambda ch, y=year: self._set_year_revenue(y, ch["new"]), names="value")
-            stage = widgets.HTML(f"<i>{esc(gs.stage_for_revenue(item.revenue_usd))}</i>",
-                                 layout=widgets.Layout(width="110px"))
+            stage = widgets.HTML(_stage_text(item.revenue_usd), layout=widgets.Layout(width="110px"))
+            self._bind(box, lambda state, y=year: _money_text(_year_item(state.inputs, y).revenue_usd))
+            self._bind(stage, lambda state, y=year: _stage_text(_year_item(state.inputs, y).revenue_usd))
             remove = widgets.Button(icon="trash", tooltip=f"Remove {year}", layout=widgets.Layout(width="36px"))
             remove.on_click(lambda _, y=year: self._remove_year(y))
             rows.append(widgets.HBox([label, box, stage, remove]))
         if not rows:
             rows = [widgets.HTML("<i>No years yet: add the revenue of earlier years below.</i>")]
-        self._history.children = rows
         self._new_year.value = self._next_year()
+        return rows
 
     def _history_changed(self, change) -> None:
+        if self._syncing:
+            return
         if not self._apply(change):
             saved = self._store.load(self._client, self.framework, gs.Inputs)
             if saved is not None:  # show what is saved now; the status says why the edit was refused
                 self.state.replace(inputs=saved)
-        self._rebuild_history()
+        self._show_saved()
 
     def _set_year_revenue(self, year: int, text: str) -> None:
         def change(doc: gs.Inputs) -> None:
@@ -342,7 +353,7 @@ class View(RoomView):
             doc.history.sort(key=lambda h: h.year)
         if self._apply(change, field="new-year"):
             self._new_revenue.value = ""
-        self._rebuild_history()
+        self._show_saved()
 
     def _remove_year(self, year: int) -> None:
         def change(doc: gs.Inputs) -> None:

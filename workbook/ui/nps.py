@@ -310,7 +310,6 @@ class View(RoomView):
     screen_sections = ("headline", "segments", "focus", "advice")
 
     def _build_inputs(self) -> widgets.Widget:
-        self._syncing = False
         doc = self.state.inputs
         wide = {"description_width": "150px"}
         self._segment = widgets.Dropdown(description="Segment", style=wide)
@@ -339,6 +338,10 @@ class View(RoomView):
         self._growth = widgets.Text("" if doc.own_revenue_growth_pct is None else f"{doc.own_revenue_growth_pct:g}",
                                     description="Own growth (%)", style=wide, continuous_update=False)
         self._growth.observe(lambda ch: self._set_growth(ch["new"]), names="value")
+        self._bind(self._industry, lambda state: state.inputs.peer_industry)
+        self._bind(self._peers, lambda state: format_peers(state.inputs))
+        self._bind(self._growth, lambda state: "" if state.inputs.own_revenue_growth_pct is None
+                   else f"{state.inputs.own_revenue_growth_pct:g}")
         peers = widgets.VBox([widgets.HTML("One competitor per line: <code>name; NPS; revenue growth %</code>."),
                               self._industry, self._with_note(self._peers, "peers"), self._growth])
 
@@ -349,6 +352,9 @@ class View(RoomView):
         # A plain number box: a value out of range is refused beside it, never changed.
         self._min_n = widgets.IntText(doc.min_responses, description="Fewest answers", style=wide)
         self._min_n.observe(lambda ch: self._set("min_responses", ch["new"]), names="value")
+        self._bind(self._confidence, lambda state: state.inputs.confidence
+                   if state.inputs.confidence in (0.9, 0.95, 0.99) else 0.95)
+        self._bind(self._min_n, lambda state: state.inputs.min_responses)
         settings = widgets.VBox([self._confidence, self._with_note(self._min_n, "min_responses")])
 
         tabs = widgets.Tab([look, importer, peers, settings])
@@ -398,8 +404,7 @@ class View(RoomView):
     # -- keeping widgets in step with the state ----------------------------------
     def _after_change(self) -> None:
         res, doc = self.state.result, self.state.inputs
-        self._syncing = True
-        try:
+        with self._quiet():
             segs = [ALL] + [s for s in res.by_segment.index if res.by_segment.loc[s, "n"] + res.by_segment.loc[s, "blanks"]]
             pers = [ALL] + [p for p in res.by_period.index if p != nps.NO_DATE]
             if list(self._segment.options) != segs:
@@ -408,8 +413,6 @@ class View(RoomView):
                 self._period.options = pers
             self._segment.value = doc.focus_segment if doc.focus_segment in segs else ALL
             self._period.value = doc.focus_period if doc.focus_period in pers else ALL
-        finally:
-            self._syncing = False
         f = res.focus
         self._focus_line.value = (f"&nbsp; <b class='wb-focus'>{esc(res.focus_label)}</b>: NPS "
                                   f"<b class='wb-focus-nps'>{points(f.nps)}</b> from {f.n:,} answers"

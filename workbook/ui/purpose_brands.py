@@ -172,6 +172,16 @@ SECTIONS = {
 
 # -- the live form --------------------------------------------------------------
 
+def _jobs(state) -> list[str]:
+    """Every job in the portfolio (the choices of the job boxes)."""
+    return list(state.result.jobs["job"])
+
+
+def _structure(state) -> tuple:
+    """What the brand boxes are built from: brands, their endorsers and their products' ids."""
+    return tuple((b.name, b.endorsed_by, tuple(p.id for p in b.products)) for b in state.inputs.brands)
+
+
 class View(RoomView):
     """Edit the portfolio: brands, their products and the job each product is hired for."""
 
@@ -183,15 +193,17 @@ class View(RoomView):
         self._company = widgets.Text(self.state.inputs.company, description="Company", continuous_update=False,
                                      layout=widgets.Layout(width="50%"))
         self._company.observe(lambda c: self._set_company(c["new"]), names="value")
+        self._bind(self._company, lambda state: state.inputs.company)
         self._brands = widgets.VBox()
-        self._shown = {}  # brand name -> the widgets showing it (see _update_in_place)
         lay = widgets.Layout
         self._new_brand = widgets.Text(placeholder="New brand", layout=lay(width="180px"))
         self._new_product = widgets.Text(placeholder="its first product", layout=lay(width="180px"))
-        self._new_job = widgets.Combobox(placeholder="the job it is hired to do", layout=lay(width="300px"))
+        self._new_job = self._bind(widgets.Combobox(placeholder="the job it is hired to do", layout=lay(width="300px")),
+                                   _jobs, "options")
         add = widgets.Button(description="Add brand", icon="plus")
         add.on_click(lambda _: self._add_brand())
-        self._rebuild()
+        self._part("brands", self._brands, lambda: [self._brand_box(b) for b in self.state.inputs.brands],
+                   _structure)
         return widgets.VBox([
             self._company,
             widgets.HTML("<b>Brands</b> <i>(say each job from the customer's side; pick an existing job from the "
@@ -200,45 +212,6 @@ class View(RoomView):
         ])
 
     # -- building ------------------------------------------------------------------
-    def _jobs(self) -> list[str]:
-        return list(self.state.result.jobs["job"])
-
-    def _rebuild(self) -> None:
-        if not self._update_in_place():
-            self._shown: dict[str, dict] = {}
-            self._brands.children = [self._brand_box(b) for b in self.state.inputs.brands]
-        self._new_job.options = self._jobs()
-
-    def _update_in_place(self) -> bool:
-        """Refresh the places and job lists when the form already shows every saved value.
-
-        True when it did: after an edit that only moved a product to another job (or renamed
-        one), rebuilding hundreds of widgets would cost far more than the edit itself.
-        False (build the rows again) when a brand, product or endorsement came or went, or
-        any box shows something other than what is saved.
-        """
-        shown = getattr(self, "_shown", None)
-        brands = self.state.inputs.brands
-        if not shown or list(shown) != [b.name for b in brands]:
-            return False
-        for brand in brands:
-            rows = shown[brand.name]
-            others = [b.name for b in brands if b.name != brand.name and not b.endorsed_by]
-            if (rows["endorser"].value != (brand.endorsed_by or NO_ENDORSER)
-                    or list(rows["endorser"].options) != [NO_ENDORSER, *others]
-                    or list(rows["products"]) != [p.id for p in brand.products]
-                    or any((name.value, job.value) != (p.name, p.job)
-                           for p, (name, job) in zip(brand.products, rows["products"].values()))):
-                return False
-        places = self.state.result.brands.set_index("brand")["label"]
-        jobs = self._jobs()
-        for brand in brands:
-            rows = shown[brand.name]
-            rows["place"].value = f"&nbsp;<i>{esc(places[brand.name])}</i>"
-            for combo in [rows["new_job"], *(job for _, job in rows["products"].values())]:
-                combo.options = jobs
-        return True
-
     def _brand_box(self, brand: pb.Brand) -> widgets.Widget:
         lay = widgets.Layout
         name = brand.name
@@ -249,18 +222,20 @@ class View(RoomView):
                                     description="endorsed by", layout=lay(width="270px"))
         endorser.style.description_width = "95px"
         endorser.observe(lambda c: self._endorse(name, c["new"]), names="value")
+        self._bind(title, lambda state: name)  # a refused rename or endorsement shows the saved one again
+        self._bind(endorser, lambda state: state.inputs.brand(name).endorsed_by or NO_ENDORSER)
         remove = widgets.Button(icon="trash", tooltip=f"Remove brand {name}", layout=lay(width="36px"))
         remove.on_click(lambda _: self._remove_brand(name))
-        place = self.state.result.brands.set_index("brand").loc[name, "label"]
-        place_label = widgets.HTML(f"&nbsp;<i>{esc(place)}</i>")
-        rows = [widgets.HBox([title, endorser, remove, place_label])]
-        products: dict[str, tuple] = {}
+
+        def show_place(state) -> str:
+            return f"&nbsp;<i>{esc(state.result.brands.set_index('brand').loc[name, 'label'])}</i>"
+        place = self._bind(widgets.HTML(show_place(self.state)), show_place)
+        rows = [widgets.HBox([title, endorser, remove, place])]
         for product in brand.products:
-            rows.append(self._product_row(name, product, products))
+            rows.append(self._product_row(name, product))
         new_product = widgets.Text(placeholder="add a product", layout=lay(width="200px"))
-        new_job = widgets.Combobox(placeholder="job", options=self._jobs(), layout=lay(width="320px"))
-        self._shown[name] = {"endorser": endorser, "place": place_label, "products": products,
-                             "new_job": new_job}
+        new_job = self._bind(widgets.Combobox(placeholder="job", options=_jobs(self.state), layout=lay(width="320px")),
+                             _jobs, "options")
         add = widgets.Button(icon="plus", tooltip="Add product", layout=lay(width="36px"))
         add.on_click(lambda _: self._add_product(name, new_product.value, new_job.value))
         rows.append(widgets.HBox([widgets.HTML("&nbsp;", layout=lay(width="24px")), new_product, new_job, add]))
@@ -268,15 +243,16 @@ class View(RoomView):
         box.add_class("wb-brand")
         return box
 
-    def _product_row(self, brand: str, product: pb.Product, shown: dict | None = None) -> widgets.Widget:
+    def _product_row(self, brand: str, product: pb.Product) -> widgets.Widget:
         lay = widgets.Layout
         pid = product.id  # edits name the product by its stable id, never by its position
         name = widgets.Text(product.name, continuous_update=False, layout=lay(width="200px"))
-        job = widgets.Combobox(value=product.job, options=self._jobs(), continuous_update=False,
+        job = widgets.Combobox(value=product.job, options=_jobs(self.state), continuous_update=False,
                                layout=lay(width="320px"))
         job.add_class("wb-product-job")
-        if shown is not None:
-            shown[pid] = (name, job)
+        self._bind(name, lambda state: state.inputs.brand(brand).product(pid).name)
+        self._bind(job, lambda state: state.inputs.brand(brand).product(pid).job)
+        self._bind(job, _jobs, "options")
         name.observe(lambda c: self._set_product(brand, pid, "name", c["new"]), names="value")
         job.observe(lambda c: self._set_product(brand, pid, "job", c["new"]), names="value")
         remove = widgets.Button(icon="trash", tooltip=f"Remove product {product.name}", layout=lay(width="36px"))
@@ -285,12 +261,14 @@ class View(RoomView):
 
     # -- events --------------------------------------------------------------------
     def _changed(self, change) -> None:
+        if self._syncing:
+            return
         if not self._apply(change):
             # Show what is saved now (another session may have changed it); the status says why.
             saved = self._store.load(self._client, self.framework, pb.Inputs)
             if saved is not None:
                 self.state.replace(inputs=saved)
-        self._rebuild()
+        self._show_saved()
 
     def _set_company(self, value: str) -> None:
         def change(doc: pb.Inputs) -> None:
@@ -304,7 +282,6 @@ class View(RoomView):
             doc.add_brand(name, product, job)
         if self._apply(change):
             self._new_brand.value = self._new_product.value = self._new_job.value = ""
-            self._rebuild()
 
     def _rename(self, old: str, new: str) -> None:
         self._changed(lambda doc: doc.rename_brand(old, new))

@@ -219,10 +219,11 @@ class View(RoomView):
     empty_chart = "No chart yet: add a respondent and answer all 20 statements (both sides for the comparison)."
 
     def _build_inputs(self) -> widgets.Widget:
-        self._syncing = False
         names = [r.name for r in self.state.inputs.respondents]
         self._who = widgets.Dropdown(options=names, value=names[0] if names else None, description="Respondent")
         self._who.observe(lambda _: self._show_respondent(), names="value")
+        self._bind(self._who, lambda state: [r.name for r in state.inputs.respondents], "options")
+        self._bind(self._who, self._respondent_to_show)
         self._new_name = widgets.Text(placeholder="Name of new respondent", layout=widgets.Layout(width="220px"))
         self._new_role = widgets.Dropdown(options=sm.ROLES, value="Sales", layout=widgets.Layout(width="120px"))
         add = widgets.Button(description="Add respondent", icon="plus")
@@ -236,7 +237,7 @@ class View(RoomView):
                                             style={"button_width": "34px"})
             buttons.add_class(f"wb-statement-{i + 1}")
             buttons.observe(lambda change, idx=i: self._answer(idx, change["new"]), names="value")
-            self._answers.append(buttons)
+            self._answers.append(self._bind(buttons, lambda state, idx=i: self._answer_shown(state, idx)))
             rows.append(widgets.HBox([widgets.HTML(f"<b>{i + 1}.</b> {esc(text)}",
                                                    layout=widgets.Layout(width="62%")), buttons]))
         diagnostic = widgets.VBox([widgets.HBox([self._who, self._progress]),
@@ -251,7 +252,7 @@ class View(RoomView):
                 box = widgets.Checkbox(value=bool(self.state.inputs.checklist.get(item_id)), description=text,
                                        indent=False, layout=widgets.Layout(width="100%"))
                 box.observe(lambda change, iid=item_id: self._tick(iid, change["new"]), names="value")
-                self._ticks[item_id] = box
+                self._ticks[item_id] = self._bind(box, lambda state, iid=item_id: bool(state.inputs.checklist.get(iid)))
                 boxes.append(box)
             groups.append(widgets.VBox([widgets.HTML(f"<b>{esc(group)}</b>"), *boxes]))
         self._conditions: dict[str, widgets.Dropdown] = {}
@@ -266,7 +267,7 @@ class View(RoomView):
                                         layout=widgets.Layout(width="150px"))
                 pick.add_class(f"wb-condition-{cid}")
                 pick.observe(lambda change, c=cid: self._condition(c, change["new"]), names="value")
-                self._conditions[cid] = pick
+                self._conditions[cid] = self._bind(pick, lambda state, c=cid: state.inputs.condition_choice(c))
                 word = "stay" if kind == "stay" else "tighten"
                 cond_rows.append(widgets.HBox([widgets.HTML(f"{word}: {esc(text)}", layout=widgets.Layout(width="62%")),
                                                pick]))
@@ -285,11 +286,8 @@ class View(RoomView):
             self._say("answers", "No respondent yet: add one above (name and role), then click the answers.")
             self._noted.add("answers")
             self._set_status("Not saved: add a respondent first", "bad")
-            self._syncing = True
-            try:
+            with self._quiet():
                 self._answers[idx].value = None
-            finally:
-                self._syncing = False
             return
         name = self._who.value
 
@@ -324,28 +322,22 @@ class View(RoomView):
             self._who.value = name
 
     # -- keeping widgets in step with the state ----------------------------------
-    def _reload_inputs(self) -> None:
-        """After another session's change: respondents, answers and ticks as saved now."""
-        doc = self.state.inputs
-        names = [r.name for r in doc.respondents]
-        keep = self._who.value if self._who.value in names else (names[0] if names else None)
-        if list(self._who.options) != names:
-            self._who.options = names
-        self._who.value = keep
-        for item_id, box in self._ticks.items():
-            box.value = bool(doc.checklist.get(item_id))
-        self._show_respondent()
+    def _respondent_to_show(self, state) -> str | None:
+        """The respondent picked on screen while still saved, else the first one."""
+        names = [r.name for r in state.inputs.respondents]
+        return self._who.value if self._who.value in names else (names[0] if names else None)
+
+    def _answer_shown(self, state, idx: int) -> int | None:
+        """The saved answer to statement ``idx`` of the respondent picked on screen."""
+        current = next((r for r in state.inputs.respondents if r.name == self._who.value), None)
+        return current.answers[idx] if current else None
 
     def _show_respondent(self) -> None:
-        self._syncing = True
-        try:
-            current = self._current()
-            for buttons, value in zip(self._answers, current.answers if current else [None] * sm.N_STATEMENTS):
-                buttons.value = value
+        with self._quiet():
+            for idx, buttons in enumerate(self._answers):
+                buttons.value = self._answer_shown(self.state, idx)
             for cid, pick in getattr(self, "_conditions", {}).items():
                 pick.value = self.state.inputs.condition_choice(cid)
-        finally:
-            self._syncing = False
         self._after_change()
 
     def _current(self) -> sm.Respondent | None:

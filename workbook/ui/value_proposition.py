@@ -196,12 +196,14 @@ class View(RoomView):
                          (self._nba, "next_best_alternative"), (self._pitch, "current_pitch")):
             w.style.description_width = "110px"
             w.observe(lambda change, f=field: self._set_top(f, change["new"]), names="value")
+            self._bind(w, lambda state, f=field: getattr(state.inputs, f))
         self._rows = widgets.VBox()
         self._new_name = widgets.Text(placeholder="New element, e.g. Delivery lead time",
                                       layout=widgets.Layout(width="300px"))
         add = widgets.Button(description="Add element", icon="plus")
         add.on_click(lambda _: self._add())
-        self._rebuild_rows()
+        self._part("elements", self._rows, lambda: [self._row(el) for el in self.state.inputs.elements],
+                   lambda state: tuple(el.name for el in state.inputs.elements))
         return widgets.VBox([
             widgets.HBox([self._offering, self._customer]), widgets.HBox([self._nba, self._pitch]),
             widgets.HTML("<b>Elements</b> <i>(compare each with the customer's next best alternative; "
@@ -210,9 +212,6 @@ class View(RoomView):
         ])
 
     # -- rows ----------------------------------------------------------------------
-    def _rebuild_rows(self) -> None:
-        self._rows.children = [self._row(el) for el in self.state.inputs.elements]
-
     def _row(self, el: vp.Element) -> widgets.Widget:
         name = el.name
         lay = widgets.Layout
@@ -247,6 +246,14 @@ class View(RoomView):
         price.observe(lambda c: self._set_number(name, "unit_value_usd", c["new"]), names="value")
         unit.observe(lambda c: self._set(name, "unit", c["new"]), names="value")
         note.observe(lambda c: self._set(name, "assumption", c["new"]), names="value")
+
+        def saved(field: str, fmt=lambda v: v):
+            return lambda state: fmt(getattr(state.inputs.element(name), field))
+        for widget, field in ((supplier, "supplier_view"), (customer, "customer_view"), (essential, "essential"),
+                              (unit, "unit"), (note, "assumption")):
+            self._bind(widget, saved(field))
+        for widget, field in ((qty, "quantity"), (price, "unit_value_usd"), (better, "improvement_value_usd")):
+            self._bind(widget, saved(field, _fmt))
         row = widgets.VBox([
             widgets.HBox([title, supplier, customer, essential, remove]),
             widgets.HBox([widgets.HTML("&nbsp;&nbsp;value:", layout=lay(width="50px")), qty, unit,
@@ -284,8 +291,7 @@ class View(RoomView):
             if not clean or clean.casefold() in {t.casefold() for t in taken}:
                 raise InvalidInput.one("element name", new, "1 to 80 characters, not already used")
             doc.element(old).name = clean
-        if self._apply(change):
-            self._rebuild_rows()
+        self._apply(change)  # the rows follow the saved names (see workbook.ui.binding)
 
     def _add(self) -> None:
         name = self._new_name.value
@@ -294,10 +300,8 @@ class View(RoomView):
             doc.add_element(name)
         if self._apply(change):
             self._new_name.value = ""
-            self._rebuild_rows()
 
     def _remove(self, name: str) -> None:
         def change(doc: vp.Inputs) -> None:
             doc.remove_element(name)
-        if self._apply(change):
-            self._rebuild_rows()
+        self._apply(change)

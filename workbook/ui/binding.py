@@ -1,0 +1,164 @@
+"""Keeping a room's input widgets in step with the saved data, without building them again.
+
+When another session saves a change, the live form must show it without
+taking the widgets away from under the consultant: a Text box with
+``continuous_update=False`` holds half-typed text only in the browser, and a
+new widget would lose it (and the focus). So a room, while it builds its form,
+says how each widget shows the saved state:
+
+- :meth:`BindingMixin._bind` ties a widget trait (``value`` by default) to a
+  function of the :class:`~workbook.room.RoomState`; after another session's
+  change only the traits whose shown value differs are set, so an untouched
+  field sends nothing to the browser.
+- :meth:`BindingMixin._part` declares a box whose children depend on the
+  *structure* of the data (the rows of a table, the brands of a portfolio),
+  with a key that names that structure; only a part whose key changed is
+  built again, and the rest of the form (and its open tab) stays.
+
+The same refresh follows the consultant's own saves, so a box shows what
+was saved (``7.5M`` becomes ``7,500,000``; a value refused earlier goes back to
+the saved one once a later change is saved). Boxes whose text is saved only
+with another action (the column names of an import) are not bound: what is
+typed there waits for that action. A room that binds nothing is built again
+as a whole, keeping the open tab.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Callable, Hashable, Iterable, Iterator, TypeVar
+
+import ipywidgets as widgets
+
+W = TypeVar("W", bound=widgets.Widget)
+#: The bindings made outside any part: the form itself.
+FORM = ""
+
+
+class BindingMixin:
+    """Bound widgets and rebuildable parts of a room's form (mixed into :class:`~workbook.ui.base.RoomView`)."""
+
+    _syncing: bool = False
+
+    def _init_bindings(self) -> None:
+        """Start with no bindings and no parts (before the form is built)."""
+        self._bindings: dict[str, list[tuple[widgets.Widget, str, Callable]]] = {}
+        self._parts: dict[str, tuple[widgets.Box, Callable[[], Iterable[widgets.Widget]], Callable]] = {}
+        self._part_keys: dict[str, Hashable] = {}
+        self._building = FORM
+
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Set widgets without saving: every observer sees ``self._syncing`` and does nothing."""
+        previous, self._syncing = self._syncing, True
+        try:
+            yield
+        finally:
+            self._syncing = previous
+
+    def _bind(self, widget: W, show: Callable[[Any], Any], trait: str = "value") -> W:
+        """Tie ``widget.<trait>`` to ``show(state)``, what the form shows for the saved state.
+
+        Parameters
+        ----------
+        widget : ipywidgets.Widget
+        show : callable
+            Takes the view's :class:`~workbook.room.RoomState` and returns the
+            value the widget shows for it (as the form's builder sets it).
+        trait : str, optional
+            The trait to keep in step (``value``, ``options``, ``button_style`` ...).
+
+        Returns
+        -------
+        The widget, so a builder can bind where it creates.
+        """
+        self._bindings.setdefault(self._building, []).append((widget, trait, show))
+        return widget
+
+    def _part(self, name: str, box: widgets.Box, build: Callable[[], Iterable[widgets.Widget]],
+              key: Callable[[Any], Hashable]) -> widgets.Box:
+        """Fill ``box`` with ``build()`` now, and again whenever ``key(state)`` changes.
+
+        Parameters
+        ----------
+        name : str
+            The part's name (for :meth:`_rebuild_part`).
+        box : ipywidgets.Box
+            The container whose children the part owns.
+        build : callable
+            Returns the children; the bindings it makes belong to the part and
+            are dropped when it is built again. Parts do not nest.
+        key : callable
+            The structure of the saved state that the children depend on,
+            e.g. the tuple of row names.
+
+        Returns
+        -------
+        ipywidgets.Box
+            ``box``.
+        """
+        self._parts[name] = (box, build, key)
+        self._rebuild_part(name)
+        return box
+
+    def _rebuild_part(self, name: str) -> None:
+        """Build part ``name`` again from the current state (after a change of its structure)."""
+        box, build, key = self._parts[name]
+        outer, self._building = self._building, name
+        self._bindings[name] = []
+        try:
+            children = tuple(build())
+        finally:
+            self._building = outer
+        self._part_keys[name] = key(self.state)
+        box.children = children
+
+    def _show_saved(self) -> None:
+        """Show ``self.state`` in the form: changed parts built again, then every bound trait that differs set."""
+        with self._quiet():
+            for name, (_, _, key) in list(self._parts.items()):
+                if key(self.state) != self._part_keys.get(name):
+                    self._rebuild_part(name)
+            for bound in list(self._bindings.values()):
+                for widget, trait, show in bound:
+                    value = show(self.state)
+                    if isinstance(value, list):
+                        value = tuple(value)
+                    if getattr(widget, trait) != value:
+                        _set_trait(widget, trait, value)
+
+    @property
+    def _bound(self) -> bool:
+        """Whether the room bound its widgets (else the form is built again to show a change)."""
+        return bool(self._parts) or any(self._bindings.values())
+
+    def _reload_inputs(self) -> None:
+        """Show ``self.state`` in the input widgets after another session's change.
+
+        Bound widgets are set in place (see :meth:`_show_saved`); a room that
+        bound nothing is built again as a whole, keeping the open tab.
+        """
+        if self._inputs_box is None:
+            return
+        if self._bound:
+            self._show_saved()
+            return
+        old = self._inputs_box.children[0] if self._inputs_box.children else None
+        tab = getattr(old, "selected_index", None) if isinstance(old, widgets.Tab) else None
+        self._init_bindings()
+        new = self._build_inputs()
+        if tab is not None and isinstance(new, widgets.Tab) and tab < len(new.children):
+            new.selected_index = tab
+        self._inputs_box.children = (new,)
+
+
+def _set_trait(widget: widgets.Widget, trait: str, value: Any) -> None:
+    """Set one trait; new ``options`` keep the pick while it is still among them.
+
+    A selection widget jumps to its first option whenever its options are
+    set; the pick on screen (a respondent, an offer) is put back.
+    """
+    kept = getattr(widget, "value", None) if trait == "options" else None
+    setattr(widget, trait, value)
+    if kept is not None and widget.value != kept and kept in (
+            o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in value):
+        widget.value = kept
