@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from matplotlib.patches import Patch
 import numpy as np
 import pandas as pd
 
@@ -81,6 +80,8 @@ def values_section(ctx: Context):
     ax.set_xlim(min(low * 1.6, -span * 0.05), span * 1.4)
     ax.invert_yaxis()
     ax.set_xlabel(f"Value to the customer, thousands of dollars {ctx.inputs.value_period}", fontsize=8.5)
+    from matplotlib.patches import Patch  # loaded with the figure already
+
     handles = [Patch(facecolor=KIND_COLOURS[k], label=vp.KIND_LABELS[k]) for k in vp.KINDS]  # swatches only
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=7.5, frameon=False)
     ax.set_title("Elements ranked by value to the customer", loc="left", pad=30)
