@@ -36,3 +36,13 @@ def test_the_kernel_spec_switches_the_warm_up_on(tmp_path):
     assert spec["argv"][-1] == "--ext=workbook.warm" and spec["display_name"] == "Python 3 (workbook)"
     _run(code)   # installing again keeps one switch
     assert json.loads((folder / "kernel.json").read_text())["argv"].count("--ext=workbook.warm") == 1
+
+
+def test_the_first_cell_waits_for_the_warm_up_and_later_cells_do_not():
+    code = ("import threading, workbook.warm as w\n"
+            "from IPython.core.interactiveshell import InteractiveShell\n"
+            "shell = InteractiveShell.instance()\n"
+            "w.load_ipython_extension(shell)\n"
+            "shell.run_cell('import sys; done = \"workbook.ui.clv\" in sys.modules')\n"
+            "print(shell.user_ns['done'], w.seconds is not None, len(shell.events.callbacks['pre_run_cell']))")
+    assert _run(code, JPY_SESSION_NAME="notebooks/clv.ipynb") == "True True 0"

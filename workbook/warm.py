@@ -5,7 +5,8 @@ a second importing pandas, matplotlib, ipywidgets and the workbook. Loaded as
 an IPython extension (the workbook's kernel spec passes ``--ext=workbook.warm``),
 this module starts those imports in a background thread as soon as the kernel
 is up, so they overlap with the seconds in which the page renders and the
-consultant reaches for *Run All*; the cells then find the modules loaded. Once
+consultant reaches for *Run All*; the first cell waits for the thread to
+finish (never importing alongside it) and finds the modules loaded. Once
 everything is imported the thread moves the long-lived objects out of the
 garbage collector's way (``gc.freeze``), which the live form otherwise does on
 the click path.
@@ -68,9 +69,27 @@ def start(force: bool = False) -> threading.Thread | None:
     return _started
 
 
-def load_ipython_extension(ipython) -> None:  # noqa: ARG001 - IPython's extension hook
-    """IPython's hook: called once when the kernel starts with ``--ext=workbook.warm``."""
-    start()
+def wait(timeout: float = 60.0) -> None:
+    """Block until the warm-up has finished (at once when it never started or is done)."""
+    if _started is not None:
+        _started.join(timeout)
+
+
+def load_ipython_extension(ipython) -> None:
+    """IPython's hook: called once when the kernel starts with ``--ext=workbook.warm``.
+
+    The first cell waits for the warm-up to finish before it runs, so no cell
+    ever imports at the same time as the warm-up thread (two threads
+    importing the same modules at once could wait on each other).
+    """
+    if start() is None:
+        return
+
+    def before_first_cell(*_args) -> None:
+        wait()
+        ipython.events.unregister("pre_run_cell", before_first_cell)
+
+    ipython.events.register("pre_run_cell", before_first_cell)
 
 
 def install_kernelspec(prefix: str = sys.prefix) -> str:
