@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +22,14 @@ from .links import LINKS_DOC, Link, LinkBook, now, questionnaire_for, spec
 
 log = logging.getLogger(__name__)
 
-#: Seconds the first save of a quiet room waits for more submissions to join it. Every save rewrites the
-#: room's whole document (a 250-respondent diagnostic costs about 50 ms), so a burst of answers is saved in
-#: two or three writes instead of four or five; a lone respondent waits 20 ms longer.
-GATHER_S = 0.02
+#: The first save of a quiet room waits until no submission has arrived for GATHER_QUIET_S seconds (at most
+#: GATHER_MAX_S), so that a burst shares it. Every save rewrites the room's whole document (a 250-respondent
+#: diagnostic costs about 50 ms), so 300 answers at once are saved in one or two writes instead of four or
+#: five; a lone respondent waits 10 ms longer.
+GATHER_QUIET_S = 0.01
+GATHER_MAX_S = 0.15
+#: Seconds a client's name, shown on the pages, is used before its profile is looked at again.
+PROFILE_RECHECK_S = 1.0
 
 
 class LinkClosed(WorkbookError):
@@ -66,6 +71,7 @@ class AnswerStore:
     _busy: set = field(default_factory=set)
     _cache: dict = field(default_factory=dict)
     _paths: dict = field(default_factory=dict)
+    _profile_seen: dict = field(default_factory=dict)
     commits: int = 0
 
     # -- reading ---------------------------------------------------------------
@@ -101,9 +107,19 @@ class AnswerStore:
         return self._cached(("links", client), self._mtime(client, LINKS_DOC), load)
 
     def profile_name(self, client: str) -> str:
-        """The client's name from its profile, re-read only when the profile changed."""
-        return self._cached(("profile", client), self._mtime(client, "profile"),
+        """The client's name from its profile, re-read when the profile changed (looked at once a second).
+
+        Only pages show it, so a renamed client may show its old name for up to
+        a second; this spares every request of a burst a file-system look-up.
+        """
+        at = time.monotonic()
+        seen = self._profile_seen.get(client)
+        if seen is not None and at - seen[0] < PROFILE_RECHECK_S:
+            return seen[1]
+        name = self._cached(("profile", client), self._mtime(client, "profile"),
                             lambda: self.store.load_profile(client).name)
+        self._profile_seen[client] = (at, name)
+        return name
 
     def saved_answers(self, client: str, link: Link) -> dict:
         """The answers this link has saved so far, ``{question id: value}`` (others left out)."""
@@ -142,7 +158,14 @@ class AnswerStore:
 
     async def _drain(self, key: tuple) -> None:
         try:
-            await asyncio.sleep(GATHER_S)  # let a burst of submissions share the first save too
+            # let a burst of submissions share the first save: wait until none arrived for GATHER_QUIET_S
+            started = asyncio.get_running_loop().time()
+            while True:
+                waiting = len(self._pending.get(key, ()))
+                await asyncio.sleep(GATHER_QUIET_S)
+                if (len(self._pending.get(key, ())) == waiting
+                        or asyncio.get_running_loop().time() - started >= GATHER_MAX_S):
+                    break
             while self._pending.get(key):
                 jobs = self._pending.pop(key)
                 try:

@@ -280,6 +280,8 @@ def create_app(settings: Settings) -> "_Guarded":
 
 def app_from_env() -> "_Guarded":
     """The app of one worker process, from the settings its server put in the environment."""
-    logging.getLogger("workbook.survey").setLevel(logging.INFO)  # each worker logs its refusals and saves
+    if not logging.getLogger().handlers:  # a worker process: log its refusals and saves as the server does
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("workbook.survey").setLevel(logging.INFO)
     raw = json.loads(os.environ[Settings.ENV])
     return create_app(Settings(raw["data_dir"], raw["base_url"], csrf_key=bytes.fromhex(raw["csrf_key"]) or None))

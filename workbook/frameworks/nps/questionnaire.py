@@ -26,21 +26,27 @@ SURVEY_COLUMNS = ("score", "segment", "date", "reason", "link")
 
 
 def survey_write(frame: pd.DataFrame | None, who: Any, answers: dict) -> pd.DataFrame:
-    """Return the responses table with this link's row added, replaced or (score cleared) removed."""
-    table = pd.DataFrame(columns=list(SURVEY_COLUMNS)) if frame is None else frame.copy()
+    """Return the responses table with this link's row added, replaced or (score cleared) removed.
+
+    ``frame`` is never changed. A new respondent costs one comparison and one
+    appended row, so a burst of answers saved together stays cheap on a table
+    of thousands of responses.
+    """
+    table = pd.DataFrame(columns=list(SURVEY_COLUMNS)) if frame is None else frame
     if len(table.columns) and "score" not in table.columns:
         raise InvalidInput.one("responses columns", ", ".join(map(str, table.columns)),
                                "a table with a 'score' column (import the survey export with --map first)")
-    for col in SURVEY_COLUMNS:
-        if col not in table.columns:
-            table[col] = np.nan
-    table = table.astype({"link": object, "reason": object})
+    missing = [col for col in SURVEY_COLUMNS if col not in table.columns]
+    if missing:
+        table = table.assign(**{col: np.nan for col in missing})
+    if table["link"].dtype != object or table["reason"].dtype != object:
+        table = table.astype({"link": object, "reason": object})
     mine = (table["link"] == who.key).to_numpy()
-    current = survey_read(table, who)
-    merged = {**current, **answers}
-    table = table.loc[~mine].reset_index(drop=True)
+    merged = {**(survey_read(table, who) if mine.any() else {}), **answers}
+    if mine.any():
+        table = table.loc[~mine].reset_index(drop=True)
     if merged.get("score") is None:
-        return table
+        return table.copy() if table is frame else table
     row = {"score": str(merged["score"]), "date": dt.date.today().isoformat(),
            "reason": merged.get("reason") or np.nan, "link": who.key}
     return pd.concat([table, pd.DataFrame([row])], ignore_index=True)
