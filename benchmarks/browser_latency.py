@@ -312,6 +312,9 @@ def _measure_room(page, server, nb: Path, framework: str, repeats: int) -> dict:
         "run_all_ms": (t_usable - t_idle) * 1000, "open_ms": (t_usable - t_open) * 1000,
     }
     _close_active(page)
+    for session in server.api("api/sessions") or []:  # the room's kernel must not poll on during the next room
+        if not session.get("path", "").endswith("00_start_here.ipynb"):
+            server.api(f"api/sessions/{session['id']}", method="DELETE", timeout=10)
     return row
 
 

@@ -21,12 +21,13 @@ def test_a_batch_kernel_does_not_warm_up():
     assert _run(code) == "True False False"
 
 
-def test_a_notebook_kernel_imports_the_rooms_and_freezes_the_heap_in_the_background():
+def test_a_notebook_kernel_imports_its_room_and_freezes_the_heap_in_the_background():
     code = ("import gc, sys, workbook.warm as w; t = w.start(); t.join(120); "
-            "print(all(m in sys.modules for m in w.MODULES), 'workbook.ui.sales_marketing' in sys.modules, "
+            "print(all(m in sys.modules for m in w.MODULES), 'workbook.ui.clv' in sys.modules "
+            "and 'workbook.ui.nps' not in sys.modules, "
             "'workbook.lessons.clv' in sys.modules, w.seconds is not None and w.seconds > 0, gc.get_freeze_count() > 1000, "
             "w.start() is t)")
-    assert _run(code, JPY_SESSION_NAME="notebooks/clv.ipynb") == "True True True True True True"
+    assert _run(code, JPY_SESSION_NAME="notebooks/customer_value.ipynb") == "True True True True True True"
 
 
 def test_the_kernel_spec_switches_the_warm_up_on(tmp_path):
@@ -45,4 +46,4 @@ def test_the_first_cell_waits_for_the_warm_up_and_later_cells_do_not():
             "w.load_ipython_extension(shell)\n"
             "shell.run_cell('import sys; done = \"workbook.ui.clv\" in sys.modules')\n"
             "print(shell.user_ns['done'], w.seconds is not None, len(shell.events.callbacks['pre_run_cell']))")
-    assert _run(code, JPY_SESSION_NAME="notebooks/clv.ipynb") == "True True 0"
+    assert _run(code, JPY_SESSION_NAME="notebooks/customer_value.ipynb") == "True True 0"

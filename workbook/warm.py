@@ -50,8 +50,10 @@ def _warm() -> None:
             importlib.import_module(name)
         from . import registry
 
-        for fw in registry.REGISTRY:   # the rooms' widget and lesson modules (the registry loads the pure ones)
-            fw.ui, fw.lesson  # noqa: B018 - imported on first access
+        notebook = os.path.basename(os.environ.get("JPY_SESSION_NAME", ""))
+        for fw in registry.REGISTRY:   # this notebook's room: its widget and lesson modules
+            if not notebook or os.path.basename(fw.notebook) == notebook:
+                fw.ui, fw.lesson  # noqa: B018 - imported on first access
         gc.collect()
         gc.freeze()
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first cell imports as usual
