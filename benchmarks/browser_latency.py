@@ -169,7 +169,7 @@ def _wait_usable(page, timeout_ms: float = 60_000) -> None:
         if (!s.length) return false;
         const out = s[0].closest('.jp-OutputArea-output');
         const idle = (document.querySelector('#jp-main-statusbar') || {}).textContent || '';
-        return !!out.querySelector('button:not([disabled]), select, input') && /\\| Idle/.test(idle);
+        return !!out.querySelector('button:not([disabled]), select, input') && /\\(workbook\\) \\| Idle/.test(idle);
     }""", timeout=timeout_ms, polling="raf")
 
 
@@ -224,7 +224,7 @@ START = "notebooks/00_start_here.ipynb"
 
 def _wait_idle(page, timeout_ms: float = 60_000) -> None:
     """Until the active notebook's kernel is connected and idle (accepting a kernel dialog if one shows)."""
-    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
+    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\(workbook\) \| Idle"))  # not "No Kernel | Idle"
     accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
     deadline = time.monotonic() + timeout_ms / 1000
     while time.monotonic() < deadline:
@@ -353,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
                     results[fw.name] = _measure_room(page, server, root / "notebooks" / fw.notebook, fw.name,
                                                      args.repeats)
                 except Exception as exc:  # noqa: BLE001 - report the room and go on
+                    page.screenshot(path=str(Path(tempfile.gettempdir()) / f"browser-latency-failed-{fw.name}.png"))
                     results[fw.name] = {"error": f"{type(exc).__name__}: {(str(exc).splitlines() or [repr(exc)])[0][:200]}"}
                     page.close()
                     page = context.new_page()
