@@ -68,7 +68,7 @@ def _scores_data(ax, ctx: Context) -> list:
         if f == res.dominant:
             text += "  \u2190 dominant" + (" (tie)" if len(res.tied) > 1 else "")
         if f == ctx.inputs.target_form:
-            text += "  [client's target]"
+            text += "\n[client's target]" if f == res.dominant else "  [client's target]"
         artists.append(ax.text(bc.SCALE_MAX + 0.08, yi, text, va="center", fontsize=8, color=PALETTE["ink"],
                                clip_on=False))
     return artists
