@@ -42,6 +42,16 @@ def latest_date(today: dt.date | None = None) -> dt.date:
     return (today or dt.date.today()) + dt.timedelta(days=MAX_DAYS_AHEAD)
 
 
+@functools.lru_cache(maxsize=4)
+def _latest_for(today: dt.date) -> dt.date:
+    return latest_date(today)
+
+
+def _latest_today() -> dt.date:
+    """:func:`latest_date` for today, worked out once a day (a document may hold thousands of dates)."""
+    return _latest_for(dt.date.today())
+
+
 def date_allowed() -> str:
     """Plain words for the accepted date range."""
     return f"a date from {EARLIEST_DATE:%Y-%m-%d} to {latest_date():%Y-%m-%d} (at most a year from today)"
@@ -89,7 +99,7 @@ def _walk(value: Any, path: list, needs_text: bool, out: list[Problem]) -> None:
             out.append(Problem(_name(path), value, BLANK_ALLOWED))
     elif isinstance(value, (dt.date, dt.datetime)):
         day = value.date() if isinstance(value, dt.datetime) else value
-        if not EARLIEST_DATE <= day <= latest_date():
+        if not EARLIEST_DATE <= day <= _latest_today():
             out.append(Problem(_name(path), value.isoformat(), date_allowed()))
     elif isinstance(value, dict):
         for key, item in value.items():

@@ -270,6 +270,9 @@ def changes(previous: Inputs, current: Inputs) -> list[str]:
 
 
 def _survey_person(doc: Inputs, name: str) -> Respondent | None:
+    exact = next((r for r in doc.respondents if r.name == name), None)  # the usual case, without lowering every name
+    if exact is not None:
+        return exact
     key = name.strip().lower()
     return next((r for r in doc.respondents if r.name.strip().lower() == key), None)
 
