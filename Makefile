@@ -51,7 +51,7 @@ test: setup
 	@$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --nbval-lax -p no:cacheprovider tests notebooks
 
 bench: setup
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in benchmarks/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # JupyterLab on 127.0.0.1 at the start page, as root or not; saved notebooks stay clean.
 lab: setup

@@ -17,7 +17,7 @@ response time of the submissions and of all requests (goal: p95 under 300 ms).
 
 The load tool is Locust (``FastHttpUser``, one user per respondent, each with
 its own cookie jar), run as library in its own process by
-``benchmarks/survey_swarm.py`` so that it does not share an interpreter with
+``benchmarks/_survey_swarm.py`` so that it does not share an interpreter with
 this script; it releases every submission together with one event. This script
 then checks the client's store, which a load tool alone would not do, and
 reports the server's CPU time apart from the load generator's: both share the
@@ -74,7 +74,7 @@ def start_server(data: Path, port: int, limit_s: int, log: Path, workers: int) -
 
 
 def run(base: str, jobs: list[tuple[str, dict]], tmp: Path, server_pid: int) -> tuple[dict, list, list[bool], float, dict]:
-    """Play the respondents with Locust in its own process (``survey_swarm.py``); returns its figures.
+    """Play the respondents with Locust in its own process (``_survey_swarm.py``); returns its figures.
 
     The server's CPU time is read when every respondent has opened its form
     and again at the end, so ``swarm["server_cpu_submit_s"]`` is what the
@@ -82,7 +82,7 @@ def run(base: str, jobs: list[tuple[str, dict]], tmp: Path, server_pid: int) -> 
     """
     jobs_file, out_file = tmp / "jobs.json", tmp / "swarm.json"
     jobs_file.write_text(json.dumps([{"token": t, "answers": a} for t, a in jobs]))
-    swarm_proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "survey_swarm.py"), str(jobs_file), base,
+    swarm_proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "_survey_swarm.py"), str(jobs_file), base,
                                    str(out_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     if swarm_proc.stdout.readline().strip() != "ready":
         raise SystemExit("the load generator did not get ready")

@@ -1,6 +1,6 @@
 """The respondents of ``survey_load.py``, played by Locust (run by that script, in its own process).
 
-``python benchmarks/survey_swarm.py JOBS.json BASE_URL OUT.json``: JOBS holds
+``python benchmarks/_survey_swarm.py JOBS.json BASE_URL OUT.json``: JOBS holds
 one ``{"token", "answers"}`` per respondent. Locust starts one
 :class:`Respondent` per job (its ``FastHttpUser`` keeps a cookie jar per user,
 as a browser does); each opens its link, then all wait for one signal and send
