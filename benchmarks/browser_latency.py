@@ -157,11 +157,6 @@ def _form(page):
     return outputs.filter(has=page.locator(".wb-save-state")).first
 
 
-def _run_all(page) -> None:
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-
-
 def _wait_usable(page, timeout_ms: float = 60_000) -> None:
     """Until an input of the form is on screen and the kernel is idle (every cell has run)."""
     page.wait_for_function("""() => {
@@ -222,18 +217,14 @@ _FIRST_TEXT: dict[Edit, object] = {}
 START = "notebooks/00_start_here.ipynb"
 
 
-def _wait_idle(page, timeout_ms: float = 60_000) -> None:
-    """Until the active notebook's kernel is connected and idle (accepting a kernel dialog if one shows)."""
-    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\(workbook\) \| Idle"))  # not "No Kernel | Idle"
-    accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-    deadline = time.monotonic() + timeout_ms / 1000
-    while time.monotonic() < deadline:
-        if accept.count() and accept.first.is_visible():
-            accept.first.click()
-        elif idle.count():
-            return
-        page.wait_for_timeout(20)
-    raise AssertionError("the kernel never became idle")
+#: The notebook's own kernel idle (not "No Kernel | Idle" while its session is still being made).
+KERNEL_IDLE = re.compile(r"\(workbook\) \| Idle")
+
+
+def _wait_idle(page) -> None:
+    """Until the active notebook's kernel is connected and idle, polled every 20 ms (the open time counts it)."""
+    if not lab.wait_idle(page, 60, KERNEL_IDLE, poll_ms=20):
+        raise AssertionError("the kernel never became idle")
 
 
 def _open_start_page(page, server) -> None:
@@ -241,7 +232,7 @@ def _open_start_page(page, server) -> None:
     page.goto(server.url(f"lab/tree/{START}"), wait_until="domcontentloaded")
     page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
     _wait_idle(page)
-    _run_all(page)
+    lab.run_all(page)
     page.locator(".wb-start-page").first.wait_for(timeout=60_000)
 
 
@@ -279,7 +270,7 @@ def _measure_room(page, server, nb: Path, framework: str, repeats: int) -> dict:
     page.locator(".lm-TabBar-tab.lm-mod-current", has_text=nb.name).first.wait_for(timeout=60_000)
     _wait_idle(page)
     t_idle = time.perf_counter()
-    _run_all(page)
+    lab.run_all(page)
     _wait_usable(page)
     t_usable = time.perf_counter()
     page.evaluate(_PROBE_JS)

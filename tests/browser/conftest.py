@@ -378,6 +378,30 @@ def pytest_runtest_makereport(item, call):
 
 # -- driving JupyterLab (shared by the browser tests) -------------------------------
 
+#: The status bar once the active notebook's kernel is connected and idle.
+IDLE = re.compile(r"\| Idle")
+
+
+def run_all(page) -> None:
+    """*Run > Run All Cells* from the menu bar, as a consultant does."""
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+
+
+def wait_idle(page, timeout_s: float = 60.0, idle: re.Pattern = IDLE, poll_ms: int = 250) -> bool:
+    """Wait until the status bar matches ``idle``, accepting a kernel dialog if one shows; False on timeout."""
+    status = page.locator("#jp-main-statusbar", has_text=idle)
+    accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if accept.count() and accept.first.is_visible():
+            accept.first.click()
+        elif status.count():
+            return True
+        page.wait_for_timeout(poll_ms)
+    return False
+
+
 def open_notebook(page, server, rel: str, timeout_s: float = 60.0) -> None:
     """Open ``rel`` in a workspace of its own and wait for an idle kernel (accepting a kernel dialog)."""
     from playwright.sync_api import expect
@@ -385,14 +409,5 @@ def open_notebook(page, server, rel: str, timeout_s: float = 60.0) -> None:
     workspace = re.sub(r"\W", "-", Path(rel).stem)
     page.goto(server.url(f"lab/workspaces/wb-{workspace}/tree/{rel}"), wait_until="domcontentloaded")
     expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=timeout_s * 1000)
-    dialog_accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-    # The status bar says "Idle" only once the kernel is connected and idle.
-    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if dialog_accept.count() and dialog_accept.first.is_visible():
-            dialog_accept.first.click()
-        elif idle.count():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"{rel}: kernel never became idle; server log:\n{server.log_tail()}")
+    if not wait_idle(page, timeout_s):
+        raise AssertionError(f"{rel}: kernel never became idle; server log:\n{server.log_tail()}")

@@ -18,7 +18,7 @@ import pytest
 
 from workbook.frameworks import sales_marketing as sm
 
-from .conftest import open_notebook
+from .conftest import open_notebook, run_all
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,12 +42,6 @@ def _answers(doc_path: Path, name: str) -> list[int | None]:
     return next(r["answers"] for r in doc["respondents"] if r["name"] == name)
 
 
-def _run_all_cells(page) -> None:
-    """Run > Run All Cells from the menu bar, as a consultant would."""
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-
-
 def test_live_session_answers_are_saved(module_lab_server, module_page, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
@@ -61,7 +55,7 @@ def test_live_session_answers_are_saved(module_lab_server, module_page, tmp_path
 
     lab_server.choose(CLIENT)  # as a click in the start page's list does
     open_notebook(page, lab_server, NOTEBOOK)
-    _run_all_cells(page)
+    run_all(page)
 
     form = page.locator(".jp-OutputArea-output", has=page.locator(".wb-statement-1"))
     expect(form.locator(".wb-statement-1 button").first).to_be_visible(timeout=60_000)
@@ -108,7 +102,7 @@ def test_half_typed_text_survives_another_sessions_change(module_lab_server, mod
     page, lab_server = module_page, module_lab_server
     lab_server.choose(CLIENT)
     open_notebook(page, lab_server, "notebooks/brand_communities.ipynb")
-    _run_all_cells(page)
+    run_all(page)
     screen = page.locator(".wb-session-screen").first
     expect(screen.locator(".wb-save-state")).to_have_text("Loaded", timeout=60_000)
     brand, community = screen.get_by_label("Brand", exact=True), screen.get_by_label("Community", exact=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, wait_idle
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,19 +35,6 @@ def _shot(page, folder: Path, name: str) -> None:
         shutil.copy(folder / name, Path(extra) / name)
 
 
-def _wait_idle(page, timeout_s: float = 60) -> None:
-    """Wait for an idle kernel, accepting a kernel dialog if one shows."""
-    accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
-    for _ in range(int(timeout_s * 4)):
-        if accept.count() and accept.first.is_visible():
-            accept.first.click()
-        elif idle.count():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError("the kernel never became idle")
-
-
 def _open(page, server, rel: str, kernel: bool = True) -> None:
     """Open ``rel`` in the default workspace (what ``workbook lab`` and a start-page link do).
 
@@ -62,7 +49,7 @@ def _open(page, server, rel: str, kernel: bool = True) -> None:
     page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=60_000)
     if kernel:
         page.wait_for_timeout(500)  # the status bar follows the current tab's kernel
-        _wait_idle(page)
+        assert wait_idle(page), "the kernel never became idle"
 
 
 def _viewport_box(page, locator) -> dict:
@@ -110,7 +97,7 @@ def test_run_all_ends_on_the_session_screen_with_the_exercises_folded(
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
     screen = panel.locator(".wb-session-screen").first
     expect(screen.locator(".wb-save-state")).to_have_text("Loaded", timeout=60_000)
-    _wait_idle(page)
+    assert wait_idle(page), "the kernel never became idle"
     exercise = panel.locator(".jp-Cell", has_text="at which stage of customer-centricity")
     expect(exercise).to_have_count(1, timeout=30_000)  # the lesson ran although it is folded
     page.wait_for_timeout(500)  # what the consultant sees once the page is still; the test scrolls nothing

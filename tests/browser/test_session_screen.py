@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import open_notebook
+from .conftest import open_notebook, run_all
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -28,11 +28,6 @@ SAVED = re.compile(r"^Saved \d\d:\d\d:\d\d")
 #: The goal is 1 s from a save in one tab to the change in the other; on a machine loaded beyond two
 #: runnable tasks per core the test allows 3 s (the number is printed either way).
 SYNC_LIMIT_S = 1.0 if os.getloadavg()[0] / (os.cpu_count() or 1) < 2 else 3.0
-
-
-def _run_all(page) -> None:
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
 
 
 def _session(page):
@@ -67,7 +62,7 @@ def test_session_screen_fits_1440x900(notebook, client, module_lab_server, modul
     page.set_viewport_size(SCREEN)
     module_lab_server.choose(client)
     open_notebook(page, module_lab_server, f"notebooks/{notebook}.ipynb")
-    _run_all(page)
+    run_all(page)
     screen = _session(page)
     results = screen.locator(".wb-col-results")
     # Headline, the main chart and the advice start on screen beside the form; no code is shown.
@@ -100,7 +95,7 @@ def test_two_tabs_stay_in_sync(module_lab_server, module_browser, module_tmp) ->
         for page, path in ((a, rel), (b, copy_b)):
             page.set_viewport_size(SCREEN)
             open_notebook(page, server, path)
-            _run_all(page)
+            run_all(page)
         screen_a, screen_b = _session(a), _session(b)
         group_a = screen_a.locator(".wb-statement-1")
         group_b = screen_b.locator(".wb-statement-1")
@@ -141,7 +136,7 @@ def test_a_bad_number_is_refused_beside_its_field(module_lab_server, module_page
     doc = server.root / "data" / "clients" / "bluebird-coffee" / "clv.json"
     server.choose("bluebird-coffee")
     open_notebook(page, server, "notebooks/customer_value.ipynb")
-    _run_all(page)
+    run_all(page)
     screen = _session(page)
     screen.locator(".lm-TabBar-tab", has_text="Subscription").first.click()
     before = doc.read_bytes()

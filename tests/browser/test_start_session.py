@@ -39,6 +39,8 @@ from .conftest import (
     _stop_server,
     jupyter_env,
     open_notebook,
+    run_all,
+    wait_idle,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,24 +120,6 @@ def _status(port: int, path: str) -> int:
         conn.close()
 
 
-def _run_all(page) -> None:
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-
-
-def _wait_idle(page, timeout_s: float = 60) -> None:
-    idle = page.locator("#jp-main-statusbar", has_text=re.compile(r"\| Idle"))
-    accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if accept.count() and accept.first.is_visible():
-            accept.first.click()
-        elif idle.count():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError("the kernel never became idle")
-
-
 def test_start_page_to_framework_and_clean_notebooks(tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
@@ -157,7 +141,7 @@ def test_start_page_to_framework_and_clean_notebooks(tmp_path: Path) -> None:
             # ... at the window's full width: no sidebar panel open (the file browser is one click away).
             expect(page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")).to_have_count(0)
             open_notebook(page, server, "00_start_here.ipynb")
-            _run_all(page)
+            run_all(page)
             start = page.locator(".wb-start-page")
             expect(start).to_be_visible(timeout=60_000)
             expect(start.locator(".wb-data-folder")).to_contain_text(str(data))
@@ -192,12 +176,12 @@ def test_start_page_to_framework_and_clean_notebooks(tmp_path: Path) -> None:
             start.locator("a.wb-open-sales_marketing").click()
             panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
             expect(panel).to_contain_text("Sales and Marketing: how well", timeout=60_000)
-            _wait_idle(page)
-            _run_all(page)
+            assert wait_idle(page), "the kernel never became idle"
+            run_all(page)
             expect(panel.locator(".wb-header .wb-open-client")).to_have_text("Acme Tools", timeout=60_000)
             form = panel.locator(".jp-OutputArea-output", has=page.locator(".wb-save-state"))
             # Run All ends on the session screen, not on the exercises.
-            _wait_idle(page)
+            assert wait_idle(page), "the kernel never became idle"
             page.wait_for_timeout(500)
             state = form.locator(".wb-save-state").bounding_box()
             assert state and 0 <= state["y"] <= VIEWPORT["height"] - 40, f"the form is off screen after Run All: {state}"

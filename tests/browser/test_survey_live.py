@@ -12,12 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,7 +20,8 @@ import pytest
 from workbook.store import Store
 from workbook.survey.links import create_links
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, _die_with_parent, _free_port, open_notebook
+from ..survey.conftest import running_survey_server
+from .conftest import CHROMIUM, open_notebook, run_all
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,37 +31,6 @@ pytestmark = [
 CLIENT = "aurora-software"
 RESPONDENT = "Lena Vogt"
 REPO = Path(__file__).resolve().parents[2]
-_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-@contextmanager
-def _survey_server(data_dir: Path, log_path: Path, limit_s: int = 150):
-    """``workbook survey serve`` on a free loopback port; stops by itself after ``limit_s`` at the latest."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(["timeout", str(limit_s), sys.executable, "-m", "workbook", "survey", "serve",
-                                 "--port", str(port), "--stop-after", str(limit_s - 10), "--data-dir", str(data_dir)],
-                                stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent,
-                                start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _LOCAL.open(f"{base}/healthz", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text(errors="replace"))
-                time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_answers_from_a_phone_arrive_in_the_open_session_screen(lab_server, browser_page, tmp_path: Path) -> None:
@@ -75,8 +40,7 @@ def test_answers_from_a_phone_arrive_in_the_open_session_screen(lab_server, brow
     data_dir = lab_server.root / "data"
     lab_server.choose(CLIENT)
     open_notebook(page, lab_server, "notebooks/sales_marketing.ipynb")
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+    run_all(page)
     screen = page.locator(".jp-OutputArea-output", has=page.locator(".wb-statement-1"))
     expect(screen.locator(".wb-statement-1 button").first).to_be_visible(timeout=60_000)
     expect(screen).to_contain_text(re.compile(r"from \d+ respondent\(s\)"), timeout=10_000)
@@ -86,7 +50,7 @@ def test_answers_from_a_phone_arrive_in_the_open_session_screen(lab_server, brow
     # listed at once as someone who has not answered yet
     expect(screen.get_by_text(f"{RESPONDENT} (0/20)")).to_be_visible(timeout=3_000)
 
-    with _survey_server(data_dir, tmp_path / "survey.log") as base:
+    with running_survey_server(data_dir, tmp_path / "survey.log", 150) as base:
         phone = page.context.browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
                                                  has_touch=True)
         try:

@@ -8,11 +8,6 @@ killed. Accessibility is checked with axe-core (shipped inside the
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -22,8 +17,8 @@ from workbook.frameworks import sales_marketing
 from workbook.store import Store
 from workbook.survey.links import load_links
 
-from ..browser.conftest import CHROMIUM, CHROMIUM_ARGS, _die_with_parent, _free_port
-from .conftest import make_link
+from ..browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from .conftest import make_link, running_survey_server
 
 pytestmark = pytest.mark.browser
 SERVER_HARD_TIMEOUT_S = 120
@@ -33,32 +28,8 @@ _LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 @pytest.fixture()
 def survey_server(data_dir: Path, tmp_path: Path):
     """``workbook survey serve`` on a free loopback port; yields its base URL and stops it afterwards."""
-    port = _free_port()
-    log = open(tmp_path / "survey-server.log", "wb")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    proc = subprocess.Popen(
-        ["timeout", str(SERVER_HARD_TIMEOUT_S), sys.executable, "-m", "workbook", "survey", "serve",
-         "--port", str(port), "--stop-after", str(SERVER_HARD_TIMEOUT_S - 10), "--data-dir", str(data_dir)],
-        stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if _LOCAL.open(f"{base}/healthz", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp_path / "survey-server.log").read_text())
-            time.sleep(0.2)
-    try:
+    with running_survey_server(data_dir, tmp_path / "survey-server.log", SERVER_HARD_TIMEOUT_S) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 def _axe(page) -> list[str]:
