@@ -158,7 +158,8 @@ def seed_workspace(folder: str | os.PathLike) -> Path:
 def configure(c: Any, runtime_dir: str | os.PathLike | None = None) -> None:
     """Apply the workbook's settings to a Jupyter configuration object ``c``.
 
-    Besides the clean saves and the local-only server, the server gets a
+    Besides the clean saves, the local-only server and a warm kernel waiting
+    for the next notebook (:mod:`workbook.kernelpool`), the server gets a
     workspace folder of its own under Jupyter's runtime folder (removed when
     the server exits), seeded by :func:`seed_workspace`: every ``workbook lab``
     opens on the start page with the sidebars closed and no tabs left over
@@ -166,6 +167,8 @@ def configure(c: Any, runtime_dir: str | os.PathLike | None = None) -> None:
     still wins.
     """
     c.ContentsManager.pre_save_hook = "workbook.labserver.pre_save_hook"
+    c.ServerApp.kernel_manager_class = "workbook.kernelpool.PooledKernelManager"
+    c.ServerApp.jpserver_extensions.update({"workbook.kernelpool": True})
     c.ServerApp.ip = "127.0.0.1"
     c.ServerApp.allow_remote_access = False
     c.LabApp.news_url = None

@@ -12,7 +12,9 @@ garbage collector's way (``gc.freeze``), which the live form otherwise does on
 the click path.
 
 Only kernels started by a Jupyter server for a notebook (JupyterLab, Voila)
-warm up: they have ``JPY_SESSION_NAME`` set. Batch runs (papermill) import
+warm up: they have ``JPY_SESSION_NAME`` set; so do the kernels that
+:mod:`workbook.kernelpool` keeps waiting for the next notebook (``POOL_ENV``),
+which import every room. Batch runs (papermill) import
 what they need in their first cell, as before.
 
 ``python -m workbook.warm --install`` installs the workbook's kernel spec
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 #: What the first cells of a framework notebook import, in the order they import it.
 MODULES = ("workbook.notebook", "ipywidgets", "workbook.ui.start", "workbook.ui.base")
 KERNEL_NAME = "python3"
+#: Set in the environment of a kernel started ahead of any notebook (:mod:`workbook.kernelpool`): it warms
+#: up every room, since the notebook it will serve is not known yet.
+POOL_ENV = "WORKBOOK_WARM_POOL"
 DISPLAY_NAME = "Python 3 (workbook)"
 _started: threading.Thread | None = None
 #: Seconds the warm-up took (None while it runs or when it did not run).
@@ -51,8 +56,9 @@ def _warm() -> None:
         from . import registry
 
         notebook = os.path.basename(os.environ.get("JPY_SESSION_NAME", ""))
-        for fw in registry.REGISTRY:   # this notebook's room: its widget and lesson modules
-            if not notebook or os.path.basename(fw.notebook) == notebook:
+        every = bool(os.environ.get(POOL_ENV)) or not notebook
+        for fw in registry.REGISTRY:   # this notebook's room (every room in a waiting kernel): widgets, lesson
+            if every or os.path.basename(fw.notebook) == notebook:
                 fw.ui, fw.lesson  # noqa: B018 - imported on first access
         gc.collect()
         gc.freeze()
@@ -65,7 +71,7 @@ def _warm() -> None:
 def start(force: bool = False) -> threading.Thread | None:
     """Start the warm-up once per process (only in a Jupyter server's notebook kernel unless ``force``)."""
     global _started
-    if _started is None and (force or os.environ.get("JPY_SESSION_NAME")):
+    if _started is None and (force or os.environ.get("JPY_SESSION_NAME") or os.environ.get(POOL_ENV)):
         _started = threading.Thread(target=_warm, name="workbook-warm-up", daemon=True)
         _started.start()
     return _started

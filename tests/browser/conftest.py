@@ -82,10 +82,12 @@ class LabServer:
         sep = "&" if "?" in path else "?"
         return f"{self.base_url}/{path.lstrip('/')}{sep}token={self.token}"
 
-    def api(self, path: str, method: str = "GET", timeout: float = 5.0):
-        """Call the REST API; returns the decoded JSON (or None for an empty body)."""
-        req = urllib.request.Request(self.url(path), method=method,
-                                     headers={"Authorization": f"token {self.token}"})
+    def api(self, path: str, method: str = "GET", timeout: float = 5.0, body: dict | None = None):
+        """Call the REST API (``body`` sent as JSON); returns the decoded JSON (or None for an empty body)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url(path), method=method, data=data,
+                                     headers={"Authorization": f"token {self.token}",
+                                              "Content-Type": "application/json"})
         with _LOCAL.open(req, timeout=timeout) as resp:
             body = resp.read()
         return json.loads(body) if body else None
@@ -402,6 +404,29 @@ def wait_idle(page, timeout_s: float = 60.0, idle: re.Pattern = IDLE, poll_ms: i
     return False
 
 
+def wait_kernel_ready(page, server, rel: str, timeout_s: float = 60.0, idle: re.Pattern = IDLE,
+                      poll_ms: int = 250) -> bool:
+    """Wait until the page is connected to a kernel of notebook ``rel`` and the status bar says idle.
+
+    For a moment after a new tab opens, the status bar still shows the previous notebook's kernel as
+    idle, and a *Run All* clicked then does nothing: the new notebook has no kernel yet. A warm kernel
+    from the pool (``workbook.kernelpool``) is handed over so fast that this moment is all there is
+    between the tab opening and its kernel being idle, so the server is asked first: once it counts a
+    connection to the notebook's kernel, the status bar speaks for that notebook. Accepts a kernel
+    dialog if one shows. False on timeout.
+    """
+    accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        sessions = server.api("api/sessions") or []
+        if any(s.get("path") == rel and (s.get("kernel") or {}).get("connections", 0) >= 1 for s in sessions):
+            return wait_idle(page, max(deadline - time.monotonic(), 1.0), idle, poll_ms)
+        if accept.count() and accept.first.is_visible():
+            accept.first.click()
+        page.wait_for_timeout(poll_ms)
+    return False
+
+
 def open_notebook(page, server, rel: str, timeout_s: float = 60.0) -> None:
     """Open ``rel`` in a workspace of its own and wait for an idle kernel (accepting a kernel dialog)."""
     from playwright.sync_api import expect
@@ -409,5 +434,5 @@ def open_notebook(page, server, rel: str, timeout_s: float = 60.0) -> None:
     workspace = re.sub(r"\W", "-", Path(rel).stem)
     page.goto(server.url(f"lab/workspaces/wb-{workspace}/tree/{rel}"), wait_until="domcontentloaded")
     expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=timeout_s * 1000)
-    if not wait_idle(page, timeout_s):
+    if not wait_kernel_ready(page, server, rel, timeout_s):
         raise AssertionError(f"{rel}: kernel never became idle; server log:\n{server.log_tail()}")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, wait_idle
+from .conftest import CHROMIUM, wait_idle, wait_kernel_ready
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,8 +48,7 @@ def _open(page, server, rel: str, kernel: bool = True) -> None:
     expect(current).to_contain_text(Path(rel).name, timeout=60_000)
     page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=60_000)
     if kernel:
-        page.wait_for_timeout(500)  # the status bar follows the current tab's kernel
-        assert wait_idle(page), "the kernel never became idle"
+        assert wait_kernel_ready(page, server, rel), "the kernel never became idle"
 
 
 def _viewport_box(page, locator) -> dict:

@@ -41,6 +41,7 @@ from .conftest import (
     open_notebook,
     run_all,
     wait_idle,
+    wait_kernel_ready,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -176,7 +177,7 @@ def test_start_page_to_framework_and_clean_notebooks(tmp_path: Path) -> None:
             start.locator("a.wb-open-sales_marketing").click()
             panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
             expect(panel).to_contain_text("Sales and Marketing: how well", timeout=60_000)
-            assert wait_idle(page), "the kernel never became idle"
+            assert wait_kernel_ready(page, server, "sales_marketing.ipynb"), "the kernel never became idle"
             run_all(page)
             expect(panel.locator(".wb-header .wb-open-client")).to_have_text("Acme Tools", timeout=60_000)
             form = panel.locator(".jp-OutputArea-output", has=page.locator(".wb-save-state"))
