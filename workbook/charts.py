@@ -10,6 +10,7 @@ import io
 from typing import Any, Callable, Hashable
 
 import matplotlib
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -148,26 +149,32 @@ class LayeredChart:
         self.data(ax, ctx)
         return fig
 
+    #: Static layers kept per chart: a few recent ones, so that going back and forth between two layouts
+    #: (a value and its undo, a job added and taken away) redraws only the data layer both ways.
+    KEEP = 3
+
     def live_png(self, ctx: Any, cache: dict) -> bytes | None:
-        """PNG of the chart for ``ctx``, reusing the static layer kept in ``cache``."""
+        """PNG of the chart for ``ctx``, reusing a static layer kept in ``cache``."""
         from PIL import Image
 
         skey = self.static_key(ctx)
         if skey is None:
             return None
-        if cache.get("key") != skey:
+        layers = cache.setdefault("layers", {})
+        if skey in layers:
+            layers[skey] = layers.pop(skey)  # most recently used last
+        else:
             fig, ax = self.build(ctx)
             fig.canvas.draw()
-            cache.update(key=skey, fig=fig, ax=ax, background=fig.canvas.copy_from_bbox(fig.bbox))
-        fig, ax = cache["fig"], cache["ax"]
+            layers[skey] = (fig, ax, fig.canvas.copy_from_bbox(fig.bbox))
+            while len(layers) > self.KEEP:
+                layers.pop(next(iter(layers)))
+        fig, ax, background = layers[skey]
         canvas = fig.canvas
-        canvas.restore_region(cache["background"])
+        canvas.restore_region(background)
         artists = self.data(ax, ctx)
         try:
-            # In z-order, with the axes' lines that a full draw puts above the data (the spine a bar starts on).
-            low = min((a.get_zorder() for a in artists), default=0)
-            over = [sp for sp in ax.spines.values() if sp.get_visible() and sp.get_zorder() > low]
-            for artist in sorted([*artists, *over], key=lambda a: a.get_zorder()):
+            for artist in sorted([*artists, *_static_above(ax, artists)], key=lambda a: a.get_zorder()):
                 ax.draw_artist(artist)
             width, height = canvas.get_width_height()
             image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
@@ -177,6 +184,69 @@ class LayeredChart:
         finally:
             for artist in artists:
                 artist.remove()
+
+
+def _static_above(ax, artists: list) -> list:
+    """The static layer's lines and shapes that a full draw puts over the data (in z-order).
+
+    A full draw paints the data under, e.g., the spine a bar starts on or a zero line at a higher
+    z-order; these are painted again over the data layer. Static texts, legends and the axes' ticks
+    are not: they must stay clear of the data (``tests/frameworks/test_layered_charts.py`` checks).
+    """
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    low = min((a.get_zorder() for a in artists), default=0)
+    mine = {id(a) for a in artists}
+    return [c for c in ax.get_children()  # the spines included
+            if isinstance(c, (Line2D, Patch, Collection)) and c is not ax.patch and id(c) not in mine
+            and c.get_visible() and c.get_zorder() > low]
+
+
+def row_labels(ax, rows, labels, fontsize: float = 8.5) -> list:
+    """Draw ``labels`` left of ``ax`` at data heights ``rows``, as y tick labels look; returns the texts.
+
+    For a data layer whose rows change order: the tick marks stay in the static
+    layer (with empty labels), the names are drawn with the data.
+    """
+    size = matplotlib.rcParams["ytick.major.size"]
+    pad = matplotlib.rcParams["ytick.major.pad"]
+    transform = ax.get_yaxis_text1_transform(size + pad)[0]
+    return [ax.text(0, y, label, transform=transform, ha="right", va="center_baseline", fontsize=fontsize,
+                    color=PALETTE["ink"], clip_on=False) for y, label in zip(rows, labels)]
+
+
+def hbars(ax, rows, widths, colours, height: float = 0.6, left=0.0, zorder: float = 2) -> list:
+    """Horizontal bars, as ``ax.barh`` draws them, without touching the axis limits (set by the static layer).
+
+    Cheaper than ``barh`` for a data layer drawn on every change, and leaves
+    nothing behind when its bars are removed.
+    """
+    from matplotlib.patches import Rectangle
+
+    lefts = np.broadcast_to(np.asarray(left, dtype=float), (len(rows),))
+    bars = []
+    for y, width, start, colour in zip(rows, widths, lefts, colours):
+        bar = Rectangle((start, y - height / 2), width, height, facecolor=colour, zorder=zorder)
+        ax.add_artist(bar)
+        bars.append(bar)
+    return bars
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= ``value`` (> 0).
+
+    Axis limits rounded this way stay put while the data moves a little, so a chart's static layer
+    (axes, ticks, labels) is kept across most edits.
+    """
+    if value <= 0:
+        return 0.0
+    scale = 10.0 ** np.floor(np.log10(value))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * scale >= value * (1 - 1e-12):
+            return float(step * scale)
+    return float(10 * scale)
 
 
 def layered(static_key: Callable[[Any], Hashable], data: Callable, key: Callable[[Any], Hashable]) -> Callable:

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
+from ..charts import PALETTE, chart, label_margin, layered, new_figure, style_axes
 from ..errors import InvalidInput, Problem
 from ..frameworks import nps
 from ..formatting import percent as _pct, points
@@ -78,7 +78,8 @@ def _groups_key(table_name: str):
     return key
 
 
-def _interval_plot(ctx: Context, t: pd.DataFrame, title: str, focus: str | None, line: bool):
+def _interval_plot(ctx: Context, t: pd.DataFrame, title: str, focus: str | None, line: bool, with_data: bool = True):
+    """An interval chart; ``with_data=False`` leaves out the intervals and dots (drawn by a data layer)."""
     t = t[t["n"] > 0]
     if t.empty:
         return None
@@ -97,28 +98,47 @@ def _interval_plot(ctx: Context, t: pd.DataFrame, title: str, focus: str | None,
         ax.set_ylabel("NPS (points)", fontsize=8.5)
         ax.set_xlim(-0.4, len(t) - 0.6)
     else:
-        ax.hlines(pos, t["ci_low"], t["ci_high"], color=colours, linewidth=3, alpha=0.45, zorder=1)
-        ax.scatter(t["nps"], pos, color=colours, s=36, zorder=3)
+        if with_data:
+            ax.hlines(pos, t["ci_low"], t["ci_high"], color=colours, linewidth=3, alpha=0.45, zorder=1)
+            ax.scatter(t["nps"], pos, color=colours, s=36, zorder=3)
         for y, (_, row) in zip(pos, t.iterrows()):
             ax.text(row["ci_high"] + 1.5, y, points(row["nps"]) + f" (n={row['n']:,})", va="center", fontsize=8,
                     color=PALETTE["ink"])
         ax.set_yticks(pos, labels)
-        ax.invert_yaxis()
+        pad = 0.05 * (len(t) - 1) if len(t) > 1 else 0.5  # the margin autoscale would leave around the rows
+        ax.set_ylim(len(t) - 1 + pad, -pad)  # first row on top
         ax.axvline(0, color=PALETTE["muted"], linewidth=0.8)
         ax.set_xlabel(f"NPS with {_pct(ctx.result.confidence)} score interval (points)", fontsize=8.5)
         lo, hi = float(t["ci_low"].min()), float(t["ci_high"].max())
         ax.set_xlim(max(-100, lo - 8), min(100, hi + 22))
     ax.set_title(title, loc="left")
     style_axes(ax)
-    return fig
+    return fig if with_data else (fig, ax)
 
 
-@chart(_groups_key("by_segment"))
+def _segments_static(ctx: Context):
+    """Everything the segments chart shows but the picked segment's colour."""
+    t = ctx.result.by_segment
+    if len(t) < 2 or not (t["n"] > 0).any():
+        return None
+    return _groups_key("by_segment")(ctx)[1:] + (ctx.result.confidence,)
+
+
+def _segments_data(ax, ctx: Context) -> list:
+    """The intervals and dots, the picked segment darker (a change of segment redraws only these)."""
+    t = ctx.result.by_segment
+    t = t[t["n"] > 0]
+    pos = np.arange(len(t))
+    focus = ctx.inputs.focus_segment
+    colours = [PALETTE["accent"] if str(lab) == focus else PALETTE["sales"] for lab in t.index]
+    return [ax.hlines(pos, t["ci_low"], t["ci_high"], color=colours, linewidth=3, alpha=0.45, zorder=1),
+            ax.scatter(t["nps"], pos, color=colours, s=36, zorder=3)]
+
+
+@layered(_segments_static, _segments_data, _groups_key("by_segment"))
 def segments_section(ctx: Context):
     """NPS by segment with its interval (the picked segment in a darker colour)."""
-    if len(ctx.result.by_segment) < 2:
-        return None
-    return _interval_plot(ctx, ctx.result.by_segment, "NPS by segment", ctx.inputs.focus_segment, line=False)
+    return _interval_plot(ctx, ctx.result.by_segment, "NPS by segment", None, line=False, with_data=False)
 
 
 def _tests_table(t: pd.DataFrame) -> str:

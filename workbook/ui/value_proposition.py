@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
+from ..charts import PALETTE, hbars, label_margin, layered, new_figure, nice_ceiling, row_labels, style_axes
 from ..errors import InvalidInput
 from ..frameworks import value_proposition as vp
 from ..formatting import amount as _fmt
@@ -49,44 +49,63 @@ def _values_key(ctx: Context):
     return tuple(map(tuple, c[["element", "kind", "value_usd"]].to_numpy().tolist()))
 
 
-@chart(_values_key)
-def values_section(ctx: Context):
-    """Every element ranked by its money value to the customer, coloured by kind."""
+def _values_limits(ctx: Context) -> tuple[float, float]:
+    """The x axis of the values chart, $ thousands, rounded so that it stays put while values move a little."""
+    values = ctx.result.chart["value_usd"].to_numpy() / 1000
+    span = max(float(np.abs(values).max()) if len(values) else 0, 1.0)
+    low = float(values.min()) if (values < 0).any() else 0.0
+    return -nice_ceiling(max(-low * 1.6, span * 0.05)), nice_ceiling(span * 1.4)
+
+
+def _values_static(ctx: Context):
+    """What the static layer shows: the number of rows, the label margin, the axis and the period."""
     data = ctx.result.chart
     if data.empty:
         return None
+    return len(data), label_margin(data["element"]), _values_limits(ctx), ctx.inputs.value_period
+
+
+def _values_data(ax, ctx: Context) -> list:
+    data = ctx.result.chart
     labels = list(data["element"])
-    fig = new_figure(7.0, 1.2 + 0.3 * max(len(labels), 3), left=label_margin(labels), top=0.6, bottom=0.5)
-    ax = fig.add_subplot()
     y = np.arange(len(labels))
     values = data["value_usd"].to_numpy() / 1000
-    ax.barh(y, values, color=[KIND_COLOURS[k] for k in data["kind"]], height=0.6, zorder=2)
-    span = max(float(np.abs(values).max()) if len(values) else 0, 1.0)
+    artists = hbars(ax, y, values, [KIND_COLOURS[k] for k in data["kind"]])
+    step = _values_limits(ctx)[1] * 0.015  # the gap between a bar and its value
     claimed = dict(zip(ctx.result.elements["element"], ctx.result.elements["claimed_usd"]))
     for yi, (name, kind, v) in enumerate(zip(labels, data["kind"], values)):
         if kind in ("parity", "contention"):
             note = "point of parity" if kind == "parity" else "point of contention"
             if kind == "contention" and pd.notna(claimed.get(name)) and claimed.get(name):
                 note += f" (supplier claims {vp.usd(claimed[name])})"
-            ax.text(span * 0.02, yi, note, va="center", fontsize=7.5, color=PALETTE["muted"])
+            artists.append(ax.text(step, yi, note, va="center", fontsize=7.5, color=PALETTE["muted"]))
         elif v == 0:
-            ax.text(span * 0.02, yi, "no value yet", va="center", fontsize=7.5, color=PALETTE["bad"])
+            artists.append(ax.text(step, yi, "no value yet", va="center", fontsize=7.5, color=PALETTE["bad"]))
         else:
-            ax.text(max(v, 0) + span * 0.02, yi, vp.usd(v * 1000), va="center", ha="left", fontsize=7.5,
-                    color=PALETTE["ink"] if v > 0 else PALETTE["bad"])
+            artists.append(ax.text(max(v, 0) + step, yi, vp.usd(v * 1000), va="center", ha="left", fontsize=7.5,
+                                   color=PALETTE["ink"] if v > 0 else PALETTE["bad"]))
+    return artists + row_labels(ax, y, labels)  # the ranking reorders the names: they go with the data
+
+
+@layered(_values_static, _values_data, _values_key)
+def values_section(ctx: Context):
+    """Every element ranked by its money value to the customer, coloured by kind."""
+    n, margin, (left, right), period = _values_static(ctx)
+    fig = new_figure(7.0, 1.2 + 0.3 * max(n, 3), left=margin, top=0.6, bottom=0.5)
+    ax = fig.add_subplot()
     ax.axvline(0, color=PALETTE["ink"], linewidth=0.8, zorder=3)
-    ax.set_yticks(y, labels)
-    low = float(values.min()) if (values < 0).any() else 0.0
-    ax.set_xlim(min(low * 1.6, -span * 0.05), span * 1.4)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"Value to the customer, thousands of dollars {ctx.inputs.value_period}", fontsize=8.5)
+    ax.set_yticks(np.arange(n), [""] * n)
+    pad = 0.05 * (n - 0.4)  # the rows' margin as matplotlib's autoscale leaves it
+    ax.set_ylim(n - 0.7 + pad, -0.3 - pad)  # first row on top
+    ax.set_xlim(left, right)
+    ax.set_xlabel(f"Value to the customer, thousands of dollars {period}", fontsize=8.5)
     from matplotlib.patches import Patch  # loaded with the figure already
 
     handles = [Patch(facecolor=KIND_COLOURS[k], label=vp.KIND_LABELS[k]) for k in vp.KINDS]  # swatches only
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=7.5, frameon=False)
     ax.set_title("Elements ranked by value to the customer", loc="left", pad=30)
     style_axes(ax)
-    return fig
+    return fig, ax
 
 
 def elements_section(ctx: Context) -> str:
