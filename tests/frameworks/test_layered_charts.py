@@ -45,4 +45,36 @@ def test_live_layers_give_the_report_picture(framework, section):
 
 def test_the_rooms_redrawn_most_often_keep_a_static_layer():
     assert {("sales_marketing", "totals"), ("sales_marketing", "comparison"), ("deal_qualification", "forecast"),
-            ("brand_communities", "scores")} <= set(LAYERED)
+            ("brand_communities", "scores"), ("value_proposition", "values"), ("purpose_brands", "matrix"),
+            ("nps", "segments")} <= set(LAYERED)
+
+
+@pytest.mark.parametrize(("framework", "client", "section", "edit"), [
+    # the browser benchmark's edits: a customer's view that reorders the ranking, a product moved to another
+    # job (a new row), another segment picked
+    ("value_proposition", "aurora-software", "values",
+     lambda doc: setattr(doc.elements[0], "customer_view", "unfavorable")),
+    ("purpose_brands", "northwind-tools", "matrix",
+     lambda doc: doc.brands[0].set_product(doc.brands[0].products[4].id, job="leave a site clean at the end of the day")),
+    ("nps", "bluebird-coffee", "segments", None),
+])
+def test_an_edit_and_its_undo_keep_the_report_picture(framework, client, section, edit):
+    """After an edit and back, each live picture equals the report's for the same data (static layers reused)."""
+    state = RoomState.load(framework, Store(DATA), client)
+    chart = registry.get(framework).ui.SECTIONS[section]
+    before = state.context
+    doc = state.inputs.model_copy(deep=True)
+    if edit is None:  # NPS: pick the other segment
+        segments = [str(s) for s in state.result.by_segment.index]
+        doc.focus_segment = next(s for s in segments if s != doc.focus_segment)
+    else:
+        edit(doc)
+    state.replace(inputs=doc)
+    after = state.context
+    assert chart.chart_key(after) != chart.chart_key(before)
+    cache: dict = {}
+    for ctx in (before, after, before, after):
+        live, report = _pixels(chart.live_png(ctx, cache)), _pixels(png_bytes(chart(ctx)))
+        assert live.shape == report.shape
+        assert np.abs(live - report).max() <= 40
+    assert len(cache["layers"]) <= 2  # the undo found its static layer again

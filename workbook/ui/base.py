@@ -273,9 +273,9 @@ class RoomView(ImportMixin, BindingMixin):
             merged = saved != Conflict.expected(change, seen, model)
             self._version = self._client_version()
             self.state.replace(inputs=saved)
-            if merged or self._bound:  # the form shows what was saved (with another session's changes, if any)
-                self._reload_quietly()
-            self._refresh(start)
+            # The form shows what was saved (with another session's changes, if any), once the results
+            # are on their way: a portfolio's job boxes all get the new list of jobs, after the headline.
+            self._refresh(start, then=self._reload_quietly if merged or self._bound else None)
             note = " (with another session's changes merged in)" if merged else ""
             self._set_status(f"Saved {datetime.now():%H:%M:%S}{note}", "good")
             self.last_refresh_s = time.perf_counter() - start
@@ -307,8 +307,7 @@ class RoomView(ImportMixin, BindingMixin):
                 return False
             state.profile, state.inputs, state.tables, state.result = (fresh.profile, fresh.inputs, fresh.tables,
                                                                        fresh.result)
-            self._reload_quietly()
-            self._refresh()
+            self._refresh(then=self._reload_quietly)
             if self._sync_note is not None:
                 self._sync_note.value = f"&#8635; Updated from another session {datetime.now():%H:%M:%S}"
         return True
@@ -317,13 +316,20 @@ class RoomView(ImportMixin, BindingMixin):
         with self._quiet():
             self._reload_inputs()
 
-    def _refresh(self, start: float | None = None) -> None:
-        """Redraw text sections now and charts off the click path (latest change wins)."""
+    def _refresh(self, start: float | None = None, then: Callable[[], None] | None = None) -> None:
+        """Redraw text sections now and charts off the click path (latest change wins).
+
+        ``then`` (setting the form from the saved state) runs after the text
+        sections are sent and before the charts are drawn: the results reach
+        the screen first, and the chart thread does not compete with it.
+        """
         ctx = self.state.context
         charts = [n for n in self._section_widgets if getattr(self.sections[n], "is_chart", False)]
         for name in self._section_widgets:
             if name not in charts:
                 self._draw(name, ctx)
+        if then is not None:
+            then()
         self._after_change()
         if charts:
             self._generation += 1

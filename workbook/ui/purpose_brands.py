@@ -5,7 +5,9 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
+from matplotlib.lines import Line2D
+
+from ..charts import PALETTE, label_margin, layered, new_figure, style_axes
 from ..frameworks import purpose_brands as pb
 from ..html import badge, bullets, card, esc, para, table
 from ..methods import marker
@@ -53,19 +55,8 @@ CHART_FONT = 8.5
 FLAT_LABEL_MIN_COLUMN = 0.95
 
 
-@chart(_matrix_key)
-def matrix_section(ctx: Context):
-    """Jobs by brands: a brand whose column has several dots is stretched across jobs.
-
-    The text keeps one size however large the portfolio: each job gets its own
-    row (the figure grows taller), and when the brands no longer fit side by
-    side their names are tilted and the places on the path move to a legend.
-    """
-    m = ctx.result.matrix
-    if m.empty:
-        return None
-    place = dict(zip(ctx.result.brands["brand"], ctx.result.brands["place"]))
-    brands, jobs = list(m.index), list(m.columns)
+def _matrix_layout(brands: list[str], jobs: list[str]) -> dict:
+    """The brand-by-job chart's geometry, from the brands and jobs alone (inches)."""
     job_labels = [_wrap(j, 34) for j in jobs]
     left = label_margin([max(x.split("\n"), key=len) for x in job_labels], CHART_FONT) + 0.1
     width, right = 7.0, 0.3
@@ -82,32 +73,74 @@ def matrix_section(ctx: Context):
     else:  # tilted names need height in proportion to the longest one
         top = 0.75 + 0.6 * max(len(b) for b in brands) * CHART_FONT / 72 * 0.55
         bottom = 0.45
-    lines = [x.count("\n") + 1 for x in job_labels]
-    row_height = [0.22 + 0.15 * n for n in lines]
-    height = top + bottom + sum(row_height) + 0.2
-    fig = new_figure(width, height, left=left, top=top, bottom=bottom, right=right)
-    ax = fig.add_subplot()
+    height = top + bottom + sum(0.22 + 0.15 * (x.count("\n") + 1) for x in job_labels) + 0.2
+    return dict(job_labels=job_labels, brand_labels=brand_labels, flat=flat, width=width, height=height,
+                left=left, right=right, top=top, bottom=bottom)
+
+
+def _matrix_places(ctx: Context) -> dict:
+    return dict(zip(ctx.result.brands["brand"], ctx.result.brands["place"]))
+
+
+def _matrix_static(ctx: Context):
+    """The brands and jobs (rows, columns, names), and the places in the legend when there is one."""
+    m = ctx.result.matrix
+    if m.empty:
+        return None
+    brands, jobs = tuple(m.index), tuple(m.columns)
+    flat = _matrix_layout(list(brands), list(jobs))["flat"]
+    shown = None if flat else tuple(k for k in pb.PATH_ORDER if k in _matrix_places(ctx).values())
+    return brands, jobs, shown
+
+
+def _matrix_data(ax, ctx: Context) -> list:
+    """Dots (products per job), the line joining a brand's jobs and, written across, each brand's place."""
+    m = ctx.result.matrix
+    place = _matrix_places(ctx)
+    brands, jobs = list(m.index), list(m.columns)
+    counts = m.to_numpy().astype(int)
+    artists, xs, ys, sizes, colours, numbers = [], [], [], [], [], []
     for i, brand in enumerate(brands):
         colour = PLACE_COLOURS[place[brand]]
-        filled = [j for j, job in enumerate(jobs) if m.loc[brand, job]]
+        filled = [j for j in range(len(jobs)) if counts[i, j]]
         if len(filled) > 1:
-            ax.plot([i, i], [min(filled), max(filled)], color=colour, linewidth=3, alpha=0.45, zorder=2)
+            artists += ax.plot([i, i], [min(filled), max(filled)], color=colour, linewidth=3, alpha=0.45, zorder=2)
         for j in filled:
-            n = int(m.loc[brand, jobs[j]])
-            ax.scatter(i, j, s=150 + 90 * min(n - 1, 4), color=colour, zorder=3)
-            ax.text(i, j, str(n), ha="center", va="center", fontsize=7.5, color="white", zorder=4)
-        if flat:
-            ax.text(i, len(jobs) - 0.35, _wrap(pb.PATH[place[brand]].label, 12), ha="center", va="top",
-                    fontsize=7.5, color=colour)
-    ax.set_yticks(range(len(jobs)), job_labels, fontsize=CHART_FONT)
+            n = int(counts[i, j])
+            xs.append(i), ys.append(j), sizes.append(150 + 90 * min(n - 1, 4)), colours.append(colour)
+            numbers.append((i, j, str(n)))
+    if xs:
+        artists.append(ax.scatter(xs, ys, s=sizes, color=colours, zorder=3))
+    artists += [ax.text(i, j, n, ha="center", va="center", fontsize=7.5, color="white", zorder=4)
+                for i, j, n in numbers]
+    if _matrix_static(ctx)[2] is None:  # brand names written across: the place goes under each column
+        artists += [ax.text(i, len(jobs) - 0.35, _wrap(pb.PATH[place[b]].label, 12), ha="center", va="top",
+                            fontsize=7.5, color=PLACE_COLOURS[place[b]]) for i, b in enumerate(brands)]
+    return artists
+
+
+@layered(_matrix_static, _matrix_data, _matrix_key)
+def matrix_section(ctx: Context):
+    """Jobs by brands: a brand whose column has several dots is stretched across jobs.
+
+    The text keeps one size however large the portfolio: each job gets its own
+    row (the figure grows taller), and when the brands no longer fit side by
+    side their names are tilted and the places on the path move to a legend.
+    """
+    brands, jobs, shown = _matrix_static(ctx)
+    g = _matrix_layout(list(brands), list(jobs))
+    flat, height = g["flat"], g["height"]
+    fig = new_figure(g["width"], height, left=g["left"], top=g["top"], bottom=g["bottom"], right=g["right"])
+    ax = fig.add_subplot()
+    ax.set_yticks(range(len(jobs)), g["job_labels"], fontsize=CHART_FONT)
     ax.xaxis.tick_top()
     if flat:
-        ax.set_xticks(range(len(brands)), brand_labels, fontsize=CHART_FONT)
+        ax.set_xticks(range(len(brands)), g["brand_labels"], fontsize=CHART_FONT)
     else:
-        ax.set_xticks(range(len(brands)), brand_labels, fontsize=CHART_FONT, rotation=40, ha="left",
+        ax.set_xticks(range(len(brands)), g["brand_labels"], fontsize=CHART_FONT, rotation=40, ha="left",
                       rotation_mode="anchor")
-        shown = [k for k in pb.PATH_ORDER if k in place.values()]
-        handles = [ax.scatter([], [], color=PLACE_COLOURS[k], label=pb.PATH[k].label) for k in shown]
+        handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=PLACE_COLOURS[k],
+                          label=pb.PATH[k].label) for k in shown]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.01), ncols=len(shown),
                   fontsize=7.5, frameon=False, handletextpad=0.3, columnspacing=1.0)
     ax.set_xlim(-0.6, len(brands) - 0.4)
@@ -121,7 +154,7 @@ def matrix_section(ctx: Context):
     style_axes(ax)
     for side in ("bottom", "top", "right", "left"):
         ax.spines[side].set_visible(False)
-    return fig
+    return fig, ax
 
 
 def brands_section(ctx: Context) -> str:

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 
 from matplotlib.lines import Line2D
 
-from ..charts import BAND_FILLS, PALETTE, label_margin, layered, new_figure, short_label, style_axes
+from ..charts import BAND_FILLS, PALETTE, hbars, label_margin, layered, new_figure, short_label, style_axes
 from ..frameworks import sales_marketing as sm
 from ..html import badge, bullets, card, esc, para, progress, table
 from ..methods import marker
@@ -58,8 +58,7 @@ def _totals_data(ax, ctx: Context) -> list:
     a = ctx.result.assessment
     people = a.respondents
     y = np.arange(len(people))
-    bars = ax.barh(y, [p.total for p in people], color=[ROLE_COLOURS[p.role] for p in people], height=0.6, zorder=2)
-    artists = list(bars.patches)
+    artists = hbars(ax, y, [p.total for p in people], [ROLE_COLOURS[p.role] for p in people])
     for yi, p in zip(y, people):
         artists.append(ax.text(p.total + 0.8, yi, str(p.total), va="center", fontsize=8, color=PALETTE["ink"]))
     artists.append(ax.axvline(a.team_total, color=PALETTE["accent"], linestyle="--", linewidth=1.2, zorder=3))
