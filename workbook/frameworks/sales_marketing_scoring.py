@@ -10,6 +10,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Sequence
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -284,16 +285,18 @@ def assess(responses: Sequence[Respondent | dict | tuple]) -> Assessment:
 
     results = [RespondentResult(n, r, sum(a), relationship_type(sum(a))) for n, r, a in people]
     team_total = sum(r.total for r in results) / len(results)
-    grid = pd.DataFrame([a for _, _, a in people], columns=range(1, N_STATEMENTS + 1))
-    roles = pd.Series([r for _, r, _ in people])
-    table = pd.DataFrame({"statement": range(1, N_STATEMENTS + 1), "text": STATEMENTS,
-                          "all": grid.mean(axis=0).to_numpy()})
+    # Built with numpy and made a table once: this runs on every answer clicked in a live session.
+    grid = np.array([a for _, _, a in people], dtype=float)  # respondents x statements
+    roles = np.array([r for _, r, _ in people])
+    columns = {"statement": np.arange(1, N_STATEMENTS + 1), "text": STATEMENTS, "all": grid.mean(axis=0)}
     for role in ("Sales", "Marketing"):
-        side = grid[roles.to_numpy() == role]
-        table[role] = side.mean(axis=0).to_numpy() if len(side) else float("nan")
-    table["gap"] = table["Sales"] - table["Marketing"]
-    disagree = table[table["gap"].abs() >= DISAGREEMENT_MIN_GAP]
-    disagree = disagree.reindex(disagree["gap"].abs().sort_values(ascending=False, kind="stable").index)
+        side = grid[roles == role]
+        columns[role] = side.mean(axis=0) if len(side) else np.full(N_STATEMENTS, np.nan)
+    columns["gap"] = columns["Sales"] - columns["Marketing"]
+    table = pd.DataFrame(columns)
+    gap = np.abs(columns["gap"])
+    wide = np.flatnonzero(gap >= DISAGREEMENT_MIN_GAP)  # NaN (a side missing) is never a disagreement
+    disagree = table.iloc[wide[np.argsort(-gap[wide], kind="stable")]]  # largest gap first, ties in order
     role_totals = {role: float(sum(r.total for r in results if r.role == role) / n)
                    for role in ROLES if (n := sum(r.role == role for r in results))}
     return Assessment(results, team_total, relationship_type(team_total), table,
