@@ -47,3 +47,24 @@ def test_the_first_cell_waits_for_the_warm_up_and_later_cells_do_not():
             "shell.run_cell('import sys; done = \"workbook.ui.clv\" in sys.modules')\n"
             "print(shell.user_ns['done'], w.seconds is not None, len(shell.events.callbacks['pre_run_cell']))")
     assert _run(code, JPY_SESSION_NAME="notebooks/customer_value.ipynb") == "True True 0"
+
+
+def test_a_waiting_kernel_prepares_every_lesson_and_the_notebook_gets_them_for_nothing():
+    code = ("import workbook.warm as w, workbook.notebook as nb\n"
+            "from workbook import registry\n"
+            "t = w.start(); t.join(300)\n"
+            "kept = {k[0] for k in nb._LESSONS}\n"
+            "lesson = nb.lesson('clv', '')\n"
+            "same = lesson is nb._LESSONS[('clv', str(nb.resolve_data_dir('').resolve()))][1]\n"
+            "print(kept == {fw.name for fw in registry.REGISTRY}, same, lesson._worked is not None)")
+    assert _run(code, WORKBOOK_WARM_POOL="1") == "True True True"
+
+
+def test_a_cell_stops_the_lesson_preparation_before_the_next_lesson():
+    code = ("import workbook.warm as w, workbook.notebook as nb\n"
+            "from IPython.core.interactiveshell import InteractiveShell\n"
+            "shell = InteractiveShell.instance()\n"
+            "w.load_ipython_extension(shell)\n"
+            "shell.run_cell('x = 1')\n"
+            "print(w._started.is_alive(), len(nb._LESSONS) < 9)")
+    assert _run(code, WORKBOOK_WARM_POOL="1") == "False True"

@@ -15,6 +15,7 @@ The same calls serve a consultant (``mode="live"``), papermill
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from .errors import InvalidInput, UnknownClient, WorkbookError
 from .formatting import money
 from .html import Html, card, bullets, esc, para
 from .store import Store
-from .store_helpers import read_text
+from .store_helpers import client_version, read_text
 from .teaching import Lesson
 from .room import RoomState, render, render_static
 
@@ -236,10 +237,28 @@ def lesson(framework: str, data_dir: str | None = None) -> Lesson:
     share named by ``$WORKBOOK_DATA_DIR`` need not hold them).
     """
     folder = resolve_data_dir(data_dir)
-    example = registry.get(framework).lesson.EXAMPLE_CLIENT
+    fw = registry.get(framework)
+    example = fw.lesson.EXAMPLE_CLIENT
     if not find_client(example, folder).slug and find_client(example, EXAMPLE_DATA_DIR).slug:
         folder = EXAMPLE_DATA_DIR
-    return Lesson(framework, str(folder))
+    key = (framework, str(Path(folder).resolve()))
+    version = client_version(Store(str(folder)), example, framework, tuple(getattr(fw.module, "RELATED", ())))
+    with _LESSONS_LOCK:
+        kept = _LESSONS.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+    made = Lesson(framework, str(folder))
+    with _LESSONS_LOCK:
+        _LESSONS[key] = (version, made)
+    return made
+
+
+#: Lessons already worked out in this kernel, by framework and data folder, with the fingerprint of the
+#: example client's files they were read from (a lesson is read again once those files change). The
+#: pool's waiting kernels fill this ahead of time (:mod:`workbook.warm`), so a lesson costs nothing on
+#: *Run All*.
+_LESSONS: dict[tuple[str, str], tuple[tuple, Lesson]] = {}
+_LESSONS_LOCK = threading.Lock()
 
 
 class NoClient(UnknownClient):

@@ -108,6 +108,7 @@ class Lesson:
         self.client = self.module.EXAMPLE_CLIENT
         self.state = RoomState.load(framework, Store(data_dir), self.client)
         self._exercises = {e.number: e for e in self.module.EXERCISES}
+        self._worked: Html | None = None
 
     @property
     def context(self):
@@ -115,8 +116,10 @@ class Lesson:
         return self.state.context
 
     def worked_example(self) -> Html:
-        """The worked example as one HTML block (figures embedded as PNG)."""
-        return Html("".join(inline_html(part) for part in self.module.worked_example(self.context)))
+        """The worked example as one HTML block (figures embedded as PNG); worked out once per lesson."""
+        if self._worked is None:
+            self._worked = Html("".join(inline_html(part) for part in self.module.worked_example(self.context)))
+        return self._worked
 
     def exercise(self, number: int) -> Html:
         """Show the question of exercise ``number``."""

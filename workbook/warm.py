@@ -47,9 +47,16 @@ _started: threading.Thread | None = None
 seconds: float | None = None
 
 
+#: Set by the first cell: a waiting kernel's lessons stop being prepared (see :func:`_prepare_lessons`).
+_stop = threading.Event()
+
+
 def _warm() -> None:
     global seconds
     start = time.perf_counter()
+    pooled = bool(os.environ.get(POOL_ENV))
+    if pooled:  # nobody waits on a waiting kernel: let every other process go first
+        _lower_priority()
     try:
         for name in MODULES:
             importlib.import_module(name)
@@ -66,6 +73,35 @@ def _warm() -> None:
         log.debug("kernel warm-up stopped early", exc_info=True)
         return
     seconds = time.perf_counter() - start
+    if pooled:
+        _prepare_lessons()
+
+
+def _lower_priority() -> None:
+    """Lower this thread's CPU priority (Linux schedules threads on their own; elsewhere nothing happens)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
+def _prepare_lessons() -> None:
+    """Work out every room's lesson (example client, worked example) in a kernel still waiting for a notebook.
+
+    Each lesson is kept by :func:`workbook.notebook.lesson`, so the lesson cells of whichever notebook the
+    kernel is handed to cost nothing. Stops before the next lesson as soon as a cell is about to run.
+    """
+    from . import notebook, registry
+
+    for fw in registry.REGISTRY:
+        if _stop.is_set():
+            return
+        try:
+            notebook.lesson(fw.name).worked_example()
+        except Exception:  # noqa: BLE001 - the notebook's own lesson cell will say what is wrong
+            log.debug("lesson of %s not prepared", fw.name, exc_info=True)
+    gc.collect()
+    gc.freeze()
 
 
 def start(force: bool = False) -> threading.Thread | None:
@@ -94,6 +130,7 @@ def load_ipython_extension(ipython) -> None:
         return
 
     def before_first_cell(*_args) -> None:
+        _stop.set()
         wait()
         ipython.events.unregister("pre_run_cell", before_first_cell)
 

@@ -9,6 +9,7 @@ notebooks.
 from __future__ import annotations
 
 import time
+import urllib.error
 from pathlib import Path
 
 from jupyter_client import BlockingKernelClient
@@ -50,14 +51,17 @@ def _ask(connection_file: Path, code: str) -> str:
 
 
 def _open(server: LabServer, rel: str) -> str:
-    session = server.api("api/sessions", method="POST", timeout=60,
-                         body={"path": rel, "name": Path(rel).name, "type": "notebook", "kernel": {"name": "python3"}})
+    try:
+        session = server.api("api/sessions", method="POST", timeout=60, body={
+            "path": rel, "name": Path(rel).name, "type": "notebook", "kernel": {"name": "python3"}})
+    except urllib.error.HTTPError as exc:
+        raise AssertionError(f"opening {rel}: {exc}; server log:\n{server.log_tail(8000)}") from None
     return session["kernel"]["id"]
 
 
 def test_a_notebook_gets_the_waiting_warm_kernel_and_another_starts_waiting(lab_server: LabServer):
     assert lab_server.api("api/kernels") == [], "a waiting kernel must not show in the Running panel"
-    first_waiting = _waiting(lab_server, 1)
+    first_waiting = _waiting(lab_server, 2)
 
     kernel = _open(lab_server, "notebooks/customer_value.ipynb")
     assert kernel in first_waiting, "the notebook did not get the kernel that was waiting"
@@ -74,7 +78,7 @@ def test_a_notebook_gets_the_waiting_warm_kernel_and_another_starts_waiting(lab_
 
 
 def test_a_notebook_outside_the_notebooks_folder_gets_a_kernel_of_its_own(lab_server: LabServer):
-    waiting = _waiting(lab_server, 1)
+    waiting = _waiting(lab_server, 2)
     (lab_server.root / "scratch").mkdir()
     kernel = _open(lab_server, "scratch/mine.ipynb")
     assert kernel not in waiting
