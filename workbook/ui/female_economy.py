@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from ..charts import PALETTE, chart, label_margin, new_figure, style_axes
+from ..charts import PALETTE, chart, hbars, label_margin, layered, new_figure, nice_ceiling, row_labels, style_axes
 from ..frameworks import female_economy as fe
 from ..formatting import money as _money, percent as _pct
 from ..html import badge, bullets, card, esc, para, table
@@ -46,32 +46,49 @@ def _opportunity_key(ctx: Context):
     return tuple(map(tuple, o[["segment", "at_stake_usd", "current_usd", "coverage"]].to_numpy().tolist()))
 
 
-@chart(_opportunity_key)
-def opportunity_section(ctx: Context):
-    """Revenue at stake per segment, ranked, coloured by how well the offers serve it."""
+def _opportunity_static(ctx: Context):
+    """The rows (how many, their label margin) and the x axis rounded up to a nice limit ($ thousands)."""
     opp = ctx.result.opportunity
     if opp.empty or not (opp["current_usd"].abs().sum() + opp["at_stake_usd"].abs().sum()):
         return None  # no market size or shares yet: nothing to rank (the live view says what to enter)
-    labels = opp["segment"].tolist()
-    fig = new_figure(7.0, 2.9, left=label_margin(labels), right=1.1, top=0.55, bottom=0.5)
-    ax = fig.add_subplot()
+    ends = (opp["current_usd"] + opp["at_stake_usd"].clip(lower=0)) / 1e3
+    return len(opp), label_margin(opp["segment"]), nice_ceiling(max(1.05 * float(ends.max()), 1.0))
+
+
+def _opportunity_data(ax, ctx: Context) -> list:
+    """Current revenue, the gap to target coloured by coverage, the amounts and the (ranked) names."""
+    opp = ctx.result.opportunity
     y = np.arange(len(opp))
-    ax.barh(y, opp["current_usd"] / 1e3, color=PALETTE["grid"], height=0.6, label="current revenue", zorder=2)
-    ax.barh(y, opp["at_stake_usd"].clip(lower=0) / 1e3, left=opp["current_usd"] / 1e3, height=0.6, zorder=2,
-            color=[COVERAGE_COLOURS[c] for c in opp["coverage"]])
+    current = (opp["current_usd"] / 1e3).to_numpy()
+    artists = hbars(ax, y, current, [PALETTE["grid"]] * len(opp))
+    artists += hbars(ax, y, (opp["at_stake_usd"].clip(lower=0) / 1e3).to_numpy(),
+                     [COVERAGE_COLOURS[c] for c in opp["coverage"]], left=current)
     for yi, (_, row) in zip(y, opp.iterrows()):
         end = (row["current_usd"] + max(row["at_stake_usd"], 0)) / 1e3
         if row["at_stake_usd"] > 0:
-            ax.text(end, yi, f"  +{_money(row['at_stake_usd'] / 1e3, cents=False)}k", va="center", fontsize=8, color=PALETTE["ink"])
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
+            artists.append(ax.text(end, yi, f"  +{_money(row['at_stake_usd'] / 1e3, cents=False)}k", va="center",
+                                   fontsize=8, color=PALETTE["ink"]))
+    return artists + row_labels(ax, y, opp["segment"].tolist())  # the ranking reorders the names
+
+
+@layered(_opportunity_static, _opportunity_data, _opportunity_key)
+def opportunity_section(ctx: Context):
+    """Revenue at stake per segment, ranked, coloured by how well the offers serve it."""
+    n, margin, right = _opportunity_static(ctx)
+    fig = new_figure(7.0, 2.9, left=margin, right=1.1, top=0.55, bottom=0.5)
+    ax = fig.add_subplot()
+    ax.set_yticks(np.arange(n), [""] * n)
+    pad = 0.05 * (n - 0.4)  # the rows' margin as matplotlib's autoscale leaves it
+    ax.set_ylim(n - 0.7 + pad, -0.3 - pad)  # first row on top
+    ax.set_xlim(0, right)
     ax.set_xlabel("Revenue a year, $ thousands (grey: current; coloured: gap to target)", fontsize=8.5)
-    handles = [ax.bar(0, 0, color=c, label=k) for k, c in COVERAGE_COLOURS.items()]
-    ax.legend(handles=handles, labels=list(COVERAGE_COLOURS), fontsize=8, frameon=False, ncols=3,
-              loc="lower left", bbox_to_anchor=(0, 1.0))
+    from matplotlib.patches import Patch  # loaded with the figure already
+
+    handles = [Patch(facecolor=c, label=k) for k, c in COVERAGE_COLOURS.items()]  # swatches only
+    ax.legend(handles=handles, fontsize=8, frameon=False, ncols=3, loc="lower left", bbox_to_anchor=(0, 1.0))
     ax.set_title("Revenue at stake by segment, ranked", loc="left", pad=20)
     style_axes(ax)
-    return fig
+    return fig, ax
 
 
 def _shares_key(ctx: Context):
