@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..charts import BAND_FILLS, PALETTE, chart, new_figure, style_axes
+from ..charts import BAND_FILLS, PALETTE, chart, layered, new_figure, style_axes
 from ..errors import InvalidInput, Problem
 from ..frameworks import growth_stages as gs
 from ..formatting import amount as _money_text, money
@@ -37,38 +37,53 @@ def _path_key(ctx: Context):
     return (ctx.result.revenue_usd, tuple(map(tuple, t[["year", "revenue_usd"]].to_numpy().tolist())))
 
 
-@chart(_path_key)
-def path_section(ctx: Context):
-    """Revenue by year placed on the five stages (log scale)."""
+def _path_static(ctx: Context):
+    """The stage bands and labels (the current stage in bold), the years and the revenue axis."""
     res = ctx.result
     t = res.trajectory
     if t.empty and not res.revenue_usd:
         return None  # no revenue yet: the live view asks for it
-    fig = new_figure(7.0, 3.4, left=0.9, right=1.35, top=0.4, bottom=0.5)
-    ax = fig.add_subplot()
     lo, hi = 1e5, 2e8
-    values = list(t["revenue_usd"]) + [res.revenue_usd]
-    positive = [v for v in values if v > 0]
+    positive = [v for v in [*t["revenue_usd"], res.revenue_usd] if v > 0]
     if positive:
         lo, hi = min(lo, min(positive) / 2), max(hi, max(positive) * 2)
+    return lo, hi, tuple(t["year"].tolist()), res.stage.name
+
+
+def _path_data(ax, ctx: Context) -> list:
+    """The revenue line with its amounts (or this year's dot when there is no history)."""
+    res = ctx.result
+    t = res.trajectory
+    if len(t):
+        shown = t[t["revenue_usd"] > 0]
+        artists = ax.plot(shown["year"], shown["revenue_usd"], color=PALETTE["accent"], marker="o", zorder=3)
+        for _, row in shown.iterrows():
+            artists.append(ax.annotate(f"${row['revenue_usd'] / 1e6:.2g}M", (row["year"], row["revenue_usd"]),
+                                       fontsize=7.5, textcoords="offset points", xytext=(0, 7), ha="center",
+                                       color=PALETTE["ink"]))
+        return artists
+    if res.revenue_usd > 0:
+        return [ax.scatter([0], [res.revenue_usd], color=PALETTE["accent"], zorder=3)]
+    return []
+
+
+@layered(_path_static, _path_data, _path_key)
+def path_section(ctx: Context):
+    """Revenue by year placed on the five stages (log scale)."""
+    lo, hi, years, current = _path_static(ctx)
+    fig = new_figure(7.0, 3.4, left=0.9, right=1.35, top=0.4, bottom=0.5)
+    ax = fig.add_subplot()
     edges = [lo, gs.DISCOVERY_FROM_USD, gs.MAP_MAKING_FROM_USD, gs.NAVIGATION_FROM_USD,
              gs.ACCELERATION_ABOVE_USD, hi]
     for stage, fill, low, high in zip(gs.STAGES, STAGE_FILLS, edges[:-1], edges[1:]):
         ax.axhspan(low, high, color=fill, zorder=0)
         label = f"{stage.name}\n{stage.range_label}"  # chart text is literal (workbook.charts)
         ax.text(1.01, np.sqrt(low * high), label, transform=ax.get_yaxis_transform(), va="center",
-                fontsize=8, color=PALETTE["ink"], fontweight="bold" if stage.name == res.stage.name else "normal")
-    if len(t):
-        shown = t[t["revenue_usd"] > 0]
-        ax.plot(shown["year"], shown["revenue_usd"], color=PALETTE["accent"], marker="o", zorder=3)
-        for _, row in shown.iterrows():
-            ax.annotate(f"${row['revenue_usd'] / 1e6:.2g}M", (row["year"], row["revenue_usd"]), fontsize=7.5,
-                        textcoords="offset points", xytext=(0, 7), ha="center", color=PALETTE["ink"])
-        years = t["year"].tolist()
+                fontsize=8, color=PALETTE["ink"], fontweight="bold" if stage.name == current else "normal")
+    if years:
         ax.set_xticks(years, [str(y) for y in years])
         ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
-    elif res.revenue_usd > 0:
-        ax.scatter([0], [res.revenue_usd], color=PALETTE["accent"], zorder=3)
+    else:  # this year's revenue only
         ax.set_xticks([0], ["latest year"])
         ax.set_xlim(-1, 1)
     ax.set_yscale("log")
@@ -77,7 +92,7 @@ def path_section(ctx: Context):
     ax.minorticks_off()
     ax.set_title("Revenue by year on the five stages", loc="left")
     style_axes(ax)
-    return fig
+    return fig, ax
 
 
 def _alignment_key(ctx: Context):
