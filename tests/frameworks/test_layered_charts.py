@@ -46,7 +46,8 @@ def test_live_layers_give_the_report_picture(framework, section):
 def test_the_rooms_redrawn_most_often_keep_a_static_layer():
     assert {("sales_marketing", "totals"), ("sales_marketing", "comparison"), ("deal_qualification", "forecast"),
             ("brand_communities", "scores"), ("value_proposition", "values"), ("purpose_brands", "matrix"),
-            ("nps", "segments"), ("female_economy", "opportunity"), ("growth_stages", "path")} <= set(LAYERED)
+            ("nps", "segments"), ("female_economy", "opportunity"), ("growth_stages", "path"),
+            ("clv", "tiers")} <= set(LAYERED)
 
 
 @pytest.mark.parametrize(("framework", "client", "section", "edit"), [
@@ -55,11 +56,13 @@ def test_the_rooms_redrawn_most_often_keep_a_static_layer():
     ("value_proposition", "aurora-software", "values",
      lambda doc: setattr(doc.elements[0], "customer_view", "unfavorable")),
     ("purpose_brands", "northwind-tools", "matrix",
-     lambda doc: doc.brands[0].set_product(doc.brands[0].products[4].id, job="leave a site clean at the end of the day")),
+     lambda doc: doc.brands[0].set_product(doc.brands[0].products[4].id,
+                                           job="leave a site clean at the end of the day")),
     ("nps", "bluebird-coffee", "segments", None),
     ("female_economy", "meridian-bank", "opportunity",
      lambda doc: setattr(doc, "allocation_basis", "population" if doc.allocation_basis == "income" else "income")),
     ("growth_stages", "aurora-software", "path", lambda doc: setattr(doc, "revenue_usd", 12_000_000.0)),
+    ("clv", "bluebird-coffee", "tiers", lambda doc: setattr(doc, "margin", round(doc.margin + 0.01, 2))),
 ])
 def test_an_edit_and_its_undo_keep_the_report_picture(framework, client, section, edit):
     """After an edit and back, each live picture equals the report's for the same data (static layers reused)."""

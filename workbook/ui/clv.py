@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from ..charts import PALETTE, chart, new_figure, style_axes
+from ..charts import PALETTE, chart, hbars, layered, new_figure, style_axes
 from ..errors import WorkbookError
 from ..formatting import money, percent
 from ..frameworks import clv
@@ -70,29 +70,41 @@ def _tiers_key(ctx: Context):
                                    tuple(v.tiers["customers"].to_numpy()))
 
 
-@chart(_tiers_key)
+def _tiers_static(ctx: Context):
+    """The tiers' names and the horizon: the bars are drawn to the longest one (the x axis shows no scale)."""
+    v = ctx.result.value
+    return None if v is None else (tuple(v.tiers.index), v.horizon_months)
+
+
+def _tiers_data(ax, ctx: Context) -> list:
+    """Bars as a share of the longest (a margin change redraws only these and their amounts)."""
+    t = ctx.result.value.tiers
+    y = np.arange(len(t))
+    top = float(t["clv"].max()) or 1.0
+    artists = hbars(ax, y, (t["clv"] / top).to_numpy(), TIER_COLOURS[:len(t)], height=0.62, zorder=1)
+    for yi, (name, row) in zip(y, t.iterrows()):
+        label = (f"{_money(ctx, row['clv'])}  ({percent(row['share_of_equity'])} of equity, "
+                 f"{percent(row['share_of_customers'])} of customers)")
+        artists.append(ax.text(row["clv"] / top + 0.01, yi, label, va="center", fontsize=8, color=PALETTE["ink"]))
+    return artists
+
+
+@layered(_tiers_static, _tiers_data, _tiers_key)
 def tiers_section(ctx: Context):
     """Customer equity by value tier against each tier's share of customers."""
-    v = ctx.result.value
-    if v is None:
-        return None
-    t = v.tiers
+    names, horizon = _tiers_static(ctx)
+    n = len(names)
     fig = new_figure(7.0, 2.9, left=1.0, right=0.3, top=0.45, bottom=0.5)
     ax = fig.add_subplot()
-    y = np.arange(len(t))
-    ax.barh(y, t["clv"], color=TIER_COLOURS, height=0.62)
-    top = float(t["clv"].max()) or 1.0
-    for yi, (name, row) in zip(y, t.iterrows()):
-        ax.text(row["clv"] + top * 0.01, yi, f"{_money(ctx, row['clv'])}  ({percent(row['share_of_equity'])} of equity, "
-                f"{percent(row['share_of_customers'])} of customers)", va="center", fontsize=8, color=PALETTE["ink"])
-    ax.set_yticks(y, list(t.index))
-    ax.invert_yaxis()
-    ax.set_xlim(0, top * 1.75)
+    ax.set_yticks(np.arange(n), list(names))
+    pad = 0.05 * (n - 0.38)  # the rows' margin as matplotlib's autoscale leaves it
+    ax.set_ylim(n - 0.69 + pad, -0.31 - pad)  # first tier on top
+    ax.set_xlim(0, 1.75)  # the longest bar is 1: room for its amount
     ax.set_xticks([])
     ax.spines["bottom"].set_visible(False)
     style_axes(ax)
-    _title(ax, f"Customer equity by tier over {v.horizon_months} months")
-    return fig
+    _title(ax, f"Customer equity by tier over {horizon} months")
+    return fig, ax
 
 
 def _curve_key(ctx: Context):
