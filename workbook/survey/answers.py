@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 #: GATHER_MAX_S), so that a burst shares it. Every save rewrites the room's whole document (a 250-respondent
 #: diagnostic costs about 50 ms), so 300 answers at once are saved in one or two writes instead of four or
 #: five; a lone respondent waits 10 ms longer.
-GATHER_QUIET_S = 0.01
-GATHER_MAX_S = 0.15
+GATHER_QUIET_S = 0.005
+GATHER_MAX_S = 0.04
 #: Seconds a client's name, shown on the pages, is used before its profile is looked at again.
 PROFILE_RECHECK_S = 1.0
 
