@@ -119,6 +119,9 @@ Answers = dict[str, Any]
 Writer = Callable[[Any, Respondent, Answers], Any]
 #: ``read(saved, respondent)``: that respondent's answers, ``{question id: answer or None}``.
 Reader = Callable[[Any, Respondent], Answers]
+#: ``write_many(saved, [(respondent, answers), ...])``: the same as one ``write`` after another, in one go (a
+#: table of thousands of rows is copied once for a burst of answers, not once per answer).
+ManyWriter = Callable[[Any, list[tuple[Respondent, Answers]]], Any]
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ class Questionnaire:
         one link may be open at a time.
     page_size : int
         Questions per page of the form.
+    write_many : callable or None
+        Optional; writes several respondents' answers at once (see :data:`ManyWriter`).
     """
 
     framework: str
@@ -162,6 +167,7 @@ class Questionnaire:
     anonymous: bool = False
     one_respondent: bool = False
     page_size: int = 5
+    write_many: ManyWriter | None = None
     _by_id: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

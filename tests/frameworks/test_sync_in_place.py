@@ -304,3 +304,43 @@ def test_column_names_typed_for_the_next_import_wait_for_it(copy_data):
     Store(copy_data).update(slug, "nps", nps.Inputs, lambda d: setattr(d, "peer_industry", "Coffee chains"))
     assert view._check_external(force=True) is True
     assert view._col_score.value == "Likelihood"
+
+
+def test_an_element_added_elsewhere_keeps_the_rows_on_screen_and_their_typing(copy_data):
+    """The rows already there are the same widgets (what is half typed in them stays in the browser)."""
+    from workbook.frameworks import value_proposition as vp
+
+    slug = "aurora-software"
+    store, view = live_view("value_proposition", slug, copy_data)
+    rows = list(view._rows.children)
+    Store(copy_data).update(slug, "value_proposition", vp.Inputs, lambda d: d.elements.append(
+        vp.Element(name="Spare parts on site", supplier_view="favorable", customer_view="favorable")))
+    assert view._check_external(force=True) is True
+    assert list(view._rows.children[:len(rows)]) == rows and len(view._rows.children) == len(rows) + 1
+    # The kept rows still save, and still follow the saved values.
+    quantity = next(w for w in _tree(rows[0]) if isinstance(w, widgets.Text) and w.placeholder == "quantity")
+    quantity.value = "77"
+    assert store.load(slug, "value_proposition", vp.Inputs).elements[0].quantity == 77.0
+    Store(copy_data).update(slug, "value_proposition", vp.Inputs,
+                            lambda d: setattr(d.elements[0], "quantity", 78.0))
+    assert view._check_external(force=True) is True and quantity.value == "78"
+    # A removed element's row goes, the others stay.
+    Store(copy_data).update(slug, "value_proposition", vp.Inputs, lambda d: d.elements.pop(1))
+    assert view._check_external(force=True) is True
+    assert list(view._rows.children) == [rows[0], *rows[2:], view._rows.children[-1]]
+    view.close()
+
+
+def test_a_product_added_elsewhere_rebuilds_only_that_brands_box(copy_data):
+    from workbook.frameworks import purpose_brands as pb
+
+    slug = "northwind-tools"
+    store, view = live_view("purpose_brands", slug, copy_data)
+    boxes = list(view._brands.children)
+    first = view.state.inputs.brands[0].name
+    Store(copy_data).update(slug, "purpose_brands", pb.Inputs,
+                            lambda d: d.brand(first).add_product("Impact wrench", "loosen a stuck bolt"))
+    assert view._check_external(force=True) is True
+    assert view._brands.children[0] is not boxes[0] and list(view._brands.children[1:]) == boxes[1:]
+    assert _text_box(view, "Impact wrench") is not None
+    view.close()

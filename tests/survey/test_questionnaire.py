@@ -113,3 +113,24 @@ def test_a_questionnaire_refuses_repeated_ids():
     q = sales_marketing.QUESTIONNAIRE
     with pytest.raises(ValueError, match="unique"):
         Questionnaire("x", "t", "i", q.questions[:1] * 2, q.write, q.read)
+
+
+def test_nps_answers_written_together_make_the_table_written_one_by_one():
+    """A burst saved in one go (the server's group commit) gives the same table as one save per answer."""
+    import pandas as pd
+
+    from workbook.frameworks.nps.questionnaire import survey_write, survey_write_many
+    from workbook.questionnaire import Respondent
+
+    a, b, c = (Respondent(key) for key in ("link-a", "link-b", "link-c"))
+    start = pd.DataFrame({"score": ["7", "10"], "segment": ["x", "y"], "date": ["2024-01-02", "2024-01-03"],
+                          "reason": [None, "fast"], "link": ["link-b", None]})
+    entries = [(a, {"score": 9}), (b, {"reason": "kind staff"}), (c, {"score": 4, "reason": "slow"}),
+               (a, {"score": 10}), (c, {"score": None})]
+    one_by_one = start
+    for who, answers in entries:
+        one_by_one = survey_write(one_by_one, who, answers)
+    together = survey_write_many(start, entries)
+    pd.testing.assert_frame_equal(together, one_by_one)
+    assert list(together["link"]) == [None, "link-b", "link-a"] and together["score"].tolist()[-1] == "10"
+    assert list(start["link"]) == ["link-b", None]  # the saved table itself is not changed

@@ -251,8 +251,9 @@ def qualify_deals(pipeline: pd.DataFrame, as_of_month: str | None = None) -> pd.
     deals = pipeline.copy()
     deals["weighted"] = (deals["amount"] * deals["probability"]).round(2)
     flags = deals[list(CRITERIA)]
-    deals["met"] = [", ".join(c for c in CRITERIA if r[c]) for _, r in flags.iterrows()]
-    deals["missing"] = [", ".join(c for c in CRITERIA if not r[c]) for _, r in flags.iterrows()]
+    rows = flags.to_numpy(dtype=bool).tolist()  # plain lists: a live click re-qualifies every deal
+    deals["met"] = [", ".join(c for c, ok in zip(CRITERIA, row) if ok) for row in rows]
+    deals["missing"] = [", ".join(c for c, ok in zip(CRITERIA, row) if not ok) for row in rows]
     deals["n_missing"] = (~flags).sum(axis=1).astype(int)
     deals["qualified"] = deals["n_missing"] == 0
     deals["slipped"] = deals["close_month"] < as_of_month if as_of_month else False

@@ -13,7 +13,8 @@ says how each widget shows the saved state:
 - :meth:`BindingMixin._part` declares a box whose children depend on the
   *structure* of the data (the rows of a table, the brands of a portfolio),
   with a key that names that structure; only a part whose key changed is
-  built again, and the rest of the form (and its open tab) stays.
+  built again, and the rest of the form (and its open tab) stays. Inside a
+  part, :meth:`BindingMixin._keep` keeps the rows that did not change.
 
 The same refresh follows the consultant's own saves, so a box shows what
 was saved (``7.5M`` becomes ``7,500,000``; a value refused earlier goes back to
@@ -44,6 +45,9 @@ class BindingMixin:
         self._bindings: dict[str, list[tuple[widgets.Widget, str, Callable]]] = {}
         self._parts: dict[str, tuple[widgets.Box, Callable[[], Iterable[widgets.Widget]], Callable]] = {}
         self._part_keys: dict[str, Hashable] = {}
+        self._kept: dict[str, dict[Hashable, tuple[widgets.Widget, list]]] = {}  # part -> row key -> row
+        self._kept_before: dict[Hashable, tuple[widgets.Widget, list]] = {}
+        self._kept_now: dict[Hashable, tuple[widgets.Widget, list]] = {}
         self._building = FORM
 
     @contextmanager
@@ -105,12 +109,39 @@ class BindingMixin:
         box, build, key = self._parts[name]
         outer, self._building = self._building, name
         self._bindings[name] = []
+        kept = getattr(self, "_kept", None)
+        if kept is None:
+            kept = self._kept = {}
+        self._kept_before, self._kept_now = kept.get(name, {}), {}
         try:
             children = tuple(build())
         finally:
             self._building = outer
+            kept[name], self._kept_before, self._kept_now = self._kept_now, {}, {}
         self._part_keys[name] = key(self.state)
         box.children = children
+
+    def _keep(self, key: Hashable, make: Callable[[], W]) -> W:
+        """Inside a part's build: the widget made for ``key`` in the part's last build, else ``make()``.
+
+        A row whose ``key`` names everything its widgets were built from (the
+        element's name, a brand's name, products and endorser choices) is kept
+        with its bindings when the part is built again for another row's sake:
+        another session adding an element does not take away the text being
+        typed in this one (a Text box with ``continuous_update=False`` holds it
+        only in the browser). Its bound values are then set as usual.
+        """
+        part = self._building
+        before = self._kept_before.get(key)
+        if before is not None:
+            widget, bindings = before
+            self._bindings[part].extend(bindings)
+        else:
+            start = len(self._bindings[part])
+            widget = make()
+            bindings = self._bindings[part][start:]
+        self._kept_now[key] = (widget, list(bindings))
+        return widget
 
     def _show_saved(self) -> None:
         """Show ``self.state`` in the form: changed parts built again, then every bound trait that differs set."""

@@ -235,8 +235,8 @@ class View(RoomView):
                                    _jobs, "options")
         add = widgets.Button(description="Add brand", icon="plus")
         add.on_click(lambda _: self._add_brand())
-        self._part("brands", self._brands, lambda: [self._brand_box(b) for b in self.state.inputs.brands],
-                   _structure)
+        self._part("brands", self._brands, lambda: [self._keep(self._box_key(b), lambda b=b: self._brand_box(b))
+                                                    for b in self.state.inputs.brands], _structure)
         return widgets.VBox([
             self._company,
             widgets.HTML("<b>Brands</b> <i>(say each job from the customer's side; pick an existing job from the "
@@ -245,6 +245,11 @@ class View(RoomView):
         ])
 
     # -- building ------------------------------------------------------------------
+    def _box_key(self, brand: pb.Brand) -> tuple:
+        """What a brand's box is built from: its name, its products and the brands it may be endorsed by."""
+        others = tuple(b.name for b in self.state.inputs.brands if b.name != brand.name and not b.endorsed_by)
+        return brand.name, tuple(p.id for p in brand.products), others
+
     def _brand_box(self, brand: pb.Brand) -> widgets.Widget:
         lay = widgets.Layout
         name = brand.name

@@ -222,7 +222,8 @@ class View(RoomView):
                                       layout=widgets.Layout(width="300px"))
         add = widgets.Button(description="Add element", icon="plus")
         add.on_click(lambda _: self._add())
-        self._part("elements", self._rows, lambda: [self._row(el) for el in self.state.inputs.elements],
+        self._part("elements", self._rows,
+                   lambda: [self._keep(el.name, lambda el=el: self._row(el)) for el in self.state.inputs.elements],
                    lambda state: tuple(el.name for el in state.inputs.elements))
         return widgets.VBox([
             widgets.HBox([self._offering, self._customer]), widgets.HBox([self._nba, self._pitch]),

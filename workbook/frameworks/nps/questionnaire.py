@@ -28,9 +28,19 @@ SURVEY_COLUMNS = ("score", "segment", "date", "reason", "link")
 def survey_write(frame: pd.DataFrame | None, who: Any, answers: dict) -> pd.DataFrame:
     """Return the responses table with this link's row added, replaced or (score cleared) removed.
 
-    ``frame`` is never changed. A new respondent costs one comparison and one
-    appended row, so a burst of answers saved together stays cheap on a table
-    of thousands of responses.
+    ``frame`` is never changed. See :func:`survey_write_many`, which this is for one respondent.
+    """
+    return survey_write_many(frame, [(who, answers)])
+
+
+def survey_write_many(frame: pd.DataFrame | None, entries: list[tuple[Any, dict]]) -> pd.DataFrame:
+    """Return the responses table with each link's row added, replaced or (score cleared) removed.
+
+    The same table as :func:`survey_write` for each entry in turn (a link's
+    row ends up last, with its answers merged over what it saved before),
+    built with one comparison and one append: a burst of answers saved
+    together costs about as much as one, on a table of thousands of responses.
+    ``frame`` is never changed.
     """
     table = pd.DataFrame(columns=list(SURVEY_COLUMNS)) if frame is None else frame
     if len(table.columns) and "score" not in table.columns:
@@ -41,15 +51,22 @@ def survey_write(frame: pd.DataFrame | None, who: Any, answers: dict) -> pd.Data
         table = table.assign(**{col: np.nan for col in missing})
     if table["link"].dtype != object or table["reason"].dtype != object:
         table = table.astype({"link": object, "reason": object})
-    mine = (table["link"] == who.key).to_numpy()
-    merged = {**(survey_read(table, who) if mine.any() else {}), **answers}
+    keys = {who.key for who, _ in entries}
+    mine = table["link"].isin(keys).to_numpy()
+    merged: dict[str, dict] = {}
+    for who, answers in entries:  # in order: a link's later answers win, and its row moves to the end
+        before = merged.pop(who.key, None)
+        if before is None:
+            before = survey_read(table, who) if mine.any() else {}
+        merged[who.key] = {**before, **answers}
     if mine.any():
         table = table.loc[~mine].reset_index(drop=True)
-    if merged.get("score") is None:
+    today = dt.date.today().isoformat()
+    rows = [{"score": str(m["score"]), "date": today, "reason": m.get("reason") or np.nan, "link": key}
+            for key, m in merged.items() if m.get("score") is not None]
+    if not rows:
         return table.copy() if table is frame else table
-    row = {"score": str(merged["score"]), "date": dt.date.today().isoformat(),
-           "reason": merged.get("reason") or np.nan, "link": who.key}
-    return pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
 
 
 def survey_read(frame: pd.DataFrame | None, who: Any) -> dict:
@@ -72,6 +89,7 @@ QUESTIONNAIRE = Questionnaire(
     questions=(Question("score", QUESTION, SCALE), Question("reason", REASON, None, required=False)),
     write=survey_write,
     read=survey_read,
+    write_many=survey_write_many,
     table="responses",
     anonymous=True,
     page_size=2,
