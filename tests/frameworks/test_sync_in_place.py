@@ -344,3 +344,40 @@ def test_a_product_added_elsewhere_rebuilds_only_that_brands_box(copy_data):
     assert view._brands.children[0] is not boxes[0] and list(view._brands.children[1:]) == boxes[1:]
     assert _text_box(view, "Impact wrench") is not None
     view.close()
+
+
+def test_a_refused_entry_stays_while_another_sessions_change_arrives(copy_data):
+    """-500 subscribers is refused beside the box; a colleague's change elsewhere leaves it there to correct."""
+    from workbook.frameworks import clv
+
+    slug = "northwind-tools"
+    store, view = live_view("clv", slug, copy_data)
+    view._has_sub.value = True
+    view._subscribers.value = -500
+    note = view._notes["subscribers"].value
+    assert "-500" in note and view._subscribers.value == -500
+    saved = store.load(slug, "clv", clv.Inputs)
+    assert saved.subscription is None or saved.subscription.subscribers != -500
+
+    Store(copy_data).update(slug, "clv", clv.Inputs, lambda d: setattr(d, "margin", 0.42))
+    assert view._check_external(force=True) is True
+    assert view._margin.value == 0.42  # the other session's change is shown
+    assert view._subscribers.value == -500 and view._notes["subscribers"].value == note  # the refused entry stays
+    view.close()
+
+
+def test_a_refused_entry_gives_way_when_a_colleague_saves_that_same_field(copy_data):
+    from workbook.frameworks import clv
+
+    slug = "northwind-tools"
+    store, view = live_view("clv", slug, copy_data)
+    view._has_sub.value = True
+    view._subscribers.value = -500
+    assert "-500" in view._notes["subscribers"].value
+
+    def colleague(doc):
+        doc.subscription = clv.Subscription(subscribers=1200, monthly_margin=9.5, monthly_retention=0.9)
+    Store(copy_data).update(slug, "clv", clv.Inputs, colleague)
+    assert view._check_external(force=True) is True
+    assert view._subscribers.value == 1200 and "-500" not in view._notes["subscribers"].value
+    view.close()

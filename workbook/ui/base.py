@@ -137,6 +137,7 @@ class RoomView(ImportMixin, BindingMixin):
         self._version: tuple | None = None
         self._notes: dict[str, widgets.HTML] = {}
         self._noted: set[str] = set()
+        self._note_keys: dict[int, str] = {}  # id(widget) -> the field whose message sits beside it
         self._inputs_box: widgets.Box | None = None
         self._sync_note: widgets.HTML | None = None
         self._screen: widgets.Widget | None = None
@@ -226,7 +227,15 @@ class RoomView(ImportMixin, BindingMixin):
 
     def _with_note(self, widget: widgets.Widget, key: str) -> widgets.HBox:
         """``widget`` with the message slot of field ``key`` beside it."""
+        self._note_keys[id(widget)] = key
         return widgets.HBox([widget, self._note(key)], layout=widgets.Layout(align_items="center"))
+
+    def _forget_refusal(self, widget: widgets.Widget) -> None:
+        """Clear the message beside ``widget`` once it shows a saved value again (another session set it)."""
+        key = self._note_keys.get(id(widget))
+        if key in self._noted:
+            self._say(key, "")
+            self._noted.discard(key)
 
     def _note(self, key: str) -> widgets.HTML:
         """The message slot shown beside field ``key`` (pass ``key`` to :meth:`_apply`)."""
@@ -305,16 +314,17 @@ class RoomView(ImportMixin, BindingMixin):
             if (fresh.inputs == state.inputs and fresh.profile == state.profile
                     and _same_tables(fresh.tables, state.tables)):
                 return False
+            before = self._shown_saved() if self._noted else None  # refused entries on screen stay
             state.profile, state.inputs, state.tables, state.result = (fresh.profile, fresh.inputs, fresh.tables,
                                                                        fresh.result)
-            self._refresh(then=self._reload_quietly)
+            self._refresh(then=lambda: self._reload_quietly(before))
             if self._sync_note is not None:
                 self._sync_note.value = f"&#8635; Updated from another session {datetime.now():%H:%M:%S}"
         return True
 
-    def _reload_quietly(self) -> None:
+    def _reload_quietly(self, before: dict | None = None) -> None:
         with self._quiet():
-            self._reload_inputs()
+            self._reload_inputs(before)
 
     def _refresh(self, start: float | None = None, then: Callable[[], None] | None = None) -> None:
         """Redraw text sections now and charts off the click path (latest change wins).

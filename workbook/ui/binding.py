@@ -143,35 +143,51 @@ class BindingMixin:
         self._kept_now[key] = (widget, list(bindings))
         return widget
 
-    def _show_saved(self) -> None:
-        """Show ``self.state`` in the form: changed parts built again, then every bound trait that differs set."""
+    def _shown_saved(self) -> dict[tuple[int, str], Any]:
+        """What every bound trait shows for the current saved state (taken before another session's change)."""
+        return {(id(widget), trait): _plain(show(self.state))
+                for bound in self._bindings.values() for widget, trait, show in bound}
+
+    def _show_saved(self, before: dict[tuple[int, str], Any] | None = None) -> None:
+        """Show ``self.state`` in the form: changed parts built again, then every bound trait that differs set.
+
+        With ``before`` (:meth:`_shown_saved` from before another session's
+        change), a widget whose saved value did not move keeps what it shows:
+        an entry refused a moment ago stays there, beside its message, for the
+        consultant to correct, while the other session's changes arrive.
+        """
         with self._quiet():
             for name, (_, _, key) in list(self._parts.items()):
                 if key(self.state) != self._part_keys.get(name):
                     self._rebuild_part(name)
             for bound in list(self._bindings.values()):
                 for widget, trait, show in bound:
-                    value = show(self.state)
-                    if isinstance(value, list):
-                        value = tuple(value)
+                    value = _plain(show(self.state))
                     if getattr(widget, trait) != value:
+                        if before is not None and before.get((id(widget), trait), _NEW) == value:
+                            continue  # unsaved (refused) entry over an unchanged saved value: left as it is
                         _set_trait(widget, trait, value)
+                        self._forget_refusal(widget)
+
+    def _forget_refusal(self, widget: widgets.Widget) -> None:
+        """Clear the message beside ``widget`` once it shows a saved value again (hook; see RoomView)."""
 
     @property
     def _bound(self) -> bool:
         """Whether the room bound its widgets (else the form is built again to show a change)."""
         return bool(self._parts) or any(self._bindings.values())
 
-    def _reload_inputs(self) -> None:
+    def _reload_inputs(self, before: dict[tuple[int, str], Any] | None = None) -> None:
         """Show ``self.state`` in the input widgets after another session's change.
 
-        Bound widgets are set in place (see :meth:`_show_saved`); a room that
-        bound nothing is built again as a whole, keeping the open tab.
+        Bound widgets are set in place (see :meth:`_show_saved`, which ``before``
+        is passed to); a room that bound nothing is built again as a whole,
+        keeping the open tab.
         """
         if self._inputs_box is None:
             return
         if self._bound:
-            self._show_saved()
+            self._show_saved(before)
             return
         old = self._inputs_box.children[0] if self._inputs_box.children else None
         tab = getattr(old, "selected_index", None) if isinstance(old, widgets.Tab) else None
@@ -180,6 +196,15 @@ class BindingMixin:
         if tab is not None and isinstance(new, widgets.Tab) and tab < len(new.children):
             new.selected_index = tab
         self._inputs_box.children = (new,)
+
+
+#: Marks a trait that was not bound before (a row built for the change): always set.
+_NEW = object()
+
+
+def _plain(value: Any) -> Any:
+    """A bound value as a widget trait holds it (lists become tuples)."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _set_trait(widget: widgets.Widget, trait: str, value: Any) -> None:

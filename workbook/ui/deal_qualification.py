@@ -353,8 +353,8 @@ class View(RoomView):
         self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
 
     # -- keeping widgets in step with the state ----------------------------------
-    def _reload_inputs(self) -> None:
-        super()._reload_inputs()
+    def _reload_inputs(self, before: dict | None = None) -> None:
+        super()._reload_inputs(before)
         self._show_diagnostic()  # the client's Sales and Marketing diagnostic may have changed too
 
     def _pipeline(self, state) -> tuple[tuple, dict[tuple[str, str], bool]]:
