@@ -55,8 +55,6 @@ def _warm() -> None:
     global seconds
     start = time.perf_counter()
     pooled = bool(os.environ.get(POOL_ENV))
-    if pooled:  # nobody waits on a waiting kernel: let every other process go first
-        _lower_priority()
     try:
         for name in MODULES:
             importlib.import_module(name)
@@ -73,7 +71,8 @@ def _warm() -> None:
         log.debug("kernel warm-up stopped early", exc_info=True)
         return
     seconds = time.perf_counter() - start
-    if pooled:
+    if pooled:  # the imports above run at full speed: a notebook may be handed this kernel at any moment
+        _lower_priority()
         _prepare_lessons()
 
 
@@ -85,15 +84,50 @@ def _lower_priority() -> None:
         pass
 
 
+#: A lesson is prepared only while the machine's processors are at least this idle (the workbook's rule: a
+#: consultant clicking in another notebook keeps them busier than that), or after IDLE_WAIT_S in any case.
+IDLE_SHARE = 0.5
+IDLE_WAIT_S = 60.0
+#: Lessons prepared before the others: customer value's model fits take most of a second, the rest a tenth.
+PREPARE_FIRST = ("clv",)
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) jiffies of all processors from ``/proc/stat``; None where there is no such file."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return fields[3] + (fields[4] if len(fields) > 4 else 0), sum(fields)
+
+
+def _until_idle(sample_s: float = 0.3) -> None:
+    """Wait until the processors were at least :data:`IDLE_SHARE` idle over ``sample_s`` (or a cell starts)."""
+    give_up = time.monotonic() + IDLE_WAIT_S
+    while time.monotonic() < give_up and not _stop.is_set():
+        first = _cpu_times()
+        if first is None:
+            return
+        _stop.wait(sample_s)
+        second = _cpu_times()
+        if second is None or second[1] == first[1] or (second[0] - first[0]) / (second[1] - first[1]) >= IDLE_SHARE:
+            return
+
+
 def _prepare_lessons() -> None:
     """Work out every room's lesson (example client, worked example) in a kernel still waiting for a notebook.
 
     Each lesson is kept by :func:`workbook.notebook.lesson`, so the lesson cells of whichever notebook the
-    kernel is handed to cost nothing. Stops before the next lesson as soon as a cell is about to run.
+    kernel is handed to cost nothing. Runs at a low priority, one lesson at a time and only while the
+    machine is mostly idle (not while the consultant clicks in another notebook); stops before the next
+    lesson as soon as a cell is about to run.
     """
     from . import notebook, registry
 
-    for fw in registry.REGISTRY:
+    rooms = sorted(registry.REGISTRY, key=lambda fw: fw.name not in PREPARE_FIRST)
+    for fw in rooms:
+        _until_idle()
         if _stop.is_set():
             return
         try:
