@@ -55,6 +55,8 @@ def _warm() -> None:
     global seconds
     start = time.perf_counter()
     pooled = bool(os.environ.get(POOL_ENV))
+    if pooled:  # nobody waits on a waiting kernel yet: the notebooks in use go first
+        _lower_priority()
     try:
         for name in MODULES:
             importlib.import_module(name)
@@ -71,8 +73,7 @@ def _warm() -> None:
         log.debug("kernel warm-up stopped early", exc_info=True)
         return
     seconds = time.perf_counter() - start
-    if pooled:  # the imports above run at full speed: a notebook may be handed this kernel at any moment
-        _lower_priority()
+    if pooled:
         _prepare_lessons()
 
 
