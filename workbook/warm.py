@@ -43,8 +43,10 @@ KERNEL_NAME = "python3"
 POOL_ENV = "WORKBOOK_WARM_POOL"
 DISPLAY_NAME = "Python 3 (workbook)"
 _started: threading.Thread | None = None
-#: Seconds the warm-up took (None while it runs or when it did not run).
+#: Seconds the warm-up's imports took (None while they run or when they did not run).
 seconds: float | None = None
+#: Set once the warm-up's imports are done (a waiting kernel then goes on preparing lessons).
+imported = threading.Event()
 
 
 #: Set by the first cell: a waiting kernel's lessons stop being prepared (see :func:`_prepare_lessons`).
@@ -73,6 +75,7 @@ def _warm() -> None:
         log.debug("kernel warm-up stopped early", exc_info=True)
         return
     seconds = time.perf_counter() - start
+    imported.set()
     if pooled:
         _prepare_lessons()
 

@@ -16,7 +16,7 @@ from jupyter_client import BlockingKernelClient
 
 from .conftest import LabServer
 
-POOL_WAIT_S = 90.0
+POOL_WAIT_S = 180.0
 
 
 def _connection_files(server: LabServer) -> dict[str, Path]:
@@ -41,9 +41,9 @@ def _ask(connection_file: Path, code: str) -> str:
     client.load_connection_file()
     client.start_channels()
     try:
-        client.wait_for_ready(timeout=60)
+        client.wait_for_ready(timeout=180)
         out: list[str] = []
-        client.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(
+        client.execute_interactive(code, timeout=180, output_hook=lambda m: out.append(
             m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
         return "".join(out).strip()
     finally:
@@ -66,7 +66,7 @@ def test_a_notebook_gets_the_waiting_warm_kernel_and_another_starts_waiting(lab_
     kernel = _open(lab_server, "notebooks/customer_value.ipynb")
     assert kernel in first_waiting, "the notebook did not get the kernel that was waiting"
     assert [k["id"] for k in lab_server.api("api/kernels")] == [kernel]
-    code = ("import os, sys, workbook.warm as w; w.wait(60); "
+    code = ("import os, sys, workbook.warm as w; w.imported.wait(120); "
             "print(os.getcwd(), all(f'workbook.ui.{n}' in sys.modules for n in ('clv', 'nps', 'sales_marketing')))")
     assert _ask(first_waiting[kernel], code) == f"{lab_server.root / 'notebooks'} True"
 
