@@ -7,6 +7,8 @@ respondents; an unknown token gets the same page as any other missing address.
 """
 from __future__ import annotations
 
+import gc
+
 import json
 import logging
 import os
@@ -111,6 +113,8 @@ def create_app(settings: Settings) -> "_Guarded":
         questionnaire_for(framework)
     for template in ("form.html", "message.html", "thanks.html"):
         env.get_template(template)
+    gc.collect()
+    gc.freeze()  # what is loaded now lives as long as the server: the collector need not walk it on every request
 
     def page(name: str, status: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**context), status_code=status)
