@@ -133,10 +133,18 @@ def statement_one_from_diagnostic(diagnostic: Any) -> float | None:
     from . import sales_marketing
 
     doc = validated(sales_marketing.Inputs, diagnostic, "sales_marketing inputs")
+    key = doc.model_dump_json()
+    if _STATEMENT_ONE.get("key") == key:  # the same diagnostic as last time (a live click on a deal)
+        return _STATEMENT_ONE["mean"]
     assessment = sales_marketing.evaluate(doc).assessment
-    if assessment is None:
-        return None
-    return round(float(assessment.by_statement.loc[0, "all"]), 2)
+    mean = None if assessment is None else round(float(assessment.by_statement.loc[0, "all"]), 2)
+    _STATEMENT_ONE.update(key=key, mean=mean)
+    return mean
+
+
+#: The last diagnostic read by :func:`statement_one_from_diagnostic` (its content) and its statement-1 mean:
+#: every click on a deal re-evaluates the room, and the diagnostic rarely changes between two clicks.
+_STATEMENT_ONE: dict = {}
 
 
 @dataclass(frozen=True)

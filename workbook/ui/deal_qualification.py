@@ -348,8 +348,8 @@ class View(RoomView):
             return
         self._version = self._client_version()  # our own save: nothing for the watcher to reload
         self.state.replace(tables={**self.state.tables, "pipeline": clean})
-        self._show_saved()  # the saved flags, including any another session changed (new rows if its deals did)
-        self._refresh()
+        # The results first, then the saved flags (including any another session changed; new rows if its deals did).
+        self._refresh(then=self._show_saved)
         self._set_status(f"Saved {datetime.now():%H:%M:%S}", "good")
 
     # -- keeping widgets in step with the state ----------------------------------
