@@ -39,7 +39,7 @@ def _waiting(server: LabServer, count: int) -> dict[str, Path]:
 def _ask(connection_file: Path, code: str) -> str:
     client = BlockingKernelClient(connection_file=str(connection_file))
     client.load_connection_file()
-    client.start_channels()
+    client.start_channels(hb=False)  # a heartbeat missed on a loaded machine is not a dead kernel
     try:
         client.wait_for_ready(timeout=180)
         out: list[str] = []
