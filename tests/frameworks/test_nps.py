@@ -135,6 +135,26 @@ def test_score_interval_solves_the_score_equation():
     assert -1 <= lo[0] < (n_p - n_d) / n < hi[0] <= 1
 
 
+def test_remembered_intervals_and_tests_match_fresh_ones_and_cannot_be_spoiled():
+    """A live session asks again for the same counts on each click: the kept answer is the computed one,
+    for other counts the answer is computed afresh, and changing a returned array changes nothing kept."""
+    counts = (np.array([30.0, 5.0]), np.array([10.0, 4.0]), np.array([60.0, 12.0]))
+    nps.score_interval.cache_clear()
+    low, high = nps.score_interval(*counts, 0.95)
+    low[:] = 99.0  # a caller scribbling on its copy
+    again_low, again_high = nps.score_interval(*counts, 0.95)
+    assert again_low.tolist() != [99.0, 99.0]
+    assert np.allclose(again_low, nps.score_interval.__wrapped__(*counts, 0.95)[0])
+    assert np.allclose(again_high, high)
+    narrower = nps.score_interval(*counts, 0.80)
+    assert (narrower[1] - narrower[0] < again_high - again_low).all()
+    z, p = nps.score_test(30, 10, 60, 5, 4, 12)
+    z[:] = 0.0
+    fresh = nps.score_test.__wrapped__(30, 10, 60, 5, 4, 12)
+    assert np.allclose(nps.score_test(30, 10, 60, 5, 4, 12)[0], fresh[0])
+    assert not np.allclose(nps.score_test(30, 10, 60, 6, 4, 12)[1], fresh[1])
+
+
 def test_score_interval_keeps_coverage_where_wald_falls_short():
     """Simulation: small samples with extreme shares (fixed seed, vectorised)."""
     rng = np.random.default_rng(20240601)

@@ -19,6 +19,7 @@ Nothing is displayed in ``__init__``; widgets are built on first use.
 """
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import threading
@@ -42,6 +43,24 @@ from .imports import ImportMixin
 from .session import Conflict, Watcher, field_note, note_html, plain_error, session_screen
 
 log = logging.getLogger(__name__)
+
+
+def _main_loop() -> asyncio.AbstractEventLoop | None:
+    """The kernel's event loop when called from a handler on it (a widget change), else None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # no loop running: a script, a test, papermill's plain execution
+        return None
+
+
+def _call_on(loop: asyncio.AbstractEventLoop, fn: Callable[..., None], *args: Any) -> None:
+    """Run ``fn(*args)`` on ``loop``'s thread (from another thread); nothing when the loop has closed."""
+    try:
+        loop.call_soon_threadsafe(fn, *args)
+    except RuntimeError:  # the kernel is shutting down
+        log.debug("event loop closed; %s not run", fn)
 
 
 def advice_section(ctx: Context) -> str:
@@ -329,37 +348,53 @@ class RoomView(ImportMixin, BindingMixin):
     def _refresh(self, start: float | None = None, then: Callable[[], None] | None = None) -> None:
         """Redraw text sections now and charts off the click path (latest change wins).
 
-        ``then`` (setting the form from the saved state) runs after the text
-        sections are sent and before the charts are drawn: the results reach
-        the screen first, and the chart thread does not compete with it.
+        ``then`` (setting the form from the saved state) comes after the
+        results. In a kernel, a change made on its main thread sends the text,
+        has the chart thread draw and send the charts at once, and sets the form
+        after them, back on the main thread (:func:`_main_loop`): the browser
+        gets the text and the picture before a dozen form updates it would
+        otherwise handle first, and the chart thread does not compete with the
+        form for the interpreter. Elsewhere (a watcher thread, tests, no
+        kernel) ``then`` runs before the charts are drawn, as it always did.
         """
         ctx = self.state.context
         charts = [n for n in self._section_widgets if getattr(self.sections[n], "is_chart", False)]
         for name in self._section_widgets:
             if name not in charts:
                 self._draw(name, ctx)
-        if then is not None:
+        loop = _main_loop() if then is not None and charts else None
+        if then is not None and loop is None:
             then()
         self._after_change()
         if charts:
             self._generation += 1
+            after = None if loop is None else (lambda: _call_on(loop, self._locked, then))
             self._pending = self._charts().submit(self._draw_charts, self._generation, ctx, charts,
-                                                  start or time.perf_counter())
+                                                  start or time.perf_counter(), after)
 
-    def _draw_charts(self, generation: int | None, ctx: Context, names: list[str], start: float) -> None:
-        if generation is not None and generation != self._generation:  # a newer change is already queued
-            return
-        was_enabled = gc.isenabled()
-        gc.disable()  # a full collection in the middle of a draw doubles its time
+    def _locked(self, fn: Callable[[], None]) -> None:
+        with self._lock:
+            fn()
+
+    def _draw_charts(self, generation: int | None, ctx: Context, names: list[str], start: float,
+                     after: Callable[[], None] | None = None) -> None:
         try:
-            for name in names:
-                self._draw(name, ctx)
-        except Exception:  # a chart must never break the form; the error is logged
-            log.exception("chart redraw failed for %s", self.framework)
+            if generation is not None and generation != self._generation:  # a newer change is queued
+                return
+            was_enabled = gc.isenabled()
+            gc.disable()  # a full collection in the middle of a draw doubles its time
+            try:
+                for name in names:
+                    self._draw(name, ctx)
+            except Exception:  # a chart must never break the form; the error is logged
+                log.exception("chart redraw failed for %s", self.framework)
+            finally:
+                if was_enabled:
+                    gc.enable()
+            self.last_chart_s = time.perf_counter() - start
         finally:
-            if was_enabled:
-                gc.enable()
-        self.last_chart_s = time.perf_counter() - start
+            if after is not None:
+                after()
 
     # -- internals -------------------------------------------------------------
     def _draw(self, name: str, ctx: Context) -> None:

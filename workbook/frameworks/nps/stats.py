@@ -45,13 +45,54 @@ intervals (Newcombe's method of recovering variance estimates).
 """
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any
+import threading
+from collections import OrderedDict
+from typing import Any, Callable
 
 import numpy as np
 from scipy.special import ndtr, ndtri, xlogy
 
 from ...errors import InvalidInput
+
+
+#: Results kept per function by :func:`_remembered`: a live session asks for the same groups' intervals
+#: and tests again on every click that leaves the answers as they were (the workbook's own figure: far
+#: more than the groups one client's answers make, a few hundred kilobytes at most).
+REMEMBERED = 512
+
+
+def _remembered(fn: Callable[..., tuple[np.ndarray, ...]]) -> Callable[..., tuple[np.ndarray, ...]]:
+    """Keep ``fn``'s results by the values of its arguments (counts as arrays, settings as numbers).
+
+    The functions below are pure and costly (dozens of vectorised steps each);
+    a repeated call returns copies of the arrays computed the first time.
+    """
+    kept: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
+    lock = threading.Lock()
+
+    def key_of(value: Any) -> tuple:
+        array = np.asarray(value, dtype=float)
+        return array.shape, array.tobytes()
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> tuple[np.ndarray, ...]:
+        key = (tuple(key_of(a) for a in args), tuple(sorted((k, key_of(v)) for k, v in kwargs.items())))
+        with lock:
+            found = kept.get(key)
+            if found is not None:
+                kept.move_to_end(key)
+        if found is None:
+            found = tuple(np.array(x) for x in fn(*args, **kwargs))
+            with lock:
+                kept[key] = found
+                while len(kept) > REMEMBERED:
+                    kept.popitem(last=False)
+        return tuple(x.copy() for x in found)
+
+    wrapper.cache_clear = kept.clear  # type: ignore[attr-defined]
+    return wrapper
 
 
 def _z(confidence: float) -> float:
@@ -88,6 +129,7 @@ def _profile_loglik(n_p: np.ndarray, n_d: np.ndarray, n: np.ndarray, delta: np.n
     return xlogy(n_p, p_tilde) + xlogy(n - n_p - n_d, np.maximum(1 - p_tilde - d_tilde, 0.0)) + xlogy(n_d, d_tilde)
 
 
+@_remembered
 def score_test(n_promoters_a: Any, n_detractors_a: Any, n_a: Any, n_promoters_b: Any, n_detractors_b: Any,
                n_b: Any, iterations: int = 40) -> tuple[np.ndarray, np.ndarray]:
     """Score test of "the two true scores are equal" for two independent samples, vectorised.
@@ -136,6 +178,7 @@ def score_test(n_promoters_a: Any, n_detractors_a: Any, n_a: Any, n_promoters_b:
     return z, 2 * ndtr(-np.abs(z))
 
 
+@_remembered
 def score_interval(n_promoters: Any, n_detractors: Any, n: Any, confidence: float = 0.95,
                    iterations: int = 44) -> tuple[np.ndarray, np.ndarray]:
     """Score confidence interval for promoters-minus-detractors, vectorised.
