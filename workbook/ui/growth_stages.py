@@ -349,7 +349,7 @@ class View(RoomView):
             saved = self._store.load(self._client, self.framework, gs.Inputs)
             if saved is not None:  # show what is saved now; the status says why the edit was refused
                 self.state.replace(inputs=saved)
-        self._show_saved()
+            self._show_saved()  # (a saved change sets the form itself, after the results: RoomView._refresh)
 
     def _set_year_revenue(self, year: int, text: str) -> None:
         def change(doc: gs.Inputs) -> None:
@@ -368,7 +368,8 @@ class View(RoomView):
             doc.history.sort(key=lambda h: h.year)
         if self._apply(change, field="new-year"):
             self._new_revenue.value = ""
-        self._show_saved()
+        else:
+            self._show_saved()
 
     def _remove_year(self, year: int) -> None:
         def change(doc: gs.Inputs) -> None:

@@ -303,10 +303,11 @@ class View(RoomView):
             return
         if not self._apply(change):
             # Show what is saved now (another session may have changed it); the status says why.
+            # (A saved change sets the form itself, after the results and charts: see RoomView._refresh.)
             saved = self._store.load(self._client, self.framework, pb.Inputs)
             if saved is not None:
                 self.state.replace(inputs=saved)
-        self._show_saved()
+            self._show_saved()
 
     def _set_company(self, value: str) -> None:
         def change(doc: pb.Inputs) -> None:
