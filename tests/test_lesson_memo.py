@@ -24,3 +24,23 @@ def test_the_same_lesson_comes_back_until_the_example_client_changes(tmp_path: P
     again = wb.lesson("sales_marketing", str(data))
     assert again is not first
     assert len(again.context.result.assessment.respondents) == len(first.context.result.assessment.respondents) - 1
+
+
+def test_a_lesson_starts_from_the_room_opened_on_its_example_client(tmp_path: Path):
+    """*Run All* on a student's notebook opens the example client, then works its lesson: the lesson reads
+    and works out nothing again. Once the student has changed the example client, the lesson is read
+    afresh, with the change."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    example = wb.lesson("clv", str(data)).client
+    wb._LESSONS.clear()
+    room = wb.open_room("clv", example, str(data), "live")
+    opened = room.state.result
+    assert wb.lesson("clv", str(data)).context.result is opened
+
+    wb._LESSONS.clear()
+    room.view.form()
+    assert room.view._set("margin", 0.5)  # the student moves the margin: saved, the room recomputes
+    fresh = wb.lesson("clv", str(data))
+    assert fresh.context.inputs.margin == 0.5 and fresh.context.result is not opened
+    assert room.state.result is not opened

@@ -119,7 +119,10 @@ def table_csv(frame: pd.DataFrame) -> bytes:
 
 def read_table(source: Path | io.BytesIO) -> pd.DataFrame:
     """Read a stored table written by :func:`table_csv` (every cell as text, formula markers taken off)."""
-    frame = read_csv(source)
+    data = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
+    frame = read_csv(io.BytesIO(data))
+    if b"'" not in data:  # no cell can start with the marker: nothing to take off (most tables)
+        return frame
     for i in range(frame.shape[1]):
         values = frame.iloc[:, i]
         marked = values.str.startswith("'", na=False)

@@ -100,13 +100,16 @@ class Lesson:
         Registered framework name.
     data_dir : str
         The data folder holding the example client.
+    state : RoomState, optional
+        The example client's state as already read from that folder (a room
+        opened on it); read from the folder when not given.
     """
 
-    def __init__(self, framework: str, data_dir: str = "../data") -> None:
+    def __init__(self, framework: str, data_dir: str = "../data", state: RoomState | None = None) -> None:
         self.framework = registry.get(framework)
         self.module = self.framework.lesson
         self.client = self.module.EXAMPLE_CLIENT
-        self.state = RoomState.load(framework, Store(data_dir), self.client)
+        self.state = state if state is not None else RoomState.load(framework, Store(data_dir), self.client)
         self._exercises = {e.number: e for e in self.module.EXERCISES}
         self._worked: Html | None = None
 

@@ -85,6 +85,8 @@ def validate_transactions(frame: pd.DataFrame, columns: TransactionColumns | dic
     """
     if not isinstance(frame, pd.DataFrame):
         raise InvalidInput.one("transactions", type(frame).__name__, "a table (pandas DataFrame)")
+    if any(frame is clean for clean in _CLEAN):  # this function's own output, checked a moment ago
+        return frame
     cmap = columns if isinstance(columns, TransactionColumns) else TransactionColumns(**(columns or {}))
     have = ", ".join(map(str, frame.columns))
     if cmap.customer_id not in frame.columns and "customer_id" in frame.columns:
@@ -132,7 +134,16 @@ def validate_transactions(frame: pd.DataFrame, columns: TransactionColumns | dic
         out["product"] = frame[cmap.product].astype("string").str.strip().fillna("").astype(str).to_numpy()
     else:
         out["product"] = ""
+    _CLEAN.append(out)
+    del _CLEAN[:-_CLEAN_KEEP]
     return out
+
+
+#: The last tables :func:`validate_transactions` returned. The store validates a table as it reads it and
+#: the model preparation checks what it is given; handed one of these, the check is not made twice (tables
+#: are replaced, never changed in place, as :func:`workbook.frameworks.clv.room.prepare` relies on too).
+_CLEAN: list[pd.DataFrame] = []
+_CLEAN_KEEP = 4
 
 
 
