@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbook.errors import InvalidInput
 from workbook.frameworks import deal_qualification as dq
@@ -137,6 +139,27 @@ def test_forecasts_by_month_and_gap():
     assert result.gap == pytest.approx(93_000)
     assert result.gap_share == pytest.approx(93 / 143, abs=1e-4)
     assert list(result.by_month.columns) == ["month", "raw", "qualified", "gap", "deals", "qualified_deals"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["2025-01", "2025-02", "2025-03", "2024-12"]),
+                          st.integers(0, 2_000_000), st.sampled_from([0.0, 0.1, 0.35, 0.5, 0.9, 1.0]),
+                          st.booleans(), st.booleans(), st.booleans()), max_size=25))
+def test_each_month_adds_up_its_deals(rows):
+    """Per close month, the raw and qualified forecasts are the sums of its deals' weighted amounts (the
+    qualified one over deals with all three conditions met), with the deal counts, months in order."""
+    frame = _frame(*(_deal(f"D{i}", amount=a, close_month=m, probability=p, ready="yes" if r else "no",
+                           willing="yes" if w else "no", able="yes" if b else "no")
+                     for i, (m, a, p, r, w, b) in enumerate(rows)))
+    result = dq.evaluate({}, {"pipeline": frame} if rows else {})
+    months = sorted({m for m, *_ in rows})
+    assert result.by_month["month"].tolist() == months
+    for month, got in zip(months, result.by_month.itertuples()):
+        mine = [(round(a * p, 2), r and w and b) for m, a, p, r, w, b in rows if m == month]
+        assert got.raw == pytest.approx(sum(x for x, _ in mine), abs=0.005)
+        assert got.qualified == pytest.approx(sum(x for x, ok in mine if ok), abs=0.005)
+        assert got.gap == pytest.approx(got.raw - got.qualified)
+        assert (got.deals, got.qualified_deals) == (len(mine), sum(ok for _, ok in mine))
 
 
 # -- rule: priority ------------------------------------------------------------

@@ -29,7 +29,6 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -45,7 +44,8 @@ from .deal_qualification_content import (  # noqa: F401 - the room's content, im
     WORKBOOK_RULES, YES_NO_ALLOWED,
 )
 from .deal_qualification_pipeline import (  # noqa: F401 - the pipeline table's checks, importable from here too
-    _is_blank, _norm_header, _shown, parse_amount, parse_month, parse_probability, parse_yes_no, validate_pipeline,
+    _is_blank, _norm_header, _shown, forecast_by_month, parse_amount, parse_month, parse_probability, parse_yes_no,
+    qualify_deals, validate_pipeline,
 )
 
 log = logging.getLogger(__name__)
@@ -255,59 +255,6 @@ def empty_pipeline() -> pd.DataFrame:
     return validate_pipeline(pd.DataFrame(columns=list(REQUIRED_COLUMNS)))
 
 
-def qualify_deals(pipeline: pd.DataFrame, as_of_month: str | None = None) -> pd.DataFrame:
-    """Add the per-deal qualification columns to a validated pipeline.
-
-    Built column by column in numpy and made into one frame at the end: a live
-    click re-qualifies every deal, and each pandas column assignment costs more
-    than the arithmetic.
-    """
-    weighted = np.round(pipeline["amount"].to_numpy(dtype=float) * pipeline["probability"].to_numpy(dtype=float), 2)
-    flags = pipeline[list(CRITERIA)].to_numpy(dtype=bool).reshape(len(pipeline), len(CRITERIA))
-    rows = flags.tolist()
-    n_missing = (~flags).sum(axis=1).astype(int)
-    qualified = n_missing == 0
-    months = pipeline["close_month"].to_numpy(dtype=object)
-    slipped = (np.array([m < as_of_month for m in months], dtype=bool) if as_of_month
-               else np.zeros(len(pipeline), dtype=bool))
-    open_deal = ~qualified & (weighted > 0)
-    priority = np.where(open_deal, np.round(weighted / np.maximum(n_missing, 1), 2), 0.0)
-    columns = {c: pipeline[c].to_numpy() for c in pipeline.columns}
-    columns.update(
-        weighted=weighted,
-        met=np.array([", ".join(c for c, ok in zip(CRITERIA, row) if ok) for row in rows], dtype=object),
-        missing=np.array([", ".join(c for c, ok in zip(CRITERIA, row) if not ok) for row in rows], dtype=object),
-        n_missing=n_missing, qualified=qualified, slipped=slipped, priority_score=priority,
-    )
-    return pd.DataFrame(columns, index=pipeline.index)
-
-
-def _by_month(deals: pd.DataFrame) -> pd.DataFrame:
-    """Raw and qualified weighted forecast per close month, months in order.
-
-    Summed in plain Python (``math.fsum``, exact to the cent): a pandas group-by
-    costs several milliseconds for a few dozen deals, on every live click.
-    """
-    raw: dict[str, list[float]] = {}
-    kept: dict[str, list[float]] = {}
-    count: dict[str, int] = {}
-    count_qualified: dict[str, int] = {}
-    for month, weighted, qualified in zip(deals["close_month"].tolist(), deals["weighted"].tolist(),
-                                          deals["qualified"].tolist()):
-        raw.setdefault(month, []).append(weighted)
-        kept.setdefault(month, []).append(weighted if qualified else 0.0)
-        count[month] = count.get(month, 0) + 1
-        count_qualified[month] = count_qualified.get(month, 0) + bool(qualified)
-    order = sorted(raw)
-    raw_sum = np.array([math.fsum(raw[m]) for m in order], dtype=float)
-    kept_sum = np.array([math.fsum(kept[m]) for m in order], dtype=float)
-    return pd.DataFrame({
-        "month": pd.Series(order, dtype=object), "raw": raw_sum, "qualified": kept_sum, "gap": raw_sum - kept_sum,
-        "deals": np.array([count[m] for m in order], dtype=int),
-        "qualified_deals": np.array([count_qualified[m] for m in order], dtype=int),
-    })
-
-
 def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFrame] | None = None) -> Result:
     """Qualify the pipeline and compare the raw with the qualified forecast.
 
@@ -334,7 +281,7 @@ def evaluate(inputs: Inputs | Mapping[str, Any], tables: Mapping[str, pd.DataFra
     pipeline = empty_pipeline() if frame is None else validate_pipeline(frame)
     deals = qualify_deals(pipeline, inputs.as_of_month)
 
-    by_month = _by_month(deals)
+    by_month = forecast_by_month(deals)
 
     raw_total = round(float(deals["weighted"].sum()), 2)
     qualified_total = round(float(deals.loc[deals["qualified"], "weighted"].sum()), 2)
