@@ -66,5 +66,28 @@ def test_a_cell_stops_the_lesson_preparation_before_the_next_lesson():
             "shell = InteractiveShell.instance()\n"
             "w.load_ipython_extension(shell)\n"
             "shell.run_cell('x = 1')\n"
+            "w._started.join(120)\n"
             "print(w._started.is_alive(), len(nb._LESSONS) < 9)")
     assert _run(code, WORKBOOK_WARM_POOL="1") == "False True"
+
+
+def test_the_first_cell_does_not_wait_for_a_lesson_being_prepared():
+    """A waiting kernel handed to a notebook half-way through a (here: slow) lesson runs the notebook's
+    cells at once; the lesson is finished in the background, and the notebook's own lesson cell gets that
+    very lesson instead of working it out a second time."""
+    code = ("import threading, time, workbook.warm as w, workbook.notebook as nb, workbook.teaching as t\n"
+            "from IPython.core.interactiveshell import InteractiveShell\n"
+            "slow, started = t.Lesson.__init__, threading.Event()\n"
+            "def init(self, *a, **k):\n"
+            "    started.set(); time.sleep(3); slow(self, *a, **k)\n"
+            "t.Lesson.__init__ = init\n"
+            "shell = InteractiveShell.instance()\n"
+            "w.load_ipython_extension(shell)\n"
+            "started.wait(120)\n"
+            "t0 = time.perf_counter(); shell.run_cell('x = 1'); cell = time.perf_counter() - t0\n"
+            "busy = w._started.is_alive()\n"
+            "lesson = nb.lesson('clv', '')\n"
+            "w._started.join(120)\n"
+            "print(cell < 1.5, busy, lesson is nb._LESSONS[('clv', str(nb.resolve_data_dir('').resolve()))][1], "
+            "len(nb._LESSONS))")
+    assert _run(code, WORKBOOK_WARM_POOL="1") == "True True True 1"

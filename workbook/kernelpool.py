@@ -9,10 +9,11 @@ keeps two kernels of the workbook's kernel spec started and warmed up (every
 room imported and every lesson worked out, see :mod:`workbook.warm`) in the
 folder of the framework notebooks, and hands one to the next notebook opened
 there. A new one is
-started in the background: at once when no other kernel is left waiting,
-else a few seconds later, once no kernel has been busy for a moment
-(``refill_delay_s``, ``quiet_s``: not while the notebook just opened runs its
-first cells or answers the consultant's clicks). Its warm-up runs at a low
+started in the background a few seconds later, once no kernel has been busy
+for a moment (``refill_delay_s``, ``quiet_s``: not while the notebook just
+opened runs its first cells or answers the consultant's clicks), and after
+``empty_max_wait_s`` (20 s) at the latest when no other kernel is left
+waiting. Its warm-up runs at a low
 CPU priority, so it gives way to the notebooks in use.
 
 A pooled kernel is an ordinary kernel of the same kernel spec and the same
@@ -59,6 +60,9 @@ class PooledKernelManager(AsyncMappingKernelManager):
         "After that delay, the next waiting kernel starts once no kernel has been active for this long "
         "(between a consultant's clicks, not during them)."))
     max_wait_s = Float(120.0, config=True, help="Start the next waiting kernel after this long in any case.")
+    empty_max_wait_s = Float(20.0, config=True, help=(
+        "The same when no kernel is left waiting: the next notebook opened would start cold, so the quiet "
+        "moment is waited for a shorter while."))
     pool_kernel_name = Unicode(KERNEL_NAME, config=True, help="Kernel spec of the waiting kernels.")
 
     def __init__(self, **kwargs: Any) -> None:
@@ -101,8 +105,8 @@ class PooledKernelManager(AsyncMappingKernelManager):
         self._fill_soon()
 
     def _refill_delay(self) -> float:
-        """No delay once no kernel is left waiting (the next notebook would start cold); else a polite one."""
-        return self.refill_delay_s if any(k in self for k in self._pool) else 0.0
+        """Seconds before the next waiting kernel may start (then it waits for a quiet moment)."""
+        return self.refill_delay_s
 
     def _fill_soon(self, delay_s: float = 0.0) -> None:
         if self.pool_size <= 0:
@@ -146,10 +150,17 @@ class PooledKernelManager(AsyncMappingKernelManager):
             self.log.info("Kernel %s waiting warm in %s", kernel, cwd)
 
     async def _until_quiet(self) -> None:
-        """Wait until no kernel has said anything for ``quiet_s`` (a consultant at work), at most ``max_wait_s``."""
+        """Wait until no kernel has said anything for ``quiet_s`` (a consultant at work).
+
+        At most ``max_wait_s``, or ``empty_max_wait_s`` while no kernel is left waiting.
+        """
         loop = asyncio.get_running_loop()
-        give_up = loop.time() + self.max_wait_s
-        while loop.time() < give_up:
+        start = loop.time()
+        while True:
+            empty = not any(k in self for k in self._pool)
+            give_up = start + (min(self.max_wait_s, self.empty_max_wait_s) if empty else self.max_wait_s)
+            if loop.time() >= give_up:
+                return
             quiet = (datetime.now(timezone.utc) - self.last_kernel_activity).total_seconds()
             if quiet >= self.quiet_s:
                 return

@@ -248,14 +248,29 @@ def lesson(framework: str, data_dir: str | None = None) -> Lesson:
         folder = EXAMPLE_DATA_DIR
     key = (framework, str(Path(folder).resolve()))
     version = _fingerprint(Store(str(folder)), example, fw)
-    with _LESSONS_LOCK:
-        kept = _LESSONS.get(key)
-        if kept is not None and kept[0] == version:
-            return kept[1]
-        opened = _EXAMPLES_OPENED.get(key)
-    made = Lesson(framework, str(folder), state=opened[1] if opened is not None and opened[0] == version else None)
-    with _LESSONS_LOCK:
-        _LESSONS[key] = (version, made)
+    while True:
+        with _LESSONS_LOCK:
+            kept = _LESSONS.get(key)
+            if kept is not None and kept[0] == version:
+                return kept[1]
+            busy = _LESSONS_BUSY.get(key)
+            if busy is None:  # this thread works it out
+                busy = _LESSONS_BUSY[key] = threading.Event()
+                opened = _EXAMPLES_OPENED.get(key)
+                break
+        busy.wait(LESSON_WAIT_S)  # a waiting kernel's warm-up is working it out: the same lesson, once
+        with _LESSONS_LOCK:
+            if _LESSONS_BUSY.get(key) is busy and not busy.is_set():
+                return Lesson(framework, str(folder))  # stuck (it never is): work it out here, unshared
+    try:
+        made = Lesson(framework, str(folder), state=opened[1] if opened is not None and opened[0] == version
+                      else None)
+        with _LESSONS_LOCK:
+            _LESSONS[key] = (version, made)
+    finally:
+        with _LESSONS_LOCK:
+            _LESSONS_BUSY.pop(key, None)
+        busy.set()
     return made
 
 
@@ -265,6 +280,12 @@ def lesson(framework: str, data_dir: str | None = None) -> Lesson:
 #: *Run All*.
 _LESSONS: dict[tuple[str, str], tuple[tuple, Lesson]] = {}
 _LESSONS_LOCK = threading.Lock()
+#: Lessons being worked out right now (by a waiting kernel's warm-up, say), by the same key: a notebook
+#: asking for one of them waits for it instead of working it out a second time alongside.
+_LESSONS_BUSY: dict[tuple[str, str], threading.Event] = {}
+#: Longest wait for a lesson being worked out elsewhere (the workbook's margin: customer value's, the
+#: longest, takes under a second).
+LESSON_WAIT_S = 30.0
 #: A room opened live on a lesson's example client (a student's session), by framework and data folder:
 #: the fingerprint of the files it read and a copy of its state as read. The lesson cells below it start
 #: from that copy instead of reading and working out the same files again (customer value: 0.5 s).

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import math
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -112,6 +113,7 @@ class Lesson:
         self.state = state if state is not None else RoomState.load(framework, Store(data_dir), self.client)
         self._exercises = {e.number: e for e in self.module.EXERCISES}
         self._worked: Html | None = None
+        self._working = threading.Lock()
 
     @property
     def context(self):
@@ -120,8 +122,9 @@ class Lesson:
 
     def worked_example(self) -> Html:
         """The worked example as one HTML block (figures embedded as PNG); worked out once per lesson."""
-        if self._worked is None:
-            self._worked = Html("".join(inline_html(part) for part in self.module.worked_example(self.context)))
+        with self._working:  # a waiting kernel's warm-up may be rendering it right now: rendered once
+            if self._worked is None:
+                self._worked = Html("".join(inline_html(part) for part in self.module.worked_example(self.context)))
         return self._worked
 
     def exercise(self, number: int) -> Html:

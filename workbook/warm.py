@@ -5,8 +5,8 @@ a second importing pandas, matplotlib, ipywidgets and the workbook. Loaded as
 an IPython extension (the workbook's kernel spec passes ``--ext=workbook.warm``),
 this module starts those imports in a background thread as soon as the kernel
 is up, so they overlap with the seconds in which the page renders and the
-consultant reaches for *Run All*; the first cell waits for the thread to
-finish (never importing alongside it) and finds the modules loaded. Once
+consultant reaches for *Run All*; the first cell waits for the thread's
+imports to finish (never importing alongside it) and finds the modules loaded. Once
 everything is imported the thread moves the long-lived objects out of the
 garbage collector's way (``gc.freeze``), which the live form otherwise does on
 the click path.
@@ -51,6 +51,9 @@ imported = threading.Event()
 
 #: Set by the first cell: a waiting kernel's lessons stop being prepared (see :func:`_prepare_lessons`).
 _stop = threading.Event()
+#: Set once the warm-up's imports are over, done or failed: the first cell waits for this, not for the
+#: lessons a waiting kernel goes on to prepare.
+_imports_over = threading.Event()
 
 
 def _warm() -> None:
@@ -74,6 +77,8 @@ def _warm() -> None:
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first cell imports as usual
         log.debug("kernel warm-up stopped early", exc_info=True)
         return
+    finally:
+        _imports_over.set()
     seconds = time.perf_counter() - start
     imported.set()
     if pooled:
@@ -82,9 +87,13 @@ def _warm() -> None:
 
 def _lower_priority() -> None:
     """Lower this thread's CPU priority (Linux schedules threads on their own; elsewhere nothing happens)."""
+    _set_priority(threading.get_native_id(), 10)
+
+
+def _set_priority(thread_id: int | None, niceness: int) -> None:
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, thread_id, niceness)
+    except (AttributeError, OSError, TypeError):  # not Linux, or (raising it back) not allowed
         pass
 
 
@@ -157,19 +166,35 @@ def wait(timeout: float = 60.0) -> None:
         _started.join(timeout)
 
 
+def wait_for_imports(timeout: float = 60.0) -> None:
+    """Block until the warm-up's imports are over (at once when it never started).
+
+    A waiting kernel may be half-way through a lesson when a notebook gets it:
+    that lesson is finished in the background, at the notebook's own priority
+    where the system allows it, while the notebook's cells run; no other
+    lesson is started (:func:`_prepare_lessons`).
+    """
+    if _started is None:
+        return
+    _imports_over.wait(timeout)
+    if _started.is_alive():
+        _set_priority(_started.native_id, 0)
+
+
 def load_ipython_extension(ipython) -> None:
     """IPython's hook: called once when the kernel starts with ``--ext=workbook.warm``.
 
-    The first cell waits for the warm-up to finish before it runs, so no cell
-    ever imports at the same time as the warm-up thread (two threads
-    importing the same modules at once could wait on each other).
+    The first cell waits for the warm-up's imports to finish before it runs, so
+    no cell ever imports at the same time as the warm-up thread (two threads
+    importing the same modules at once could wait on each other); it does not
+    wait for a lesson a waiting kernel is preparing (:func:`wait_for_imports`).
     """
     if start() is None:
         return
 
     def before_first_cell(*_args) -> None:
         _stop.set()
-        wait()
+        wait_for_imports()
         ipython.events.unregister("pre_run_cell", before_first_cell)
 
     ipython.events.register("pre_run_cell", before_first_cell)
