@@ -326,7 +326,8 @@ def _measure_room(page, server, nb: Path, framework: str, repeats: int) -> dict:
         "client": _client_of(nb, framework), "edits": repeats, "edits_without_text_update": missed,
         "median_text_ms": statistics.median(texts) if texts else None, "p95_text_ms": _pct(texts, 0.95),
         "median_chart_ms": statistics.median(charts) if charts else None, "p95_chart_ms": _pct(charts, 0.95),
-        "charts_measured": len(charts),
+        "charts_measured": len(charts), "text_ms": [round(t, 1) for t in texts],
+        "chart_ms": [round(c, 1) for c in charts],
         "run_all_ms": t_usable - clicks["run"], "open_ms": t_usable - clicks["open"],
     }
     _close_active(page)
