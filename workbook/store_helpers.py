@@ -22,15 +22,6 @@ from .store import Store, _digest, _safe
 # -- helpers for the survey server (workbook.survey) -------------------------------
 
 
-def doc_mtime(store: Store, slug: str, name: str, table: str | None = None) -> int | None:
-    """Return when a client's document (or, with ``table``, a framework table) last changed, in ns; None if absent."""
-    path = store.table_path(slug, name, table) if table else store.doc_path(slug, name)
-    try:
-        return path.stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
-
-
 def update_together(store: Store, slug: str, steps: list[tuple]) -> list:
     """Read, change, validate and save several documents and tables of one client in one locked step.
 

@@ -109,9 +109,7 @@ class BindingMixin:
         box, build, key = self._parts[name]
         outer, self._building = self._building, name
         self._bindings[name] = []
-        kept = getattr(self, "_kept", None)
-        if kept is None:
-            kept = self._kept = {}
+        kept = self._kept
         self._kept_before, self._kept_now = kept.get(name, {}), {}
         try:
             children = tuple(build())
