@@ -276,17 +276,29 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_what_is_done(tmp_path, monkeyp
     assert again.ok
 
 
-def test_ctrl_c_while_printing_keeps_the_pdfs_already_printed(tmp_path):
+def test_ctrl_c_while_printing_keeps_the_pdfs_already_printed(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from workbook.batch import runner
+
     slugs = ("aurora-software", "bluebird-coffee", "meridian-bank", "northwind-tools")
     data = make_data(tmp_path, slugs)
     reports = tmp_path / "reports"
     assert batch.run_batch(data, reports, workers=2, pdf=False, progress=False).ok
-    stop = threading.Event()
-    sigint_when(lambda: any(manifest_of(reports, s).get("pdf") for s in slugs), stop)
-    try:
-        first = batch.run_batch(data, reports, workers=1, progress=False)
-    finally:
-        stop.set()
+    real = runner.print_pdfs
+
+    def ctrl_c_after_the_first_pdf(items, on_done, **kw):
+        def done(item, error):
+            on_done(item, error)
+            if not getattr(done, "pressed", False):  # Ctrl-C the moment the first PDF is recorded (a poll
+                done.pressed = True                  # of the manifests could come after all four)
+                os.kill(os.getpid(), signal.SIGINT)
+        return real(items, on_done=done, **kw)
+
+    monkeypatch.setattr(runner, "print_pdfs", ctrl_c_after_the_first_pdf)
+    first = batch.run_batch(data, reports, workers=1, progress=False)
+    monkeypatch.setattr(runner, "print_pdfs", real)
     assert first.interrupted and first.exit_code == 130
     assert first.pdf_done and set(first.pdf_done) < set(slugs) and first.pdf_planned == list(slugs)
     line = batch.describe(first)
