@@ -259,8 +259,12 @@ def test_present_copies_leave_out_teaching_and_code_parameters(tmp_path):
     assert "teaching" not in tags and tags.count("parameters") == 1
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assert 'client = "aurora-software"' in params.source and repr(str(DATA)) in params.source
-    assert "**To start:**" not in nb.cells[0].source
+    assert not any("**To start:**" in c.source or "## Live session" in c.source for c in nb.cells)
     assert all(not c.get("outputs") for c in nb.cells)
+    # The client's screen opens on the session screen: the header and the form come before any text.
+    kinds = [("form" if "room.form()" in c.source else c.cell_type) for c in nb.cells]
+    assert kinds[:kinds.index("form") + 1] == ["code", "code", "form"]
+    assert any("framework in brief" in c.source for c in nb.cells[kinds.index("form"):])
 
 
 def test_present_unknown_client_is_one_line(tmp_path):

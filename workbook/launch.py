@@ -97,14 +97,19 @@ def present_folder(client: str, data_dir: Path, frameworks: Sequence[str], folde
     """Write the notebooks the client's screen shows into ``folder``; return their paths.
 
     Each is the framework notebook with its parameters set to ``client`` in
-    ``data_dir``, the teaching cells left out and the "to start" line dropped.
+    ``data_dir``, the teaching cells and the consultant's instructions (the
+    "to start" line, how to work the form) left out, and the session screen
+    first: the client header and the form open the page, the notebook's
+    title and "the framework in brief" follow it.
     """
     params = f'client = "{client}"\ndata_dir = {str(Path(data_dir).resolve())!r}\nmode = "live"'
     written = []
     for name in frameworks:
         fw = registry.get(name)
         nb = nbformat.reads(read_text(fw.notebook_path) or "", as_version=4)
-        nb.cells = [c for c in nb.cells if not set(c.metadata.get("tags", [])) & set(PRESENT_DROPS)]
+        nb.cells = [c for c in nb.cells if not set(c.metadata.get("tags", [])) & set(PRESENT_DROPS)
+                    and not (c.cell_type == "markdown" and "live" in c.metadata.get("tags", []))]
+        nb.cells = _screen_first(nb.cells)
         clean_notebook(nb)
         for cell in nb.cells:
             if "parameters" in cell.metadata.get("tags", []):
@@ -115,6 +120,17 @@ def present_folder(client: str, data_dir: Path, frameworks: Sequence[str], folde
         atomic_write(path, nbformat.writes(nb) + "\n")
         written.append(path)
     return written
+
+
+def _screen_first(cells: list) -> list:
+    """The cells with the text above the form cell (tagged ``live``) moved just below it."""
+    form = next((i for i, c in enumerate(cells) if c.cell_type == "code" and "live" in c.metadata.get("tags", [])),
+                None)
+    if form is None:
+        return cells
+    before = cells[:form]
+    return ([c for c in before if c.cell_type == "code"] + [cells[form]]
+            + [c for c in before if c.cell_type != "code"] + cells[form + 1:])
 
 
 def present(client: str, data_dir: Path, framework: str | None = None, port: int | None = None,
