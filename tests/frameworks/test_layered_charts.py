@@ -84,3 +84,33 @@ def test_an_edit_and_its_undo_keep_the_report_picture(framework, client, section
         assert live.shape == report.shape
         assert np.abs(live - report).max() <= 40
     assert len(cache["layers"]) <= 2  # the undo found its static layer again
+
+
+def test_in_a_kernel_a_click_draws_its_layered_charts_before_it_returns(data_dir):
+    """A click handled on the kernel's event loop (as every widget message is): the layered charts on the
+    screen show the new answers when the handler returns (no chart thread in between), the form is set
+    after them, and a chart drawn whole is still left to the chart thread."""
+    import asyncio
+
+    from .rooms import live_view
+
+    _, view = live_view("sales_marketing", "meridian-bank", data_dir, sections=True)
+    view.wait_for_charts()
+    totals = view._section_widgets["totals"].children[0]
+    before = totals.value
+    order = []
+    shown = view._show_saved
+    view._show_saved = lambda *a, **k: (order.append(("form", totals.value != before)), shown(*a, **k))[1]
+    whole = next((n for n, r in view.sections.items() if getattr(r, "is_chart", False)
+                  and not isinstance(r, LayeredChart)), None)
+
+    async def click() -> None:
+        answer = view._answers[0]
+        answer.value = 1 if answer.value != 1 else 5
+
+    asyncio.run(click())
+    assert totals.value != before, "the totals chart was not redrawn before the click returned"
+    assert order and order[0] == ("form", True), "the form was set before the chart was drawn"
+    expected = view.sections["totals"].live_png(view.state.context, {})
+    assert np.abs(_pixels(totals.value) - _pixels(expected)).max() <= 40
+    assert whole is None or view._pending is not None
