@@ -85,11 +85,11 @@ class PooledKernelManager(AsyncMappingKernelManager):
                 if folder == cwd and waiting in self:
                     del self._pool[waiting]
                     self.log.info("Kernel %s handed over warm from the pool", waiting)
-                    self._fill_soon(self._refill_delay())
+                    self._fill_soon(self.refill_delay_s)
                     return waiting
         kernel = await super()._async_start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         if name == self.pool_kernel_name and cwd is not None and cwd == self._pool_cwd:
-            self._fill_soon(self._refill_delay())
+            self._fill_soon(self.refill_delay_s)
         return kernel
 
     start_kernel = _async_start_kernel  # as Jupyter's own manager does
@@ -103,10 +103,6 @@ class PooledKernelManager(AsyncMappingKernelManager):
             here = os.path.isfile(os.path.join(project, START_NOTEBOOK))
             self._pool_cwd = project if here else root
         self._fill_soon()
-
-    def _refill_delay(self) -> float:
-        """Seconds before the next waiting kernel may start (then it waits for a quiet moment)."""
-        return self.refill_delay_s
 
     def _fill_soon(self, delay_s: float = 0.0) -> None:
         if self.pool_size <= 0:

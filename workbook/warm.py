@@ -160,12 +160,6 @@ def start(force: bool = False) -> threading.Thread | None:
     return _started
 
 
-def wait(timeout: float = 60.0) -> None:
-    """Block until the warm-up has finished (at once when it never started or is done)."""
-    if _started is not None:
-        _started.join(timeout)
-
-
 def wait_for_imports(timeout: float = 60.0) -> None:
     """Block until the warm-up's imports are over (at once when it never started).
 

@@ -346,16 +346,22 @@ def test_a_product_added_elsewhere_rebuilds_only_that_brands_box(copy_data):
     view.close()
 
 
+def _refused_subscribers(copy_data):
+    """A customer-value session where -500 subscribers was just typed and refused beside its box."""
+    store, view = live_view("clv", "northwind-tools", copy_data)
+    view._has_sub.value = True
+    view._subscribers.value = -500
+    assert "-500" in view._notes["subscribers"].value and view._subscribers.value == -500
+    return store, view
+
+
 def test_a_refused_entry_stays_while_another_sessions_change_arrives(copy_data):
     """-500 subscribers is refused beside the box; a colleague's change elsewhere leaves it there to correct."""
     from workbook.frameworks import clv
 
     slug = "northwind-tools"
-    store, view = live_view("clv", slug, copy_data)
-    view._has_sub.value = True
-    view._subscribers.value = -500
+    store, view = _refused_subscribers(copy_data)
     note = view._notes["subscribers"].value
-    assert "-500" in note and view._subscribers.value == -500
     saved = store.load(slug, "clv", clv.Inputs)
     assert saved.subscription is None or saved.subscription.subscribers != -500
 
@@ -370,10 +376,7 @@ def test_a_refused_entry_gives_way_when_a_colleague_saves_that_same_field(copy_d
     from workbook.frameworks import clv
 
     slug = "northwind-tools"
-    store, view = live_view("clv", slug, copy_data)
-    view._has_sub.value = True
-    view._subscribers.value = -500
-    assert "-500" in view._notes["subscribers"].value
+    store, view = _refused_subscribers(copy_data)
 
     def colleague(doc):
         doc.subscription = clv.Subscription(subscribers=1200, monthly_margin=9.5, monthly_retention=0.9)
